@@ -1,0 +1,109 @@
+# rlc build. `make` builds build/librlc.{a,so} and build/rlc; `make test` runs the
+# whole suite; `make test SANITIZE=1` runs it under ASan+UBSan; `make deps`
+# installs the Debian packages rlc needs.
+
+SANITIZE ?= 0
+PORTABLE ?= 0
+CC ?= cc
+
+ifeq ($(SANITIZE),1)
+  BUILD ?= build-san
+  OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  LDOPT := -fsanitize=address,undefined
+else
+  BUILD ?= build
+  ifeq ($(PORTABLE),1)
+    OPT := -O2 -g
+  else
+    OPT := -O3 -march=native -g
+  endif
+  LDOPT :=
+endif
+
+PKGS := cairo libpng
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
+               -fPIC -pthread -Iinclude -Isrc $(PKG_CFLAGS) $(OPT) $(EXTRA_CFLAGS)
+# Env dynamics (and numpy's RNG arithmetic) must match Gymnasium bit for bit: no FMA contraction, libm's pow
+# where Python writes x**2, and real float32 rounding (the SLP vectorizer drops
+# double->float->double round trips).
+CFLAGS_EXACT := -ffp-contract=off -fno-builtin-pow -fno-tree-slp-vectorize
+LIBS := $(PKG_LIBS) -lgif -lm -lpthread $(LDOPT)
+
+LIB_SRC := $(wildcard src/core/*.c src/env/*.c src/env/envs/*.c src/out/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+TEST_SRC := $(filter-out tests/reference.c,$(wildcard tests/*.c))
+EXAMPLE_SRC := $(wildcard examples/*.c)
+BENCH_SRC := $(wildcard bench/*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+DEPS := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/obj/tests/reference.d
+
+.PHONY: all lib cli test test-unit test-reference deps clean examples bench
+
+all: lib cli examples
+
+lib: $(BUILD)/librlc.a $(BUILD)/librlc.so
+cli: $(BUILD)/rlc
+
+$(BUILD)/obj/src/env/envs/%.o: src/env/envs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS_EXACT) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/src/core/rng.o: src/core/rng.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS_EXACT) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -MMD -MP -c $< -o $@
+
+$(BUILD)/librlc.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/librlc.so: $(LIB_OBJ)
+	$(CC) -shared -o $@ $^ $(LIBS)
+
+# Link the static library whole so the built-in env registrations are kept.
+$(BUILD)/rlc: $(CLI_OBJ) $(BUILD)/librlc.a
+	$(CC) -o $@ $(CLI_OBJ) -Wl,--whole-archive $(BUILD)/librlc.a -Wl,--no-whole-archive $(LIBS)
+
+$(BUILD)/test_rlc: $(TEST_OBJ) $(BUILD)/librlc.a
+	$(CC) -o $@ $(TEST_OBJ) $(BUILD)/librlc.a $(LIBS)
+
+$(BUILD)/test_reference: $(BUILD)/obj/tests/reference.o $(BUILD)/librlc.a
+	$(CC) -o $@ $< $(BUILD)/librlc.a $(LIBS)
+
+examples: $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
+$(BUILD)/examples/%: examples/%.c $(BUILD)/librlc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -o $@ $< $(BUILD)/librlc.a $(LIBS)
+
+bench: $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+$(BUILD)/bench/%: bench/%.c $(BUILD)/librlc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -o $@ $< $(BUILD)/librlc.a $(LIBS)
+
+# The whole suite: unit tests, the reference replays and the CLI checks; the
+# last line is the total.
+test: $(BUILD)/test_rlc $(BUILD)/test_reference $(BUILD)/rlc examples
+	@BUILD=$(BUILD) sh tests/run_all.sh
+
+test-unit: $(BUILD)/test_rlc
+	@$(BUILD)/test_rlc
+
+test-reference: $(BUILD)/test_reference
+	@$(BUILD)/test_reference
+
+deps:
+	@sh scripts/deps.sh
+
+clean:
+	rm -rf build build-san
+
+-include $(DEPS)

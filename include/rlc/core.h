@@ -1,0 +1,198 @@
+// rlc/core.h: layer 0 of rlc. Status codes and error text, logging, allocator
+// hooks, random number generators, spaces and option strings.
+// Depends on: the C standard library only.
+#ifndef RLC_CORE_H
+#define RLC_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RLC_VERSION "0.1.0"
+
+//------------------------------------------------------------------------------
+// Status and errors
+//------------------------------------------------------------------------------
+
+// Every fallible library call returns a status. On failure the calling thread's
+// error text (rlc_last_error) says what went wrong, in one line.
+typedef enum rlcStatus {
+  RLC_OK = 0,
+  RLC_ERR_ARG,          // invalid argument or option value
+  RLC_ERR_NOT_FOUND,    // unknown id, key or file
+  RLC_ERR_NOMEM,        // allocation failed
+  RLC_ERR_IO,           // read/write failed
+  RLC_ERR_FORMAT,       // malformed file or string
+  RLC_ERR_STATE,        // call not valid in the object's current state
+  RLC_ERR_UNSUPPORTED,  // feature not available for this object
+} rlcStatus;
+
+const char *rlc_status_name(rlcStatus s);   // "invalid argument", ...
+const char *rlc_last_error(void);           // thread-local; "" when none
+// Sets the thread's error text (printf-style) and returns `s`, so library code
+// can write `return rlc_error(RLC_ERR_ARG, "...")`.
+rlcStatus rlc_error(rlcStatus s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void rlc_clear_error(void);
+
+//------------------------------------------------------------------------------
+// Logging
+//------------------------------------------------------------------------------
+
+typedef enum rlcLogLevel { RLC_LOG_DEBUG, RLC_LOG_INFO, RLC_LOG_WARN, RLC_LOG_ERROR } rlcLogLevel;
+typedef void (*rlcLogFn)(rlcLogLevel level, const char *msg, void *user);
+
+// Default: WARN and above to stderr. Pass NULL to silence.
+void rlc_set_log_callback(rlcLogFn fn, void *user);
+void rlc_set_log_level(rlcLogLevel min_level);
+void rlc_log(rlcLogLevel level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+//------------------------------------------------------------------------------
+// Allocator hooks (all library allocations go through these)
+//------------------------------------------------------------------------------
+
+typedef struct rlcAllocator {
+  void *(*malloc)(size_t size, void *user);
+  void *(*realloc)(void *ptr, size_t size, void *user);
+  void (*free)(void *ptr, void *user);
+  void *user;
+} rlcAllocator;
+
+void rlc_set_allocator(const rlcAllocator *a);  // NULL restores malloc/realloc/free
+void *rlc_malloc(size_t size);                  // sets RLC_ERR_NOMEM text on failure
+void *rlc_calloc(size_t n, size_t size);
+void *rlc_realloc(void *ptr, size_t size);
+void rlc_free(void *ptr);
+char *rlc_strdup(const char *s);
+
+//------------------------------------------------------------------------------
+// Random numbers
+//------------------------------------------------------------------------------
+
+// rlcRng is NumPy's Generator(PCG64(SeedSequence(seed))), draw for draw, so an
+// env reset with seed s starts exactly where Gymnasium's reset(seed=s) does.
+// It is plain data: copy it to fork a stream, store it in a checkpoint.
+typedef struct rlcRng {
+  uint64_t state_hi, state_lo;  // 128-bit LCG state
+  uint64_t inc_hi, inc_lo;      // 128-bit increment (odd)
+  uint32_t uinteger;            // cached upper half of a 64-bit draw (numpy's buffered bounded ints)
+  int has_uint32;
+} rlcRng;
+
+void rlc_rng_seed(rlcRng *rng, uint64_t seed);            // SeedSequence(seed) -> PCG64
+uint64_t rlc_entropy_seed(void);  // a seed from the OS, for runs the user did not seed
+// SeedSequence(seed).generate_state(n, uint64) (exposed for tests and for
+// deriving child streams).
+void rlc_seed_sequence(uint64_t *out, int n, uint64_t seed);
+// A new independent stream for a child object (env i, agent, buffer) from a
+// root seed: SeedSequence of the pair (root, child).
+void rlc_rng_seed_child(rlcRng *rng, uint64_t root_seed, uint64_t child);
+uint64_t rlc_rng_next64(rlcRng *rng);
+uint32_t rlc_rng_next32(rlcRng *rng);                      // buffered halves, as numpy
+double rlc_rng_random(rlcRng *rng);                        // [0, 1), 53 bits
+double rlc_rng_uniform(rlcRng *rng, double lo, double hi); // lo + (hi - lo) * random()
+// Generator.integers(lo, hi), any int64 range (numpy's Lemire paths with the
+// 32-bit cache); returns lo when hi - lo <= 1 without drawing, as numpy does.
+int64_t rlc_rng_integers(rlcRng *rng, int64_t lo, int64_t hi);
+double rlc_rng_normal(rlcRng *rng);                         // standard normal (not numpy's ziggurat)
+// categorical_sample: first i with cumsum(p)[i] > random(); n-1 if none.
+int rlc_rng_categorical(rlcRng *rng, const double *p, int n);
+
+// numpy's legacy RandomState (MT19937), as MinAtar uses it.
+typedef struct rlcMt19937 {
+  uint32_t key[624];
+  int pos;
+} rlcMt19937;
+
+void rlc_mt_seed(rlcMt19937 *mt, uint32_t seed);
+uint32_t rlc_mt_next32(rlcMt19937 *mt);
+double rlc_mt_rand(rlcMt19937 *mt);                        // RandomState.rand()
+int64_t rlc_mt_randint(rlcMt19937 *mt, int64_t lo, int64_t hi);  // RandomState.randint(lo, hi)
+
+//------------------------------------------------------------------------------
+// Spaces
+//------------------------------------------------------------------------------
+
+// Element types in observation and action buffers. Discrete and multi-discrete
+// samples are int32; boxes are float32 (vectors) or uint8 (images).
+typedef enum rlcDType { RLC_I32, RLC_F32, RLC_U8 } rlcDType;
+typedef enum rlcSpaceType { RLC_SPACE_DISCRETE, RLC_SPACE_BOX, RLC_SPACE_MULTI_DISCRETE } rlcSpaceType;
+
+#define RLC_MAX_DIMS 4
+#define RLC_SPACE_MAX_BOUNDS 16  // distinct bounds a box can hold
+
+// A plain value: copy it with `=`.
+typedef struct rlcSpace {
+  rlcSpaceType type;
+  rlcDType dtype;
+  int n;                         // DISCRETE: values start..start+n-1
+  int start;                     // DISCRETE: first value (Gymnasium's Discrete(n, start))
+  int ndim;                      // BOX: rank; DISCRETE: 0; MULTI_DISCRETE: 1
+  int shape[RLC_MAX_DIMS];
+  int size;                      // elements in one sample (1 for DISCRETE)
+  // BOX bounds: element i has low[i % nbounds], high[i % nbounds]; nbounds is
+  // size for small boxes, 1 for uniform ones (images), the frame size for
+  // stacked frames. Use rlc_space_low/high.
+  int nbounds;
+  float low[RLC_SPACE_MAX_BOUNDS], high[RLC_SPACE_MAX_BOUNDS];
+  int nvec[RLC_SPACE_MAX_BOUNDS]; // MULTI_DISCRETE: values 0..nvec[i]-1
+} rlcSpace;
+
+rlcSpace rlc_space_discrete(int n);
+rlcSpace rlc_space_discrete_start(int n, int start);
+rlcSpace rlc_space_multi_discrete(int len, const int *nvec);
+// A float32 vector box with per-element bounds (size <= 16; inf allowed).
+rlcSpace rlc_space_box(int size, const float *low, const float *high);
+// A box of any shape with one bound for every element (images: RLC_U8, 0, 255).
+rlcSpace rlc_space_box_uniform(rlcDType dtype, int ndim, const int *shape, float low, float high);
+
+size_t rlc_dtype_size(rlcDType t);
+size_t rlc_space_bytes(const rlcSpace *s);            // bytes of one sample
+float rlc_space_low(const rlcSpace *s, int i);        // bound of element i (BOX)
+float rlc_space_high(const rlcSpace *s, int i);
+bool rlc_space_contains(const rlcSpace *s, const void *x);
+// Checks an action before it reaches an env: integer in range, or finite float
+// (out-of-bounds floats are the env's to clip, as Gymnasium's envs do).
+rlcStatus rlc_space_check_action(const rlcSpace *s, const void *x);
+void rlc_space_sample(const rlcSpace *s, rlcRng *rng, void *x);  // uniform sample
+// Number of distinct values of a (multi-)discrete space, and a sample's index
+// among them (row-major over nvec), for tabular methods. 0 / -1 for boxes.
+int64_t rlc_space_count(const rlcSpace *s);
+int64_t rlc_space_index(const rlcSpace *s, const void *x);
+// "Discrete(2)", "Box(-inf, inf, (4,), float32)", ... into buf.
+const char *rlc_space_str(const rlcSpace *s, char *buf, size_t len);
+
+//------------------------------------------------------------------------------
+// Options: "key=value,key=value" strings for env and algorithm settings
+//------------------------------------------------------------------------------
+
+#define RLC_OPTS_MAX 32
+
+typedef struct rlcOpts {
+  int n;
+  char key[RLC_OPTS_MAX][48];
+  char val[RLC_OPTS_MAX][208];
+  bool used[RLC_OPTS_MAX];  // set by the getters, so unknown keys can be reported
+} rlcOpts;
+
+// Parses "a=1,b=x" (NULL or "" gives no options). Values may not contain ','
+// except inside [] or "" (maps: map=[SFFF;FHFH]).
+rlcStatus rlc_opts_parse(rlcOpts *o, const char *text);
+rlcStatus rlc_opts_set(rlcOpts *o, const char *key, const char *val);  // add or replace
+// Getters: absent key leaves *out = default and returns RLC_OK; a malformed
+// value is RLC_ERR_ARG with a message naming the key.
+rlcStatus rlc_opts_int(rlcOpts *o, const char *key, int def, int *out);
+rlcStatus rlc_opts_double(rlcOpts *o, const char *key, double def, double *out);
+rlcStatus rlc_opts_bool(rlcOpts *o, const char *key, bool def, bool *out);
+const char *rlc_opts_str(rlcOpts *o, const char *key, const char *def);
+// RLC_ERR_ARG naming the first key no getter asked for ("unknown option 'x' for <what>").
+rlcStatus rlc_opts_check_unused(const rlcOpts *o, const char *what);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

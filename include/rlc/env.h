@@ -1,0 +1,228 @@
+// rlc/env.h: layer 1. Environments with Gymnasium's semantics: a constant spec
+// shared by any number of mutable states (MuJoCo's mjModel/mjData split), a
+// registry by Gymnasium id, wrappers, the vector env, and known transition
+// models for planning.
+// Depends on: rlc/core.h.
+#ifndef RLC_ENV_H
+#define RLC_ENV_H
+
+#include "rlc/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+//------------------------------------------------------------------------------
+// Transition models: P[s][a] = list of (prob, next_state, reward, terminated)
+//------------------------------------------------------------------------------
+
+typedef struct rlcTransition {
+  double prob;
+  int next_state;
+  double reward;
+  bool terminated;
+} rlcTransition;
+
+// Entries of P[s][a] are tr[first[s*A + a] .. first[s*A + a + 1]), in the
+// order Gymnasium lists them (duplicates are not merged).
+typedef struct rlcMdp {
+  int n_states, n_actions;
+  int *first;          // (S*A + 1)
+  rlcTransition *tr;   // (first[S*A])
+  bool *valid;         // (S*A): false for impossible actions (the book's MDP)
+  double *initial;     // (S): initial-state distribution
+  int n_tr, cap_tr, cur_cell;  // building state
+} rlcMdp;
+
+rlcStatus rlc_mdp_create(int n_states, int n_actions, rlcMdp **out);
+// Appends one entry to P[s][a]. Calls must come in (s, a) order.
+rlcStatus rlc_mdp_add(rlcMdp *m, int s, int a, double prob, int next_state, double reward,
+                      bool terminated);
+// Closes the table after the last rlc_mdp_add (fills empty (s, a) ranges).
+void rlc_mdp_finish(rlcMdp *m);
+void rlc_mdp_destroy(rlcMdp *m);
+static inline int rlc_mdp_count(const rlcMdp *m, int s, int a) {
+  return m->first[s * m->n_actions + a + 1] - m->first[s * m->n_actions + a];
+}
+static inline const rlcTransition *rlc_mdp_entries(const rlcMdp *m, int s, int a) {
+  return m->tr + m->first[s * m->n_actions + a];
+}
+
+//------------------------------------------------------------------------------
+// Writing an environment: a state struct and four functions
+//------------------------------------------------------------------------------
+
+typedef struct rlcEnvSpec rlcEnvSpec;
+
+// What an env may draw besides itself (GridWorld writes Q-values in its cells).
+typedef struct rlcRenderArgs {
+  const double *q;     // (n_states, n_actions) or NULL
+  int q_states, q_actions;
+} rlcRenderArgs;
+
+// The behaviour of one kind of env. The state is plain data (no pointers): the
+// library copies it, stores it in checkpoints and lays many side by side.
+// Constants (maps, physics parameters) live in spec->cfg.
+typedef struct rlcEnvClass {
+  const char *name;
+  size_t state_size;         // sizeof the state struct
+  // Starts an episode: write the first observation. rng is the instance's
+  // np_random (already reseeded when the user passed a seed).
+  void (*reset)(const rlcEnvSpec *spec, void *state, rlcRng *rng, void *obs);
+  // One step with an action already checked against the action space.
+  void (*step)(const rlcEnvSpec *spec, void *state, rlcRng *rng, const void *action, void *obs,
+               double *reward, bool *terminated, bool *truncated);
+  // Optional: draw into rgb (render_height, render_width, 3).
+  void (*render)(const rlcEnvSpec *spec, const void *state, const rlcRenderArgs *args,
+                 uint8_t *rgb);
+  // Optional: the classic hand-written policy for this env (rlc play --policy heuristic).
+  void (*heuristic)(const rlcEnvSpec *spec, const void *obs, void *action);
+  // Optional: frees spec->cfg.
+  void (*free_cfg)(void *cfg);
+} rlcEnvClass;
+
+// The constant part of an env, shared by all of its instances.
+struct rlcEnvSpec {
+  char id[64];
+  rlcSpace observation_space;
+  rlcSpace action_space;
+  int max_episode_steps;     // the time limit applied by the registry (0: none)
+  double reward_threshold;   // NAN when the env defines none
+  int render_width, render_height, render_fps;  // 0 x 0: no render
+  rlcMdp *mdp;               // known dynamics, or NULL (owned by the innermost spec)
+  const rlcEnvClass *cls;
+  size_t state_size;         // bytes of one instance's state (0: cls->state_size)
+  void *cfg;                 // class constants, freed by cls->free_cfg
+  rlcEnvSpec *inner;         // wrappers: the wrapped spec (owned)
+  size_t inner_offset;       // wrappers: where the inner state sits in this state
+};
+
+// Builds the base spec of a registered env from its options. Fills spaces, cls,
+// cfg and anything else it knows; the registry applies the time limit.
+typedef rlcStatus (*rlcEnvMakeFn)(rlcEnvSpec *spec, rlcOpts *opts);
+
+typedef struct rlcEnvRegistration {
+  const char *id;                 // "CartPole-v1"
+  rlcEnvMakeFn make;
+  int max_episode_steps;          // Gymnasium's registered TimeLimit (0: none)
+  double reward_threshold;        // NAN: none
+  const char *default_options;    // applied before the user's ("map_name=8x8")
+  const char *doc;                // one line for `rlc list`
+} rlcEnvRegistration;
+
+// Registers an env (the built-ins are registered on first use). Copies `r`;
+// the strings must outlive the registry. Re-registering an id is an error.
+rlcStatus rlc_env_register(const rlcEnvRegistration *r);
+int rlc_env_registry_count(void);
+const rlcEnvRegistration *rlc_env_registry_get(int i);
+const rlcEnvRegistration *rlc_env_registry_find(const char *id);
+
+// Creates the spec for `id` with options "k=v,...". Beside the env's own options
+// every env accepts the wrapper options, applied in this order:
+//   action_repeat=K      repeat each action K times, summing rewards
+//   max_episode_steps=N  time limit (default: the registered one; 0 removes it)
+//   frame_stack=K        stack the last K observations (along a new first axis)
+rlcStatus rlc_env_spec_create(const char *id, const char *options, rlcEnvSpec **out);
+void rlc_env_spec_destroy(rlcEnvSpec *spec);
+
+// Wrappers: each takes ownership of `inner` (also on failure) and returns the new spec.
+rlcStatus rlc_wrap_time_limit(rlcEnvSpec *inner, int max_episode_steps, rlcEnvSpec **out);
+rlcStatus rlc_wrap_action_repeat(rlcEnvSpec *inner, int repeat, rlcEnvSpec **out);
+rlcStatus rlc_wrap_frame_stack(rlcEnvSpec *inner, int k, rlcEnvSpec **out);
+
+// The innermost spec (Gymnasium's env.unwrapped), and the transition model if any.
+const rlcEnvSpec *rlc_spec_unwrapped(const rlcEnvSpec *spec);
+static inline const rlcMdp *rlc_spec_mdp(const rlcEnvSpec *spec) { return spec->mdp; }
+
+// Helpers for wrapper classes (and envs that nest envs).
+void rlc_spec_init_wrapper(rlcEnvSpec *outer, rlcEnvSpec *inner, const rlcEnvClass *cls,
+                           size_t own_state_size);
+static inline void *rlc_inner_state(const rlcEnvSpec *spec, void *state) {
+  return (char *)state + spec->inner_offset;
+}
+
+//------------------------------------------------------------------------------
+// One environment
+//------------------------------------------------------------------------------
+
+#define RLC_NO_SEED (-1)
+
+typedef struct rlcEnv {
+  rlcEnvSpec *spec;          // owned
+  void *state;               // spec->state_size bytes
+  rlcRng rng;                // Gymnasium's np_random
+  void *obs;                 // the last observation (reset/step may be passed NULL)
+  bool seeded, in_episode, closed;
+  // Episode statistics (Gymnasium's RecordEpisodeStatistics, built in): the
+  // running return and length of the current episode.
+  double episode_return;
+  int episode_length;
+} rlcEnv;
+
+rlcStatus rlc_env_create(const char *id, const char *options, rlcEnv **out);
+rlcStatus rlc_env_create_from_spec(rlcEnvSpec *spec, rlcEnv **out);  // takes ownership
+void rlc_env_destroy(rlcEnv *env);                                    // NULL is fine
+// seed >= 0 reseeds np_random as reset(seed=...) does; RLC_NO_SEED continues
+// the stream (the first reset ever without a seed draws one from the OS).
+rlcStatus rlc_env_reset(rlcEnv *env, int64_t seed, void *obs);
+// An invalid action, a step before reset or after the episode ended is an error.
+rlcStatus rlc_env_step(rlcEnv *env, const void *action, void *obs, double *reward,
+                       bool *terminated, bool *truncated);
+rlcStatus rlc_env_render(rlcEnv *env, const rlcRenderArgs *args, uint8_t *rgb);
+// Gymnasium's close(): further calls are errors; closing twice is safe.
+void rlc_env_close(rlcEnv *env);
+// RLC_ERR_UNSUPPORTED when the env has no heuristic.
+rlcStatus rlc_env_heuristic(const rlcEnv *env, const void *obs, void *action);
+// Gymnasium's env.unwrapped.state: the base env's state inside the wrappers.
+void *rlc_env_unwrapped_state(rlcEnv *env);
+
+//------------------------------------------------------------------------------
+// Vector env: N copies stepped together into contiguous arrays
+//------------------------------------------------------------------------------
+
+typedef struct rlcVecEnvDef {
+  int num_envs;       // default 1
+  int num_threads;    // worker threads including the caller (default 1)
+} rlcVecEnvDef;
+
+rlcVecEnvDef rlc_vec_env_default_def(void);
+
+typedef struct rlcVecWorkers rlcVecWorkers;
+
+typedef struct rlcVecEnv {
+  rlcEnvSpec *spec;            // owned, shared by every copy
+  int num_envs;
+  size_t obs_bytes, act_bytes, state_bytes;
+  // Results of the last reset or step (structure of arrays).
+  void *obs;                   // (N, obs): first obs of the next episode where done
+  double *reward;              // (N)
+  bool *terminated, *truncated;// (N)
+  void *final_obs;             // (N, obs): the last obs of an episode, where done
+  double *final_return;        // (N): return of the episode that ended, where done
+  int *final_length;           // (N)
+  // Per copy.
+  char *states;                // (N, state_bytes)
+  rlcRng *rngs;                // (N)
+  double *episode_return;      // (N): running
+  int *episode_length;         // (N)
+  int64_t total_steps;         // env steps taken over all copies
+  bool seeded;
+  rlcVecWorkers *workers;      // NULL when single-threaded
+} rlcVecEnv;
+
+rlcStatus rlc_vec_env_create(const char *id, const char *options, const rlcVecEnvDef *def,
+                             rlcVecEnv **out);
+rlcStatus rlc_vec_env_create_from_spec(rlcEnvSpec *spec, const rlcVecEnvDef *def,
+                                       rlcVecEnv **out);  // takes ownership
+void rlc_vec_env_destroy(rlcVecEnv *v);
+// Copy i is seeded with seed + i (Gymnasium's vector convention); RLC_NO_SEED
+// continues each stream.
+rlcStatus rlc_vec_env_reset(rlcVecEnv *v, int64_t seed);
+// actions: (N, act). Finished copies reset within the same step: obs then holds
+// the new episode's first observation and final_obs the finished one's last.
+rlcStatus rlc_vec_env_step(rlcVecEnv *v, const void *actions);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,36 @@
+// rlc/out.h: layer 4. Images and animations on disk: PNG (libpng) and animated
+// GIF (giflib). Files are written atomically: a temp file, fsync, rename.
+// Depends on: rlc/core.h.
+#ifndef RLC_OUT_H
+#define RLC_OUT_H
+
+#include "rlc/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// rgb is (h, w, 3).
+rlcStatus rlc_png_write(const char *path, const uint8_t *rgb, int w, int h);
+// Reads an 8-bit RGB or RGBA PNG (alpha dropped) into a new buffer (rlc_free it).
+rlcStatus rlc_png_read(const char *path, uint8_t **rgb, int *w, int *h);
+
+// An animated GIF being written. Frames are palettized one by one (exact when a
+// frame has at most 256 colors); the file appears at `path` on close.
+typedef struct rlcGif rlcGif;
+
+rlcStatus rlc_gif_create(const char *path, int w, int h, int fps, rlcGif **out);
+rlcStatus rlc_gif_add_frame(rlcGif *g, const uint8_t *rgb);
+// Finishes the file; returns the first error of the whole recording. Frees g.
+rlcStatus rlc_gif_close(rlcGif *g);
+int rlc_gif_frame_count(const rlcGif *g);
+
+// Reads a GIF back (tests, tools): frame count and size, and frame i as RGB
+// into a new buffer (rlc_free it).
+rlcStatus rlc_gif_read_info(const char *path, int *frames, int *w, int *h);
+rlcStatus rlc_gif_read_frame(const char *path, int index, uint8_t **rgb);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,9 @@
+// rlc/rlc.h: everything public in rlc, one include.
+#ifndef RLC_H
+#define RLC_H
+#include "rlc/core.h"
+#include "rlc/env.h"
+#include "rlc/envs.h"
+#include "rlc/draw.h"
+#include "rlc/out.h"
+#endif

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Installs the Debian packages rlc needs; quiet and quick when they are present.
+#   libcairo2-dev      drawing env frames and plots (antialiased shapes, text)
+#   libpng-dev         PNG files
+#   libgif-dev         animated GIFs
+#   fonts-dejavu-core  the font for text in frames and plots
+set -e
+PKGS="build-essential pkg-config libcairo2-dev libpng-dev libgif-dev fonts-dejavu-core"
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "rlc: installing Debian packages:$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

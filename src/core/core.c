@@ -1,0 +1,131 @@
+// core.c: status text, the thread's last error, logging and allocator hooks.
+// Depends on: rlc/core.h.
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "rlc/core.h"
+
+//------------------------------------------------------------------------------
+// Status and errors
+//------------------------------------------------------------------------------
+
+static _Thread_local char last_error[512];
+
+const char *rlc_status_name(rlcStatus s) {
+  switch (s) {
+    case RLC_OK: return "ok";
+    case RLC_ERR_ARG: return "invalid argument";
+    case RLC_ERR_NOT_FOUND: return "not found";
+    case RLC_ERR_NOMEM: return "out of memory";
+    case RLC_ERR_IO: return "i/o error";
+    case RLC_ERR_FORMAT: return "malformed input";
+    case RLC_ERR_STATE: return "invalid state";
+    case RLC_ERR_UNSUPPORTED: return "unsupported";
+  }
+  return "unknown status";
+}
+
+const char *rlc_last_error(void) { return last_error; }
+
+rlcStatus rlc_error(rlcStatus s, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(last_error, sizeof last_error, fmt, ap);
+  va_end(ap);
+  // One line, always: messages end up on a terminal after "rlc: error: ".
+  for (char *p = last_error; *p; p++)
+    if (*p == '\n') *p = ' ';
+  return s;
+}
+
+void rlc_clear_error(void) { last_error[0] = 0; }
+
+//------------------------------------------------------------------------------
+// Logging
+//------------------------------------------------------------------------------
+
+static void log_stderr(rlcLogLevel level, const char *msg, void *user) {
+  (void)user;
+  static const char *names[] = {"debug", "info", "warning", "error"};
+  fprintf(stderr, "rlc: %s: %s\n", names[level], msg);
+}
+
+static rlcLogFn log_fn = log_stderr;
+static void *log_user;
+static rlcLogLevel log_min = RLC_LOG_WARN;
+
+void rlc_set_log_callback(rlcLogFn fn, void *user) {
+  log_fn = fn;
+  log_user = user;
+}
+
+void rlc_set_log_level(rlcLogLevel min_level) { log_min = min_level; }
+
+void rlc_log(rlcLogLevel level, const char *fmt, ...) {
+  if (!log_fn || level < log_min) return;
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  log_fn(level, msg, log_user);
+}
+
+//------------------------------------------------------------------------------
+// Allocator hooks
+//------------------------------------------------------------------------------
+
+static void *std_malloc(size_t n, void *u) { (void)u; return malloc(n); }
+static void *std_realloc(void *p, size_t n, void *u) { (void)u; return realloc(p, n); }
+static void std_free(void *p, void *u) { (void)u; free(p); }
+
+static rlcAllocator alloc = {std_malloc, std_realloc, std_free, NULL};
+
+void rlc_set_allocator(const rlcAllocator *a) {
+  alloc = a ? *a : (rlcAllocator){std_malloc, std_realloc, std_free, NULL};
+}
+
+void *rlc_malloc(size_t size) {
+  void *p = alloc.malloc(size ? size : 1, alloc.user);
+  if (!p) rlc_error(RLC_ERR_NOMEM, "out of memory (%zu bytes)", size);
+  return p;
+}
+
+void *rlc_calloc(size_t n, size_t size) {
+  if (size && n > SIZE_MAX / size) {
+    rlc_error(RLC_ERR_NOMEM, "allocation too large (%zu x %zu bytes)", n, size);
+    return NULL;
+  }
+  void *p = rlc_malloc(n * size);
+  if (p) memset(p, 0, n * size);
+  return p;
+}
+
+void *rlc_realloc(void *ptr, size_t size) {
+  void *p = alloc.realloc(ptr, size ? size : 1, alloc.user);
+  if (!p) rlc_error(RLC_ERR_NOMEM, "out of memory (%zu bytes)", size);
+  return p;
+}
+
+void rlc_free(void *ptr) {
+  if (ptr) alloc.free(ptr, alloc.user);
+}
+
+char *rlc_strdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *p = rlc_malloc(n);
+  if (p) memcpy(p, s, n);
+  return p;
+}
+
+uint64_t rlc_entropy_seed(void) {
+  uint64_t s;
+  if (getrandom(&s, sizeof s, 0) == (ssize_t)sizeof s) return s;
+  struct timespec t;
+  clock_gettime(CLOCK_REALTIME, &t);
+  return (uint64_t)t.tv_sec * 1000000007u ^ (uint64_t)t.tv_nsec;
+}

@@ -1,0 +1,112 @@
+// env.c: one environment instance: reset/step with Gymnasium's seeding and
+// order rules, built-in episode statistics, render, close.
+// Depends on: rlc/env.h.
+#include <string.h>
+
+#include "rlc/env.h"
+
+rlcStatus rlc_env_create_from_spec(rlcEnvSpec *spec, rlcEnv **out) {
+  *out = NULL;
+  if (!spec) return rlc_error(RLC_ERR_ARG, "spec is NULL");
+  rlcEnv *env = rlc_calloc(1, sizeof *env);
+  if (env) {
+    env->spec = spec;
+    env->state = rlc_calloc(1, spec->state_size ? spec->state_size : 1);
+    env->obs = rlc_calloc(1, rlc_space_bytes(&spec->observation_space));
+  }
+  if (!env || !env->state || !env->obs) {
+    if (env) env->spec = NULL;
+    rlc_env_destroy(env);
+    rlc_env_spec_destroy(spec);
+    return RLC_ERR_NOMEM;
+  }
+  *out = env;
+  return RLC_OK;
+}
+
+rlcStatus rlc_env_create(const char *id, const char *options, rlcEnv **out) {
+  rlcEnvSpec *spec;
+  *out = NULL;
+  rlcStatus s = rlc_env_spec_create(id, options, &spec);
+  return s ? s : rlc_env_create_from_spec(spec, out);
+}
+
+void rlc_env_destroy(rlcEnv *env) {
+  if (!env) return;
+  rlc_env_spec_destroy(env->spec);
+  rlc_free(env->state);
+  rlc_free(env->obs);
+  rlc_free(env);
+}
+
+void rlc_env_close(rlcEnv *env) {
+  if (env) env->closed = true;
+}
+
+rlcStatus rlc_env_reset(rlcEnv *env, int64_t seed, void *obs) {
+  if (!env) return rlc_error(RLC_ERR_ARG, "env is NULL");
+  if (env->closed) return rlc_error(RLC_ERR_STATE, "reset() on a closed env");
+  if (seed < RLC_NO_SEED) return rlc_error(RLC_ERR_ARG, "seed must be >= 0, got %lld", (long long)seed);
+  if (seed >= 0) {
+    rlc_rng_seed(&env->rng, (uint64_t)seed);
+    env->seeded = true;
+  } else if (!env->seeded) {
+    rlc_rng_seed(&env->rng, rlc_entropy_seed());
+    env->seeded = true;
+  }
+  const rlcEnvSpec *spec = env->spec;
+  spec->cls->reset(spec, env->state, &env->rng, env->obs);
+  if (obs) memcpy(obs, env->obs, rlc_space_bytes(&spec->observation_space));
+  env->in_episode = true;
+  env->episode_return = 0;
+  env->episode_length = 0;
+  return RLC_OK;
+}
+
+rlcStatus rlc_env_step(rlcEnv *env, const void *action, void *obs, double *reward,
+                       bool *terminated, bool *truncated) {
+  if (!env) return rlc_error(RLC_ERR_ARG, "env is NULL");
+  if (env->closed) return rlc_error(RLC_ERR_STATE, "step() on a closed env");
+  if (!env->in_episode)
+    return rlc_error(RLC_ERR_STATE, "step() %s: call reset() first",
+                     env->seeded ? "after the episode ended" : "before reset()");
+  const rlcEnvSpec *spec = env->spec;
+  rlcStatus s = rlc_space_check_action(&spec->action_space, action);
+  if (s) return s;
+  double r = 0;
+  bool term = false, trunc = false;
+  spec->cls->step(spec, env->state, &env->rng, action, env->obs, &r, &term, &trunc);
+  env->episode_return += r;
+  env->episode_length++;
+  env->in_episode = !(term || trunc);
+  if (obs) memcpy(obs, env->obs, rlc_space_bytes(&spec->observation_space));
+  if (reward) *reward = r;
+  if (terminated) *terminated = term;
+  if (truncated) *truncated = trunc;
+  return RLC_OK;
+}
+
+rlcStatus rlc_env_render(rlcEnv *env, const rlcRenderArgs *args, uint8_t *rgb) {
+  if (!env || !rgb) return rlc_error(RLC_ERR_ARG, "render() needs an env and a buffer");
+  if (env->closed) return rlc_error(RLC_ERR_STATE, "render() on a closed env");
+  const rlcEnvSpec *spec = env->spec;
+  if (!spec->cls->render || spec->render_width <= 0 || spec->render_height <= 0)
+    return rlc_error(RLC_ERR_UNSUPPORTED, "env '%s' does not render", spec->id);
+  if (!env->seeded) return rlc_error(RLC_ERR_STATE, "render() before reset()");
+  static const rlcRenderArgs none = {0};
+  spec->cls->render(spec, env->state, args ? args : &none, rgb);
+  return RLC_OK;
+}
+
+rlcStatus rlc_env_heuristic(const rlcEnv *env, const void *obs, void *action) {
+  if (!rlc_spec_unwrapped(env->spec)->cls->heuristic)
+    return rlc_error(RLC_ERR_UNSUPPORTED, "env '%s' has no heuristic policy (try --policy random)", env->spec->id);
+  env->spec->cls->heuristic(env->spec, obs, action);
+  return RLC_OK;
+}
+
+void *rlc_env_unwrapped_state(rlcEnv *env) {
+  char *state = env->state;
+  for (const rlcEnvSpec *s = env->spec; s->inner; s = s->inner) state += s->inner_offset;
+  return state;
+}

@@ -1,0 +1,138 @@
+// registry.c: envs by Gymnasium id, and building a spec from an id and its
+// options (the env's own, then the wrapper options every env accepts).
+// Depends on: rlc/env.h, rlc/envs.h (the built-in list), wrappers.c.
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rlc/envs.h"
+
+#define MAX_ENVS 256
+
+static rlcEnvRegistration registry[MAX_ENVS];
+static int n_registered;
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+
+static void ensure_builtin(void) { pthread_once(&builtin_once, rlc_envs_register_builtin); }
+
+static int find(const char *id) {
+  for (int i = 0; i < n_registered; i++)
+    if (strcmp(registry[i].id, id) == 0) return i;
+  return -1;
+}
+
+rlcStatus rlc_env_register(const rlcEnvRegistration *r) {
+  if (!r || !r->id || !*r->id || !r->make) return rlc_error(RLC_ERR_ARG, "an env registration needs an id and a make function");
+  if (strlen(r->id) >= sizeof(((rlcEnvSpec *)0)->id)) return rlc_error(RLC_ERR_ARG, "env id '%s' is too long", r->id);
+  pthread_mutex_lock(&registry_lock);
+  rlcStatus s = RLC_OK;
+  if (find(r->id) >= 0) s = rlc_error(RLC_ERR_ARG, "env id '%s' is already registered", r->id);
+  else if (n_registered == MAX_ENVS) s = rlc_error(RLC_ERR_NOMEM, "the env registry is full (%d envs)", MAX_ENVS);
+  else registry[n_registered++] = *r;
+  pthread_mutex_unlock(&registry_lock);
+  return s;
+}
+
+int rlc_env_registry_count(void) {
+  ensure_builtin();
+  return n_registered;
+}
+
+const rlcEnvRegistration *rlc_env_registry_get(int i) {
+  ensure_builtin();
+  return i >= 0 && i < n_registered ? &registry[i] : NULL;
+}
+
+const rlcEnvRegistration *rlc_env_registry_find(const char *id) {
+  ensure_builtin();
+  int i = find(id);
+  return i >= 0 ? &registry[i] : NULL;
+}
+
+// Edit distance, case-insensitive, for "did you mean" hints.
+static int distance(const char *a, const char *b) {
+  int la = (int)strlen(a), lb = (int)strlen(b);
+  if (la > 63 || lb > 63) return 99;
+  int d[64][64];
+  for (int i = 0; i <= la; i++) d[i][0] = i;
+  for (int j = 0; j <= lb; j++) d[0][j] = j;
+  for (int i = 1; i <= la; i++)
+    for (int j = 1; j <= lb; j++) {
+      int ca = a[i - 1] | 32, cb = b[j - 1] | 32;
+      int best = d[i - 1][j - 1] + (ca != cb);
+      if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
+      d[i][j] = best;
+    }
+  return d[la][lb];
+}
+
+static rlcStatus unknown_id(const char *id) {
+  int best = -1, best_d = 1 << 30;
+  for (int i = 0; i < n_registered; i++) {
+    int dd = distance(id, registry[i].id);
+    if (dd < best_d) best_d = dd, best = i;
+  }
+  if (best >= 0 && best_d <= 3)
+    return rlc_error(RLC_ERR_NOT_FOUND, "unknown env id '%s' (did you mean '%s'? `rlc list` shows all)", id, registry[best].id);
+  return rlc_error(RLC_ERR_NOT_FOUND, "unknown env id '%s' (`rlc list` shows all)", id);
+}
+
+rlcStatus rlc_env_spec_create(const char *id, const char *options, rlcEnvSpec **out) {
+  *out = NULL;
+  if (!id) return rlc_error(RLC_ERR_ARG, "env id is NULL");
+  const rlcEnvRegistration *reg = rlc_env_registry_find(id);
+  if (!reg) return unknown_id(id);
+
+  // Registered defaults first, then the user's options replace them.
+  rlcOpts opts, user;
+  rlcStatus s = rlc_opts_parse(&opts, reg->default_options);
+  if (!s) s = rlc_opts_parse(&user, options);
+  for (int i = 0; !s && i < user.n; i++) s = rlc_opts_set(&opts, user.key[i], user.val[i]);
+  int max_steps = 0, repeat = 1, stack = 1;
+  if (!s) s = rlc_opts_int(&opts, "max_episode_steps", reg->max_episode_steps, &max_steps);
+  if (!s) s = rlc_opts_int(&opts, "action_repeat", 1, &repeat);
+  if (!s) s = rlc_opts_int(&opts, "frame_stack", 1, &stack);
+  if (!s && max_steps < 0) s = rlc_error(RLC_ERR_ARG, "max_episode_steps=%d: must be >= 0 (0: no limit)", max_steps);
+  if (!s && repeat < 1) s = rlc_error(RLC_ERR_ARG, "action_repeat=%d: must be >= 1", repeat);
+  if (!s && (stack < 1 || stack > 64)) s = rlc_error(RLC_ERR_ARG, "frame_stack=%d: must be in [1, 64]", stack);
+  if (s) return s;
+
+  rlcEnvSpec *spec = rlc_calloc(1, sizeof *spec);
+  if (!spec) return RLC_ERR_NOMEM;
+  snprintf(spec->id, sizeof spec->id, "%s", reg->id);
+  spec->reward_threshold = reg->reward_threshold;
+  s = reg->make(spec, &opts);
+  if (!s) s = rlc_opts_check_unused(&opts, reg->id);
+  if (!s && !spec->cls) s = rlc_error(RLC_ERR_ARG, "env '%s': make() set no class", id);
+  if (s) {
+    rlc_env_spec_destroy(spec);
+    return s;
+  }
+  if (!spec->state_size) spec->state_size = spec->cls->state_size;
+
+  // Wrapper order: repeat acts on base steps, the time limit counts the
+  // agent's steps, and the stack sees what the agent sees.
+  if (repeat > 1 && (s = rlc_wrap_action_repeat(spec, repeat, &spec))) return s;
+  if (max_steps > 0 && (s = rlc_wrap_time_limit(spec, max_steps, &spec))) return s;
+  if (stack > 1 && (s = rlc_wrap_frame_stack(spec, stack, &spec))) return s;
+  *out = spec;
+  return RLC_OK;
+}
+
+void rlc_env_spec_destroy(rlcEnvSpec *spec) {
+  while (spec) {
+    rlcEnvSpec *inner = spec->inner;
+    if (spec->cls && spec->cls->free_cfg && spec->cfg) spec->cls->free_cfg(spec->cfg);
+    if (!inner) rlc_mdp_destroy(spec->mdp);  // the innermost spec owns the model
+    rlc_free(spec);
+    spec = inner;
+  }
+}
+
+const rlcEnvSpec *rlc_spec_unwrapped(const rlcEnvSpec *spec) {
+  while (spec->inner) spec = spec->inner;
+  return spec;
+}

@@ -1,0 +1,281 @@
+// vector.c: N copies of one env stepped together into contiguous arrays, with
+// same-step autoreset that keeps each finished episode's last observation.
+// Optional worker threads split the copies into fixed contiguous slices, and
+// each copy has its own RNG, so results never depend on the thread count.
+// Depends on: rlc/env.h, pthreads.
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rlc/env.h"
+
+rlcVecEnvDef rlc_vec_env_default_def(void) { return (rlcVecEnvDef){.num_envs = 1, .num_threads = 1}; }
+
+//------------------------------------------------------------------------------
+// Stepping a slice of copies
+//------------------------------------------------------------------------------
+
+static void reset_slice(rlcVecEnv *v, int lo, int hi) {
+  const rlcEnvSpec *spec = v->spec;
+  for (int i = lo; i < hi; i++) {
+    spec->cls->reset(spec, v->states + (size_t)i * v->state_bytes, &v->rngs[i],
+                     (char *)v->obs + (size_t)i * v->obs_bytes);
+    v->episode_return[i] = 0;
+    v->episode_length[i] = 0;
+    v->reward[i] = 0;
+    v->terminated[i] = v->truncated[i] = false;
+  }
+}
+
+static void step_slice(rlcVecEnv *v, const void *actions, int lo, int hi) {
+  const rlcEnvSpec *spec = v->spec;
+  const size_t ob = v->obs_bytes, ab = v->act_bytes, sb = v->state_bytes;
+  for (int i = lo; i < hi; i++) {
+    void *state = v->states + (size_t)i * sb;
+    void *obs = (char *)v->obs + (size_t)i * ob;
+    bool term = false, trunc = false;
+    double r = 0;
+    spec->cls->step(spec, state, &v->rngs[i], (const char *)actions + (size_t)i * ab, obs, &r,
+                    &term, &trunc);
+    v->reward[i] = r;
+    v->terminated[i] = term;
+    v->truncated[i] = trunc;
+    v->episode_return[i] += r;
+    v->episode_length[i]++;
+    if (term || trunc) {
+      memcpy((char *)v->final_obs + (size_t)i * ob, obs, ob);
+      v->final_return[i] = v->episode_return[i];
+      v->final_length[i] = v->episode_length[i];
+      v->episode_return[i] = 0;
+      v->episode_length[i] = 0;
+      spec->cls->reset(spec, state, &v->rngs[i], obs);
+    }
+  }
+}
+
+//------------------------------------------------------------------------------
+// Worker pool: the caller runs slice 0, workers run slices 1..T-1
+//------------------------------------------------------------------------------
+
+enum { JOB_NONE, JOB_STEP, JOB_RESET, JOB_QUIT };
+
+struct rlcVecWorkers {
+  int n;                    // worker threads (num_threads - 1)
+  pthread_t *threads;
+  pthread_mutex_t lock;
+  pthread_cond_t start, done;
+  uint64_t generation;      // bumped for every job
+  int job, pending;
+  const void *actions;
+  rlcVecEnv *v;
+};
+
+typedef struct { rlcVecWorkers *w; int index; } WorkerArg;
+
+static void slice_bounds(int num_envs, int parts, int k, int *lo, int *hi) {
+  *lo = (int)((int64_t)num_envs * k / parts);
+  *hi = (int)((int64_t)num_envs * (k + 1) / parts);
+}
+
+static void run_job(rlcVecWorkers *w, int job, int slice) {
+  int lo, hi;
+  slice_bounds(w->v->num_envs, w->n + 1, slice, &lo, &hi);
+  if (job == JOB_STEP) step_slice(w->v, w->actions, lo, hi);
+  else if (job == JOB_RESET) reset_slice(w->v, lo, hi);
+}
+
+static void *worker_main(void *p) {
+  rlcVecWorkers *w = ((WorkerArg *)p)->w;
+  int slice = ((WorkerArg *)p)->index;
+  rlc_free(p);
+  uint64_t seen = 0;
+  for (;;) {
+    pthread_mutex_lock(&w->lock);
+    while (w->generation == seen) pthread_cond_wait(&w->start, &w->lock);
+    seen = w->generation;
+    int job = w->job;
+    pthread_mutex_unlock(&w->lock);
+    if (job == JOB_QUIT) return NULL;
+    run_job(w, job, slice);
+    pthread_mutex_lock(&w->lock);
+    if (--w->pending == 0) pthread_cond_signal(&w->done);
+    pthread_mutex_unlock(&w->lock);
+  }
+}
+
+static void dispatch(rlcVecEnv *v, int job, const void *actions) {
+  rlcVecWorkers *w = v->workers;
+  if (!w) {
+    if (job == JOB_STEP) step_slice(v, actions, 0, v->num_envs);
+    else reset_slice(v, 0, v->num_envs);
+    return;
+  }
+  pthread_mutex_lock(&w->lock);
+  w->job = job;
+  w->actions = actions;
+  w->pending = w->n;
+  w->generation++;
+  pthread_cond_broadcast(&w->start);
+  pthread_mutex_unlock(&w->lock);
+  run_job(w, job, 0);
+  pthread_mutex_lock(&w->lock);
+  while (w->pending > 0) pthread_cond_wait(&w->done, &w->lock);
+  pthread_mutex_unlock(&w->lock);
+}
+
+static void workers_stop(rlcVecWorkers *w, int started) {
+  pthread_mutex_lock(&w->lock);
+  w->job = JOB_QUIT;
+  w->generation++;
+  pthread_cond_broadcast(&w->start);
+  pthread_mutex_unlock(&w->lock);
+  for (int i = 0; i < started; i++) pthread_join(w->threads[i], NULL);
+  pthread_mutex_destroy(&w->lock);
+  pthread_cond_destroy(&w->start);
+  pthread_cond_destroy(&w->done);
+  rlc_free(w->threads);
+  rlc_free(w);
+}
+
+static rlcStatus workers_start(rlcVecEnv *v, int n) {
+  rlcVecWorkers *w = rlc_calloc(1, sizeof *w);
+  if (!w) return RLC_ERR_NOMEM;
+  w->threads = rlc_calloc(n, sizeof *w->threads);
+  if (!w->threads) {
+    rlc_free(w);
+    return RLC_ERR_NOMEM;
+  }
+  w->n = n;
+  w->v = v;
+  pthread_mutex_init(&w->lock, NULL);
+  pthread_cond_init(&w->start, NULL);
+  pthread_cond_init(&w->done, NULL);
+  for (int i = 0; i < n; i++) {
+    WorkerArg *arg = rlc_malloc(sizeof *arg);
+    if (!arg || (*arg = (WorkerArg){w, i + 1}, pthread_create(&w->threads[i], NULL, worker_main, arg))) {
+      rlc_free(arg);
+      workers_stop(w, i);
+      return rlc_error(RLC_ERR_NOMEM, "could not start worker thread %d", i + 1);
+    }
+  }
+  v->workers = w;
+  return RLC_OK;
+}
+
+//------------------------------------------------------------------------------
+// Public API
+//------------------------------------------------------------------------------
+
+rlcStatus rlc_vec_env_create_from_spec(rlcEnvSpec *spec, const rlcVecEnvDef *def,
+                                       rlcVecEnv **out) {
+  *out = NULL;
+  rlcVecEnvDef d = def ? *def : rlc_vec_env_default_def();
+  if (!spec) return rlc_error(RLC_ERR_ARG, "spec is NULL");
+  if (d.num_envs < 1 || d.num_envs > (1 << 24) || d.num_threads < 1 || d.num_threads > 256) {
+    rlc_env_spec_destroy(spec);
+    return rlc_error(RLC_ERR_ARG, "num_envs must be in [1, 2^24] and num_threads in [1, 256], got %d and %d",
+                     d.num_envs, d.num_threads);
+  }
+  if (d.num_threads > d.num_envs) d.num_threads = d.num_envs;
+  rlcVecEnv *v = rlc_calloc(1, sizeof *v);
+  if (!v) {
+    rlc_env_spec_destroy(spec);
+    return RLC_ERR_NOMEM;
+  }
+  int n = d.num_envs;
+  v->spec = spec;
+  v->num_envs = n;
+  v->obs_bytes = rlc_space_bytes(&spec->observation_space);
+  v->act_bytes = rlc_space_bytes(&spec->action_space);
+  v->state_bytes = (spec->state_size + 15) & ~(size_t)15;  // each copy 16-byte aligned
+  v->obs = rlc_calloc(n, v->obs_bytes);
+  v->final_obs = rlc_calloc(n, v->obs_bytes);
+  v->reward = rlc_calloc(n, sizeof *v->reward);
+  v->terminated = rlc_calloc(n, sizeof *v->terminated);
+  v->truncated = rlc_calloc(n, sizeof *v->truncated);
+  v->final_return = rlc_calloc(n, sizeof *v->final_return);
+  v->final_length = rlc_calloc(n, sizeof *v->final_length);
+  v->states = rlc_calloc(n, v->state_bytes ? v->state_bytes : 16);
+  v->rngs = rlc_calloc(n, sizeof *v->rngs);
+  v->episode_return = rlc_calloc(n, sizeof *v->episode_return);
+  v->episode_length = rlc_calloc(n, sizeof *v->episode_length);
+  if (!v->obs || !v->final_obs || !v->reward || !v->terminated || !v->truncated ||
+      !v->final_return || !v->final_length || !v->states || !v->rngs || !v->episode_return ||
+      !v->episode_length) {
+    rlc_vec_env_destroy(v);
+    return RLC_ERR_NOMEM;
+  }
+  if (d.num_threads > 1) {
+    rlcStatus s = workers_start(v, d.num_threads - 1);
+    if (s) {
+      rlc_vec_env_destroy(v);
+      return s;
+    }
+  }
+  *out = v;
+  return RLC_OK;
+}
+
+rlcStatus rlc_vec_env_create(const char *id, const char *options, const rlcVecEnvDef *def,
+                             rlcVecEnv **out) {
+  rlcEnvSpec *spec;
+  *out = NULL;
+  rlcStatus s = rlc_env_spec_create(id, options, &spec);
+  return s ? s : rlc_vec_env_create_from_spec(spec, def, out);
+}
+
+void rlc_vec_env_destroy(rlcVecEnv *v) {
+  if (!v) return;
+  if (v->workers) workers_stop(v->workers, v->workers->n);
+  rlc_env_spec_destroy(v->spec);
+  rlc_free(v->obs);
+  rlc_free(v->final_obs);
+  rlc_free(v->reward);
+  rlc_free(v->terminated);
+  rlc_free(v->truncated);
+  rlc_free(v->final_return);
+  rlc_free(v->final_length);
+  rlc_free(v->states);
+  rlc_free(v->rngs);
+  rlc_free(v->episode_return);
+  rlc_free(v->episode_length);
+  rlc_free(v);
+}
+
+rlcStatus rlc_vec_env_reset(rlcVecEnv *v, int64_t seed) {
+  if (!v) return rlc_error(RLC_ERR_ARG, "vector env is NULL");
+  if (seed < RLC_NO_SEED) return rlc_error(RLC_ERR_ARG, "seed must be >= 0, got %lld", (long long)seed);
+  if (seed >= 0 || !v->seeded) {
+    uint64_t base = seed >= 0 ? (uint64_t)seed : rlc_entropy_seed();
+    for (int i = 0; i < v->num_envs; i++) rlc_rng_seed(&v->rngs[i], base + (uint64_t)i);
+    v->seeded = true;
+  }
+  dispatch(v, JOB_RESET, NULL);
+  return RLC_OK;
+}
+
+rlcStatus rlc_vec_env_step(rlcVecEnv *v, const void *actions) {
+  if (!v || !actions) return rlc_error(RLC_ERR_ARG, "step() needs a vector env and actions");
+  if (!v->seeded) return rlc_error(RLC_ERR_STATE, "step() before reset(): call rlc_vec_env_reset first");
+  // Check every action before any copy moves, so an error leaves all unchanged.
+  const rlcSpace *as = &v->spec->action_space;
+  if (as->type == RLC_SPACE_DISCRETE) {
+    const int32_t *a = actions;
+    for (int i = 0; i < v->num_envs; i++)
+      if (a[i] < as->start || a[i] >= as->start + as->n)
+        return rlc_error(RLC_ERR_ARG, "action %d of env %d is out of range: the action space is Discrete(%d)",
+                         a[i], i, as->n);
+  } else {
+    for (int i = 0; i < v->num_envs; i++) {
+      rlcStatus s = rlc_space_check_action(as, (const char *)actions + (size_t)i * v->act_bytes);
+      if (s) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", rlc_last_error());
+        return rlc_error(s, "env %d: %s", i, why);
+      }
+    }
+  }
+  dispatch(v, JOB_STEP, actions);
+  v->total_steps += v->num_envs;
+  return RLC_OK;
+}

@@ -1,0 +1,172 @@
+// wrappers.c: Gymnasium's TimeLimit, action repeat and FrameStackObservation as
+// env classes. A wrapper's state holds its own fields, then the inner state at
+// spec->inner_offset, so a wrapped env is still one flat block of plain data.
+// Depends on: rlc/env.h.
+#include <string.h>
+
+#include "rlc/env.h"
+
+void rlc_spec_init_wrapper(rlcEnvSpec *outer, rlcEnvSpec *inner, const rlcEnvClass *cls,
+                           size_t own_state_size) {
+  *outer = *inner;  // id, spaces, limits, render size and the model pointer carry over
+  outer->cls = cls;
+  outer->cfg = NULL;
+  outer->inner = inner;
+  outer->inner_offset = (own_state_size + 15) & ~(size_t)15;
+  outer->state_size = outer->inner_offset + inner->state_size;
+}
+
+// Wrappers that keep the observation forward render and the heuristic as is.
+static void forward_render(const rlcEnvSpec *spec, const void *state, const rlcRenderArgs *args,
+                           uint8_t *rgb) {
+  const rlcEnvSpec *in = spec->inner;
+  if (in->cls->render) in->cls->render(in, (const char *)state + spec->inner_offset, args, rgb);
+}
+
+static void forward_heuristic(const rlcEnvSpec *spec, const void *obs, void *action) {
+  const rlcEnvSpec *in = spec->inner;
+  if (in->cls->heuristic) in->cls->heuristic(in, obs, action);
+}
+
+static rlcStatus new_wrapper(rlcEnvSpec *inner, const rlcEnvClass *cls, size_t own, rlcEnvSpec **out) {
+  *out = NULL;
+  rlcEnvSpec *w = rlc_calloc(1, sizeof *w);
+  if (!w) {
+    rlc_env_spec_destroy(inner);
+    return RLC_ERR_NOMEM;
+  }
+  rlc_spec_init_wrapper(w, inner, cls, own);
+  *out = w;
+  return RLC_OK;
+}
+
+//------------------------------------------------------------------------------
+// TimeLimit: truncated once max_episode_steps steps have been taken
+//------------------------------------------------------------------------------
+
+typedef struct { int elapsed; } TimeLimitState;
+
+static void tl_reset(const rlcEnvSpec *spec, void *state, rlcRng *rng, void *obs) {
+  ((TimeLimitState *)state)->elapsed = 0;
+  spec->inner->cls->reset(spec->inner, rlc_inner_state(spec, state), rng, obs);
+}
+
+static void tl_step(const rlcEnvSpec *spec, void *state, rlcRng *rng, const void *action,
+                    void *obs, double *reward, bool *terminated, bool *truncated) {
+  spec->inner->cls->step(spec->inner, rlc_inner_state(spec, state), rng, action, obs, reward,
+                         terminated, truncated);
+  if (++((TimeLimitState *)state)->elapsed >= spec->max_episode_steps) *truncated = true;
+}
+
+static const rlcEnvClass time_limit_class = {
+    .name = "TimeLimit", .state_size = sizeof(TimeLimitState), .reset = tl_reset,
+    .step = tl_step, .render = forward_render, .heuristic = forward_heuristic};
+
+rlcStatus rlc_wrap_time_limit(rlcEnvSpec *inner, int max_episode_steps, rlcEnvSpec **out) {
+  if (max_episode_steps <= 0) {
+    rlc_env_spec_destroy(inner);
+    *out = NULL;
+    return rlc_error(RLC_ERR_ARG, "max_episode_steps must be positive, got %d", max_episode_steps);
+  }
+  rlcStatus s = new_wrapper(inner, &time_limit_class, sizeof(TimeLimitState), out);
+  if (!s) (*out)->max_episode_steps = max_episode_steps;
+  return s;
+}
+
+//------------------------------------------------------------------------------
+// Action repeat: the same action `repeat` times, rewards summed, stopping early
+// at an episode end
+//------------------------------------------------------------------------------
+
+static void ar_reset(const rlcEnvSpec *spec, void *state, rlcRng *rng, void *obs) {
+  spec->inner->cls->reset(spec->inner, rlc_inner_state(spec, state), rng, obs);
+}
+
+static void ar_step(const rlcEnvSpec *spec, void *state, rlcRng *rng, const void *action,
+                    void *obs, double *reward, bool *terminated, bool *truncated) {
+  int repeat = (int)(intptr_t)spec->cfg;
+  double total = 0;
+  for (int i = 0; i < repeat; i++) {
+    double r = 0;
+    *terminated = *truncated = false;
+    spec->inner->cls->step(spec->inner, rlc_inner_state(spec, state), rng, action, obs, &r,
+                           terminated, truncated);
+    total += r;
+    if (*terminated || *truncated) break;
+  }
+  *reward = total;
+}
+
+static const rlcEnvClass action_repeat_class = {
+    .name = "ActionRepeat", .state_size = 0, .reset = ar_reset, .step = ar_step,
+    .render = forward_render, .heuristic = forward_heuristic};
+
+rlcStatus rlc_wrap_action_repeat(rlcEnvSpec *inner, int repeat, rlcEnvSpec **out) {
+  if (repeat < 1) {
+    rlc_env_spec_destroy(inner);
+    *out = NULL;
+    return rlc_error(RLC_ERR_ARG, "action_repeat must be >= 1, got %d", repeat);
+  }
+  rlcStatus s = new_wrapper(inner, &action_repeat_class, 0, out);
+  if (!s) (*out)->cfg = (void *)(intptr_t)repeat;
+  return s;
+}
+
+//------------------------------------------------------------------------------
+// Frame stack: the last k observations along a new first axis; the first
+// observation of an episode fills every slot (Gymnasium's padding "reset")
+//------------------------------------------------------------------------------
+
+// State: k frames, oldest first, then the inner state.
+static size_t fs_frame_bytes(const rlcEnvSpec *spec) { return rlc_space_bytes(&spec->inner->observation_space); }
+
+static void fs_reset(const rlcEnvSpec *spec, void *state, rlcRng *rng, void *obs) {
+  size_t fb = fs_frame_bytes(spec);
+  int k = spec->observation_space.shape[0];
+  char *frames = state;
+  spec->inner->cls->reset(spec->inner, rlc_inner_state(spec, state), rng, frames);
+  for (int i = 1; i < k; i++) memcpy(frames + i * fb, frames, fb);
+  memcpy(obs, frames, fb * k);
+}
+
+static void fs_step(const rlcEnvSpec *spec, void *state, rlcRng *rng, const void *action,
+                    void *obs, double *reward, bool *terminated, bool *truncated) {
+  size_t fb = fs_frame_bytes(spec);
+  int k = spec->observation_space.shape[0];
+  char *frames = state;
+  memmove(frames, frames + fb, fb * (k - 1));
+  spec->inner->cls->step(spec->inner, rlc_inner_state(spec, state), rng, action,
+                         frames + fb * (k - 1), reward, terminated, truncated);
+  memcpy(obs, frames, fb * k);
+}
+
+static void fs_heuristic(const rlcEnvSpec *spec, const void *obs, void *action) {
+  const rlcEnvSpec *in = spec->inner;
+  int k = spec->observation_space.shape[0];
+  if (in->cls->heuristic) in->cls->heuristic(in, (const char *)obs + fs_frame_bytes(spec) * (k - 1), action);
+}
+
+static const rlcEnvClass frame_stack_class = {
+    .name = "FrameStack", .state_size = 0, .reset = fs_reset, .step = fs_step,
+    .render = forward_render, .heuristic = fs_heuristic};
+
+rlcStatus rlc_wrap_frame_stack(rlcEnvSpec *inner, int k, rlcEnvSpec **out) {
+  *out = NULL;
+  const rlcSpace *in = &inner->observation_space;
+  rlcStatus s = RLC_OK;
+  if (k < 1) s = rlc_error(RLC_ERR_ARG, "frame_stack must be >= 1, got %d", k);
+  else if (in->type != RLC_SPACE_BOX) s = rlc_error(RLC_ERR_UNSUPPORTED, "frame_stack needs a Box observation space");
+  else if (in->ndim >= RLC_MAX_DIMS) s = rlc_error(RLC_ERR_UNSUPPORTED, "frame_stack: observations have too many dimensions");
+  if (s) {
+    rlc_env_spec_destroy(inner);
+    return s;
+  }
+  rlcSpace st = *in;  // shape (k, ...inner shape), bounds repeated
+  st.ndim = in->ndim + 1;
+  st.shape[0] = k;
+  for (int i = 0; i < in->ndim; i++) st.shape[i + 1] = in->shape[i];
+  st.size = in->size * k;  // bounds repeat with the frame: nbounds stays
+  s = new_wrapper(inner, &frame_stack_class, rlc_space_bytes(in) * k, out);
+  if (!s) (*out)->observation_space = st;
+  return s;
+}

@@ -1,0 +1,406 @@
+// gif.c: animated GIF files (rlc/out.h): a looping writer that palettizes each
+// frame (exact up to 256 colours, median cut beyond), and a reader for tests.
+// Depends on: rlc/out.h, rlc/core.h, giflib 5 (GifQuantizeBuffer included).
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gif_lib.h>
+
+#include "rlc/out.h"
+
+#define HASH_BITS 10  // 1024 slots for at most 256 colours: short probe chains
+#define HASH_SIZE (1 << HASH_BITS)
+#define HASH_EMPTY 0xffffffffu
+
+// Reading composes frames on an RGB screen; a corrupt header must not be able
+// to make that screen gigabytes big.
+#define GIF_MAX_PIXELS (1u << 26)
+
+struct rlcGif {
+  char *path, *tmp;
+  FILE *fp;             // the temp file; we own it so we can fsync before rename
+  GifFileType *gif;
+  int w, h, delay;      // delay in centiseconds
+  int frames;           // frames written successfully
+  bool write_failed;    // set by the output callback
+  int write_errno;
+  rlcStatus err;        // first error of the recording
+  char err_msg[512];
+  uint8_t *index;       // (h, w) palette indices of the current frame
+  uint8_t *planes;      // (3, h, w) R, G, B planes for GifQuantizeBuffer, made on demand
+  uint32_t keys[HASH_SIZE];
+  uint8_t slot_index[HASH_SIZE];
+};
+
+// Remembers the first error (and its text) so close can report it again.
+static rlcStatus gif_fail(rlcGif *g, rlcStatus s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static rlcStatus gif_fail(rlcGif *g, rlcStatus s, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (g->err == RLC_OK) {
+    g->err = s;
+    snprintf(g->err_msg, sizeof g->err_msg, "%s", msg);
+  }
+  return rlc_error(s, "%s", msg);
+}
+
+// giflib's error text, plus the system's when the failure was a write.
+static rlcStatus gif_lib_fail(rlcGif *g, const char *what) {
+  int code = g->gif ? g->gif->Error : E_GIF_ERR_WRITE_FAILED;
+  const char *txt = GifErrorString(code);
+  if (g->write_failed)
+    return gif_fail(g, RLC_ERR_IO, "%s: %s: %s (%s)", g->path, what, txt ? txt : "giflib error",
+                    strerror(g->write_errno));
+  return gif_fail(g, RLC_ERR_IO, "%s: %s: %s", g->path, what, txt ? txt : "giflib error");
+}
+
+static int gif_output(GifFileType *gif, const GifByteType *data, int len) {
+  rlcGif *g = gif->UserData;
+  if (len <= 0) return 0;
+  size_t n = fwrite(data, 1, (size_t)len, g->fp);
+  if (n != (size_t)len && !g->write_failed) {
+    g->write_failed = true;
+    g->write_errno = errno;
+  }
+  return (int)n;
+}
+
+static void gif_free(rlcGif *g) {
+  rlc_free(g->path);
+  rlc_free(g->tmp);
+  rlc_free(g->index);
+  rlc_free(g->planes);
+  rlc_free(g);
+}
+
+rlcStatus rlc_gif_create(const char *path, int w, int h, int fps, rlcGif **out) {
+  if (!out) return rlc_error(RLC_ERR_ARG, "rlc_gif_create: out is NULL");
+  *out = NULL;
+  if (!path || !*path) return rlc_error(RLC_ERR_ARG, "rlc_gif_create: empty path");
+  if (w <= 0 || h <= 0 || w > 65535 || h > 65535)
+    return rlc_error(RLC_ERR_ARG, "%s: bad GIF size %dx%d (1..65535)", path, w, h);
+  if (fps <= 0) return rlc_error(RLC_ERR_ARG, "%s: fps must be positive, got %d", path, fps);
+
+  rlcGif *g = rlc_calloc(1, sizeof *g);
+  if (!g) return RLC_ERR_NOMEM;
+  g->w = w;
+  g->h = h;
+  // Centiseconds; browsers treat delays below 2 as "slow", so 2 is the floor.
+  g->delay = (int)lround(100.0 / fps);
+  if (g->delay < 2) g->delay = 2;
+  size_t n = strlen(path) + 32;
+  g->path = rlc_strdup(path);
+  g->tmp = rlc_malloc(n);
+  g->index = rlc_malloc((size_t)w * h);
+  if (!g->path || !g->tmp || !g->index) {
+    gif_free(g);
+    return rlc_error(RLC_ERR_NOMEM, "%s: out of memory for a %dx%d GIF", path, w, h);
+  }
+  snprintf(g->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+
+  g->fp = fopen(g->tmp, "wb");
+  if (!g->fp) {
+    int e = errno;
+    gif_free(g);
+    return rlc_error(RLC_ERR_IO, "%s: cannot create file: %s", path, strerror(e));
+  }
+  int gerr = 0;
+  g->gif = EGifOpen(g, gif_output, &gerr);
+  if (!g->gif) {
+    fclose(g->fp);
+    remove(g->tmp);
+    rlcStatus s = rlc_error(RLC_ERR_IO, "%s: cannot start GIF: %s", path, GifErrorString(gerr));
+    gif_free(g);
+    return s;
+  }
+  g->gif->UserData = g;  // EGifOpen stored it already; set again to be explicit
+  // The sequential writer picks GIF87a unless told: extensions need GIF89a.
+  EGifSetGifVersion(g->gif, true);
+  // No global colour map: every frame carries its own.
+  static const unsigned char loop[3] = {1, 0, 0};  // sub-block 1: loop count 0 = forever
+  if (EGifPutScreenDesc(g->gif, w, h, 8, 0, NULL) == GIF_ERROR ||
+      EGifPutExtensionLeader(g->gif, APPLICATION_EXT_FUNC_CODE) == GIF_ERROR ||
+      EGifPutExtensionBlock(g->gif, 11, "NETSCAPE2.0") == GIF_ERROR ||
+      EGifPutExtensionBlock(g->gif, 3, loop) == GIF_ERROR ||
+      EGifPutExtensionTrailer(g->gif) == GIF_ERROR) {
+    rlcStatus s = gif_lib_fail(g, "cannot write GIF header");
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s", rlc_last_error());
+    EGifCloseFile(g->gif, NULL);
+    fclose(g->fp);
+    remove(g->tmp);
+    gif_free(g);
+    return rlc_error(s, "%s", msg);
+  }
+  *out = g;
+  return RLC_OK;
+}
+
+int rlc_gif_frame_count(const rlcGif *g) { return g ? g->frames : 0; }
+
+// Exact palette: returns the number of distinct colours and fills g->index and
+// colors, or -1 as soon as a 257th colour shows up.
+static int exact_palette(rlcGif *g, const uint8_t *rgb, GifColorType *colors) {
+  memset(g->keys, 0xff, sizeof g->keys);
+  int count = 0;
+  uint32_t last_key = HASH_EMPTY;
+  uint8_t last_idx = 0;
+  size_t npix = (size_t)g->w * g->h;
+  for (size_t i = 0; i < npix; i++, rgb += 3) {
+    uint32_t key = (uint32_t)rgb[0] << 16 | (uint32_t)rgb[1] << 8 | rgb[2];
+    if (key != last_key) {  // runs of one colour are the common case
+      uint32_t slot = (key * 2654435761u) >> (32 - HASH_BITS);
+      while (g->keys[slot] != HASH_EMPTY && g->keys[slot] != key)
+        slot = (slot + 1) & (HASH_SIZE - 1);
+      if (g->keys[slot] == HASH_EMPTY) {
+        if (count == 256) return -1;
+        g->keys[slot] = key;
+        g->slot_index[slot] = (uint8_t)count;
+        colors[count] = (GifColorType){rgb[0], rgb[1], rgb[2]};
+        count++;
+      }
+      last_key = key;
+      last_idx = g->slot_index[slot];
+    }
+    g->index[i] = last_idx;
+  }
+  return count;
+}
+
+rlcStatus rlc_gif_add_frame(rlcGif *g, const uint8_t *rgb) {
+  if (!g) return rlc_error(RLC_ERR_ARG, "rlc_gif_add_frame: NULL gif");
+  if (g->err != RLC_OK) return rlc_error(g->err, "%s", g->err_msg);
+  if (!rgb) return gif_fail(g, RLC_ERR_ARG, "%s: frame %d is NULL", g->path, g->frames);
+
+  GifColorType colors[256];
+  memset(colors, 0, sizeof colors);  // unused entries of a padded map are black
+  int ncolors = exact_palette(g, rgb, colors);
+  if (ncolors < 0) {
+    size_t npix = (size_t)g->w * g->h;
+    if (!g->planes) {
+      g->planes = rlc_malloc(3 * npix);
+      if (!g->planes) return gif_fail(g, RLC_ERR_NOMEM, "%s: out of memory", g->path);
+    }
+    uint8_t *r = g->planes, *gr = r + npix, *b = gr + npix;
+    for (size_t i = 0; i < npix; i++) {
+      r[i] = rgb[3 * i];
+      gr[i] = rgb[3 * i + 1];
+      b[i] = rgb[3 * i + 2];
+    }
+    ncolors = 256;
+    if (GifQuantizeBuffer((unsigned)g->w, (unsigned)g->h, &ncolors, r, gr, b, g->index, colors) ==
+        GIF_ERROR)
+      return gif_fail(g, RLC_ERR_NOMEM, "%s: frame %d: colour quantization failed", g->path,
+                      g->frames);
+    ncolors = 256;
+  }
+  // Map sizes must be powers of two (at least 2).
+  int bits = 1;
+  while ((1 << bits) < ncolors) bits++;
+  ColorMapObject map = {.ColorCount = 1 << bits, .BitsPerPixel = bits, .SortFlag = false,
+                        .Colors = colors};
+
+  GraphicsControlBlock gcb = {.DisposalMode = DISPOSE_DO_NOT, .UserInputFlag = false,
+                              .DelayTime = g->delay, .TransparentColor = NO_TRANSPARENT_COLOR};
+  GifByteType ext[4];
+  size_t ext_len = EGifGCBToExtension(&gcb, ext);
+  if (EGifPutExtension(g->gif, GRAPHICS_EXT_FUNC_CODE, (int)ext_len, ext) == GIF_ERROR ||
+      EGifPutImageDesc(g->gif, 0, 0, g->w, g->h, false, &map) == GIF_ERROR ||
+      EGifPutLine(g->gif, g->index, g->w * g->h) == GIF_ERROR) {
+    char what[64];
+    snprintf(what, sizeof what, "cannot write frame %d", g->frames);
+    return gif_lib_fail(g, what);
+  }
+  if (g->write_failed)
+    return gif_fail(g, RLC_ERR_IO, "%s: cannot write frame %d: %s", g->path, g->frames,
+                    strerror(g->write_errno));
+  g->frames++;
+  return RLC_OK;
+}
+
+rlcStatus rlc_gif_close(rlcGif *g) {
+  if (!g) return RLC_OK;  // like free(NULL); keeps an earlier error text intact
+  if (g->err == RLC_OK && g->frames == 0)
+    gif_fail(g, RLC_ERR_STATE, "%s: GIF has no frames", g->path);
+  int gerr = 0;
+  // EGifCloseFile frees g->gif even when it fails.
+  if (EGifCloseFile(g->gif, &gerr) == GIF_ERROR && g->err == RLC_OK) {
+    const char *txt = GifErrorString(gerr);
+    gif_fail(g, RLC_ERR_IO, "%s: cannot finish GIF: %s", g->path, txt ? txt : "giflib error");
+  }
+  g->gif = NULL;
+  if (g->err == RLC_OK && g->write_failed)
+    gif_fail(g, RLC_ERR_IO, "%s: cannot write: %s", g->path, strerror(g->write_errno));
+  if (g->err == RLC_OK && (fflush(g->fp) != 0 || fsync(fileno(g->fp)) != 0))
+    gif_fail(g, RLC_ERR_IO, "%s: cannot write: %s", g->path, strerror(errno));
+  if (fclose(g->fp) != 0 && g->err == RLC_OK)
+    gif_fail(g, RLC_ERR_IO, "%s: cannot write: %s", g->path, strerror(errno));
+  if (g->err == RLC_OK && rename(g->tmp, g->path) != 0)
+    gif_fail(g, RLC_ERR_IO, "%s: cannot rename temp file into place: %s", g->path,
+             strerror(errno));
+  if (g->err != RLC_OK) remove(g->tmp);
+  rlcStatus s = g->err;
+  if (s != RLC_OK) rlc_error(s, "%s", g->err_msg);
+  gif_free(g);
+  return s;
+}
+
+//------------------------------------------------------------------------------
+// Reading
+//------------------------------------------------------------------------------
+
+static rlcStatus gif_open(const char *path, GifFileType **out) {
+  *out = NULL;
+  int gerr = 0;
+  errno = 0;
+  GifFileType *gif = DGifOpenFileName(path, &gerr);
+  if (!gif) {
+    int e = errno;
+    if (gerr == D_GIF_ERR_OPEN_FAILED)
+      return rlc_error(e == ENOENT ? RLC_ERR_NOT_FOUND : RLC_ERR_IO, "%s: cannot open: %s", path,
+                       strerror(e));
+    const char *txt = GifErrorString(gerr);
+    return rlc_error(RLC_ERR_FORMAT, "%s: bad GIF: %s", path, txt ? txt : "unknown error");
+  }
+  if (DGifSlurp(gif) == GIF_ERROR) {
+    const char *txt = GifErrorString(gif->Error);
+    rlcStatus s = rlc_error(RLC_ERR_FORMAT, "%s: bad GIF: %s", path, txt ? txt : "unknown error");
+    DGifCloseFile(gif, NULL);
+    return s;
+  }
+  if (gif->SWidth <= 0 || gif->SHeight <= 0 ||
+      (uint64_t)gif->SWidth * (uint64_t)gif->SHeight > GIF_MAX_PIXELS) {
+    rlcStatus s = rlc_error(RLC_ERR_FORMAT, "%s: bad GIF screen size %dx%d", path, gif->SWidth,
+                            gif->SHeight);
+    DGifCloseFile(gif, NULL);
+    return s;
+  }
+  *out = gif;
+  return RLC_OK;
+}
+
+rlcStatus rlc_gif_read_info(const char *path, int *frames, int *w, int *h) {
+  if (!path || !frames || !w || !h) return rlc_error(RLC_ERR_ARG, "rlc_gif_read_info: NULL argument");
+  GifFileType *gif;
+  rlcStatus s = gif_open(path, &gif);
+  if (s != RLC_OK) return s;
+  *frames = gif->ImageCount;
+  *w = gif->SWidth;
+  *h = gif->SHeight;
+  DGifCloseFile(gif, NULL);
+  return RLC_OK;
+}
+
+static void fill_rect(uint8_t *screen, int sw, int x0, int y0, int x1, int y1,
+                      const uint8_t bg[3]) {
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++) memcpy(screen + ((size_t)y * sw + x) * 3, bg, 3);
+}
+
+// Draws image i onto the screen (clipped to it). Transparent pixels keep what
+// is underneath.
+static rlcStatus draw_image(GifFileType *gif, int i, uint8_t *screen, const char *path) {
+  SavedImage *im = &gif->SavedImages[i];
+  const GifImageDesc *d = &im->ImageDesc;
+  const ColorMapObject *map = d->ColorMap ? d->ColorMap : gif->SColorMap;
+  if (!map || !map->Colors || map->ColorCount <= 0)
+    return rlc_error(RLC_ERR_FORMAT, "%s: frame %d has no colour map", path, i);
+  if (!im->RasterBits || d->Width <= 0 || d->Height <= 0)
+    return rlc_error(RLC_ERR_FORMAT, "%s: frame %d has no pixels", path, i);
+  GraphicsControlBlock gcb = {.TransparentColor = NO_TRANSPARENT_COLOR};
+  DGifSavedExtensionToGCB(gif, i, &gcb);
+  int sw = gif->SWidth, sh = gif->SHeight;
+  for (int y = 0; y < d->Height; y++) {
+    int sy = d->Top + y;
+    if (sy < 0 || sy >= sh) continue;
+    const GifByteType *src = im->RasterBits + (size_t)y * d->Width;
+    for (int x = 0; x < d->Width; x++) {
+      int sx = d->Left + x;
+      if (sx < 0 || sx >= sw) continue;
+      int k = src[x];
+      if (k == gcb.TransparentColor) continue;
+      if (k >= map->ColorCount)
+        return rlc_error(RLC_ERR_FORMAT, "%s: frame %d uses colour %d of a %d-colour map", path,
+                         i, k, map->ColorCount);
+      uint8_t *p = screen + ((size_t)sy * sw + sx) * 3;
+      p[0] = map->Colors[k].Red;
+      p[1] = map->Colors[k].Green;
+      p[2] = map->Colors[k].Blue;
+    }
+  }
+  return RLC_OK;
+}
+
+rlcStatus rlc_gif_read_frame(const char *path, int index, uint8_t **rgb) {
+  if (!path || !rgb) return rlc_error(RLC_ERR_ARG, "rlc_gif_read_frame: NULL argument");
+  *rgb = NULL;
+  GifFileType *gif;
+  rlcStatus s = gif_open(path, &gif);
+  if (s != RLC_OK) return s;
+  if (index < 0 || index >= gif->ImageCount) {
+    s = rlc_error(RLC_ERR_ARG, "%s: frame %d out of range (%d frames)", path, index,
+                  gif->ImageCount);
+    DGifCloseFile(gif, NULL);
+    return s;
+  }
+  int sw = gif->SWidth, sh = gif->SHeight;
+  size_t bytes = (size_t)sw * sh * 3;
+  uint8_t *screen = rlc_malloc(bytes), *saved = NULL;
+  if (!screen) {
+    DGifCloseFile(gif, NULL);
+    return RLC_ERR_NOMEM;
+  }
+  // The background is the global map's background entry, black without one.
+  uint8_t bg[3] = {0, 0, 0};
+  const ColorMapObject *gm = gif->SColorMap;
+  if (gm && gm->Colors && gif->SBackGroundColor >= 0 && gif->SBackGroundColor < gm->ColorCount) {
+    bg[0] = gm->Colors[gif->SBackGroundColor].Red;
+    bg[1] = gm->Colors[gif->SBackGroundColor].Green;
+    bg[2] = gm->Colors[gif->SBackGroundColor].Blue;
+  }
+  fill_rect(screen, sw, 0, 0, sw, sh, bg);
+
+  // Frame i is what the screen shows after drawing frames 0..i, each earlier
+  // one followed by its disposal.
+  for (int i = 0; i <= index && s == RLC_OK; i++) {
+    GraphicsControlBlock gcb = {.DisposalMode = DISPOSAL_UNSPECIFIED};
+    DGifSavedExtensionToGCB(gif, i, &gcb);
+    bool restore = i < index && gcb.DisposalMode == DISPOSE_PREVIOUS;
+    if (restore) {
+      if (!saved && !(saved = rlc_malloc(bytes))) {
+        s = RLC_ERR_NOMEM;
+        break;
+      }
+      memcpy(saved, screen, bytes);
+    }
+    s = draw_image(gif, i, screen, path);
+    if (s != RLC_OK || i == index) break;
+    if (restore) {
+      memcpy(screen, saved, bytes);
+    } else if (gcb.DisposalMode == DISPOSE_BACKGROUND) {
+      const GifImageDesc *d = &gif->SavedImages[i].ImageDesc;
+      int x0 = d->Left < 0 ? 0 : d->Left, y0 = d->Top < 0 ? 0 : d->Top;
+      int x1 = d->Left + d->Width > sw ? sw : d->Left + d->Width;
+      int y1 = d->Top + d->Height > sh ? sh : d->Top + d->Height;
+      fill_rect(screen, sw, x0, y0, x1, y1, bg);
+    }
+  }
+  rlc_free(saved);
+  DGifCloseFile(gif, NULL);
+  if (s != RLC_OK) {
+    rlc_free(screen);
+    return s;
+  }
+  *rgb = screen;
+  return RLC_OK;
+}
