@@ -30,6 +30,7 @@ typedef struct rlcMdp {
   int *first;          // (S*A + 1)
   rlcTransition *tr;   // (first[S*A])
   bool *valid;         // (S*A): false for impossible actions (the book's MDP)
+  bool all_valid;      // set by rlc_mdp_finish
   double *initial;     // (S): initial-state distribution
   int n_tr, cap_tr, cur_cell;  // building state
 } rlcMdp;
@@ -39,8 +40,13 @@ rlcStatus rlc_mdp_create(int n_states, int n_actions, rlcMdp **out);
 rlcStatus rlc_mdp_add(rlcMdp *m, int s, int a, double prob, int next_state, double reward,
                       bool terminated);
 // Closes the table after the last rlc_mdp_add (fills empty (s, a) ranges).
+// Envs whose model marks impossible actions (valid[s*A+a] = false) get those
+// actions rejected by step() with an error; their observation is the state.
 void rlc_mdp_finish(rlcMdp *m);
 void rlc_mdp_destroy(rlcMdp *m);
+// RLC_ERR_ARG when `action` is impossible in the state that obs (a state
+// index) names.
+rlcStatus rlc_mdp_check_action(const rlcMdp *m, const void *obs, int action);
 static inline int rlc_mdp_count(const rlcMdp *m, int s, int a) {
   return m->first[s * m->n_actions + a + 1] - m->first[s * m->n_actions + a];
 }
@@ -171,6 +177,9 @@ rlcStatus rlc_env_step(rlcEnv *env, const void *action, void *obs, double *rewar
 rlcStatus rlc_env_render(rlcEnv *env, const rlcRenderArgs *args, uint8_t *rgb);
 // Gymnasium's close(): further calls are errors; closing twice is safe.
 void rlc_env_close(rlcEnv *env);
+// mask[a] = whether action a is possible now (all true unless the env's model
+// forbids some, like the book's MDP). Discrete action spaces only.
+rlcStatus rlc_env_action_mask(const rlcEnv *env, bool *mask);
 // RLC_ERR_UNSUPPORTED when the env has no heuristic.
 rlcStatus rlc_env_heuristic(const rlcEnv *env, const void *obs, void *action);
 // Gymnasium's env.unwrapped.state: the base env's state inside the wrappers.

@@ -72,6 +72,8 @@ rlcStatus rlc_env_step(rlcEnv *env, const void *action, void *obs, double *rewar
                      env->seeded ? "after the episode ended" : "before reset()");
   const rlcEnvSpec *spec = env->spec;
   rlcStatus s = rlc_space_check_action(&spec->action_space, action);
+  if (!s && spec->mdp && !spec->mdp->all_valid)
+    s = rlc_mdp_check_action(spec->mdp, env->obs, *(const int32_t *)action);
   if (s) return s;
   double r = 0;
   bool term = false, trunc = false;
@@ -109,4 +111,15 @@ void *rlc_env_unwrapped_state(rlcEnv *env) {
   char *state = env->state;
   for (const rlcEnvSpec *s = env->spec; s->inner; s = s->inner) state += s->inner_offset;
   return state;
+}
+
+rlcStatus rlc_env_action_mask(const rlcEnv *env, bool *mask) {
+  const rlcSpace *as = &env->spec->action_space;
+  if (as->type != RLC_SPACE_DISCRETE) return rlc_error(RLC_ERR_UNSUPPORTED, "action masks need a Discrete action space");
+  const rlcMdp *m = env->spec->mdp;
+  for (int a = 0; a < as->n; a++) {
+    int s = *(const int32_t *)env->obs;
+    mask[a] = !m || m->all_valid || m->valid[s * m->n_actions + a];
+  }
+  return RLC_OK;
 }

@@ -1,5 +1,6 @@
 // mdp.c: transition tables P[s][a] for envs with known dynamics (planning).
 // Depends on: rlc/env.h.
+#include <stdio.h>
 #include <string.h>
 
 #include "rlc/env.h"
@@ -35,7 +36,7 @@ rlcStatus rlc_mdp_add(rlcMdp *m, int s, int a, double prob, int next_state, doub
       next_state >= m->n_states)
     return rlc_error(RLC_ERR_ARG, "transition (%d, %d) -> %d is outside the MDP", s, a, next_state);
   int cell = s * m->n_actions + a;
-  if (cell < m->cur_cell) return rlc_error(RLC_ERR_ARG, "transitions must be added in (state, action) order");
+  if (cell < m->cur_cell || m->cur_cell == m->n_states * m->n_actions) return rlc_error(RLC_ERR_ARG, "transitions must be added in (state, action) order");
   // Cells skipped since the last entry are empty; this one starts here.
   for (int c = m->cur_cell + 1; c <= cell; c++) m->first[c] = m->n_tr;
   m->cur_cell = cell;
@@ -55,6 +56,8 @@ void rlc_mdp_finish(rlcMdp *m) {
   int cells = m->n_states * m->n_actions;
   for (int c = m->cur_cell + 1; c <= cells; c++) m->first[c] = m->n_tr;
   m->cur_cell = cells;
+  m->all_valid = true;
+  for (int c = 0; c < cells; c++) m->all_valid &= m->valid[c];
 }
 
 void rlc_mdp_destroy(rlcMdp *m) {
@@ -64,4 +67,15 @@ void rlc_mdp_destroy(rlcMdp *m) {
   rlc_free(m->valid);
   rlc_free(m->initial);
   rlc_free(m);
+}
+
+rlcStatus rlc_mdp_check_action(const rlcMdp *m, const void *obs, int action) {
+  int s = *(const int32_t *)obs;
+  if (m->all_valid || s < 0 || s >= m->n_states || m->valid[s * m->n_actions + action]) return RLC_OK;
+  char list[128];
+  int n = 0;
+  list[0] = 0;
+  for (int a = 0; a < m->n_actions && n < (int)sizeof list - 8; a++)
+    if (m->valid[s * m->n_actions + a]) n += snprintf(list + n, sizeof list - n, n ? ", %d" : "%d", a);
+  return rlc_error(RLC_ERR_ARG, "action %d is not possible in state %d (possible: %s)", action, s, list);
 }

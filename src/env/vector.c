@@ -262,9 +262,16 @@ rlcStatus rlc_vec_env_step(rlcVecEnv *v, const void *actions) {
   if (as->type == RLC_SPACE_DISCRETE) {
     const int32_t *a = actions;
     for (int i = 0; i < v->num_envs; i++)
+    {
       if (a[i] < as->start || a[i] >= as->start + as->n)
         return rlc_error(RLC_ERR_ARG, "action %d of env %d is out of range: the action space is Discrete(%d)",
                          a[i], i, as->n);
+      const rlcMdp *m = v->spec->mdp;
+      if (m && !m->all_valid) {
+        rlcStatus s = rlc_mdp_check_action(m, (const char *)v->obs + (size_t)i * v->obs_bytes, a[i]);
+        if (s) return s;
+      }
+    }
   } else {
     for (int i = 0; i < v->num_envs; i++) {
       rlcStatus s = rlc_space_check_action(as, (const char *)actions + (size_t)i * v->act_bytes);
