@@ -180,10 +180,29 @@ void rlc_env_close(rlcEnv *env);
 // mask[a] = whether action a is possible now (all true unless the env's model
 // forbids some, like the book's MDP). Discrete action spaces only.
 rlcStatus rlc_env_action_mask(const rlcEnv *env, bool *mask);
+// A uniformly random action among the possible ones (Gymnasium's
+// action_space.sample(), respecting action masks).
+void rlc_env_sample_action(const rlcEnv *env, rlcRng *rng, void *action);
 // RLC_ERR_UNSUPPORTED when the env has no heuristic.
 rlcStatus rlc_env_heuristic(const rlcEnv *env, const void *obs, void *action);
 // Gymnasium's env.unwrapped.state: the base env's state inside the wrappers.
 void *rlc_env_unwrapped_state(rlcEnv *env);
+
+//------------------------------------------------------------------------------
+// The env checker (Gymnasium's check_env, and more)
+//------------------------------------------------------------------------------
+
+// Called once per check with its verdict and a one-line description.
+typedef void (*rlcCheckFn)(bool ok, const char *what, void *user);
+
+// Checks the env `id` with `options`: valid spaces; reset observations inside
+// the observation space; same seed, same reset and same steps; finite rewards;
+// terminated vs truncated (the time limit truncates exactly at its step);
+// invalid actions rejected; render; the transition model's probabilities;
+// close twice. *failed counts failed checks. Returns an error only when the
+// env cannot be created at all.
+rlcStatus rlc_env_check(const char *id, const char *options, int64_t seed, rlcCheckFn report,
+                        void *user, int *failed);
 
 //------------------------------------------------------------------------------
 // Vector env: N copies stepped together into contiguous arrays

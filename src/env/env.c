@@ -123,3 +123,18 @@ rlcStatus rlc_env_action_mask(const rlcEnv *env, bool *mask) {
   }
   return RLC_OK;
 }
+
+void rlc_env_sample_action(const rlcEnv *env, rlcRng *rng, void *action) {
+  const rlcSpace *as = &env->spec->action_space;
+  const rlcMdp *m = env->spec->mdp;
+  if (as->type != RLC_SPACE_DISCRETE || !m || m->all_valid) {
+    rlc_space_sample(as, rng, action);
+    return;
+  }
+  const bool *valid = m->valid + *(const int32_t *)env->obs * m->n_actions;
+  int n = 0;
+  for (int a = 0; a < as->n; a++) n += valid[a];
+  int k = (int)rlc_rng_integers(rng, 0, n);
+  for (int a = 0; a < as->n; a++)
+    if (valid[a] && k-- == 0) *(int32_t *)action = a + as->start;
+}

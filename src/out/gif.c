@@ -1,6 +1,6 @@
 // gif.c: animated GIF files (rlc/out.h): a looping writer that palettizes each
 // frame (exact up to 256 colours, median cut beyond), and a reader for tests.
-// Depends on: rlc/out.h, rlc/core.h, giflib 5 (GifQuantizeBuffer included).
+// Depends on: rlc/out.h, rlc/core.h, giflib 5.
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -21,6 +21,201 @@
 // to make that screen gigabytes big.
 #define GIF_MAX_PIXELS (1u << 26)
 
+//------------------------------------------------------------------------------
+// Quantization for frames with more than 256 colours
+//------------------------------------------------------------------------------
+
+// Greedy variance-based median cut on a 6-6-6 bit histogram: the box with the
+// largest squared error is split along its widest axis where the split lowers
+// the error most. Palette entries are the true mean colours of their boxes,
+// and every pixel then gets its nearest palette entry (cached per colour), so
+// large flat areas (backgrounds) come out exact or nearly so. (giflib's
+// GifQuantizeBuffer was tried: it works on 5-bit cells and maps pixels to box
+// averages, giving visibly off-white backgrounds and ~8 mean error on ramps.)
+
+#define QBITS 6
+#define QCELLS (1 << (3 * QBITS))
+#define QCACHE_BITS 14
+
+typedef struct QCell {
+  uint32_t n;
+  double s[3];  // channel sums; exact in a double for any GIF-sized frame
+} QCell;
+
+typedef struct QItem {
+  float m[3];  // mean colour, the sort key
+  uint32_t n;
+  double s[3];
+} QItem;
+
+typedef struct QBox {
+  int lo, hi;  // items[lo, hi)
+  double n, s[3], err;
+} QBox;
+
+typedef struct Quant {
+  QCell *cells;       // QCELLS, all zero between frames
+  uint32_t *used;     // indices of non-empty cells
+  QItem *items;
+  uint32_t cache_key[1 << QCACHE_BITS];
+  uint8_t cache_idx[1 << QCACHE_BITS];
+} Quant;
+
+static void quant_free(Quant *q) {
+  if (!q) return;
+  rlc_free(q->cells);
+  rlc_free(q->used);
+  rlc_free(q->items);
+  rlc_free(q);
+}
+
+static Quant *quant_new(void) {
+  Quant *q = rlc_calloc(1, sizeof *q);
+  if (!q) return NULL;
+  q->cells = rlc_calloc(QCELLS, sizeof *q->cells);
+  q->used = rlc_malloc(QCELLS * sizeof *q->used);
+  q->items = rlc_malloc(QCELLS * sizeof *q->items);
+  if (!q->cells || !q->used || !q->items) {
+    quant_free(q);
+    return NULL;
+  }
+  return q;
+}
+
+static int cmp_axis0(const void *a, const void *b) {
+  float x = ((const QItem *)a)->m[0], y = ((const QItem *)b)->m[0];
+  return (x > y) - (x < y);
+}
+static int cmp_axis1(const void *a, const void *b) {
+  float x = ((const QItem *)a)->m[1], y = ((const QItem *)b)->m[1];
+  return (x > y) - (x < y);
+}
+static int cmp_axis2(const void *a, const void *b) {
+  float x = ((const QItem *)a)->m[2], y = ((const QItem *)b)->m[2];
+  return (x > y) - (x < y);
+}
+
+// |S|^2 / n: the part of a group's squared error that depends on its grouping.
+static double sq_over_n(const double s[3], double n) {
+  return n > 0 ? (s[0] * s[0] + s[1] * s[1] + s[2] * s[2]) / n : 0;
+}
+
+// Squared error of items[lo, hi) about their mean, with cells as points.
+static void box_stats(const QItem *items, QBox *b) {
+  b->n = b->s[0] = b->s[1] = b->s[2] = 0;
+  double within = 0;
+  for (int i = b->lo; i < b->hi; i++) {
+    b->n += items[i].n;
+    for (int c = 0; c < 3; c++) b->s[c] += items[i].s[c];
+    within += sq_over_n(items[i].s, items[i].n);
+  }
+  b->err = within - sq_over_n(b->s, b->n);
+}
+
+// Builds a palette of at most 256 colours for npix pixels and maps them into
+// index. Returns the palette size.
+static int quantize(Quant *q, const uint8_t *rgb, size_t npix, uint8_t *index,
+                    GifColorType *colors) {
+  const int shift = 8 - QBITS;
+  int k = 0;
+  for (size_t i = 0; i < npix; i++) {
+    const uint8_t *p = rgb + 3 * i;
+    uint32_t cell = (uint32_t)(p[0] >> shift) << (2 * QBITS) |
+                    (uint32_t)(p[1] >> shift) << QBITS | (uint32_t)(p[2] >> shift);
+    QCell *c = &q->cells[cell];
+    if (c->n++ == 0) q->used[k++] = cell;
+    c->s[0] += p[0];
+    c->s[1] += p[1];
+    c->s[2] += p[2];
+  }
+  for (int i = 0; i < k; i++) {
+    QCell *c = &q->cells[q->used[i]];
+    QItem *it = &q->items[i];
+    it->n = c->n;
+    for (int ch = 0; ch < 3; ch++) {
+      it->s[ch] = c->s[ch];
+      it->m[ch] = (float)(c->s[ch] / c->n);
+    }
+    *c = (QCell){0};  // leave the histogram clean for the next frame
+  }
+
+  QBox boxes[256];
+  int nb = 1;
+  boxes[0] = (QBox){.lo = 0, .hi = k};
+  box_stats(q->items, &boxes[0]);
+  while (nb < 256) {
+    int best = -1;
+    for (int b = 0; b < nb; b++)
+      if (boxes[b].hi - boxes[b].lo >= 2 && boxes[b].err > 1e-9 &&
+          (best < 0 || boxes[b].err > boxes[best].err))
+        best = b;
+    if (best < 0) break;
+    QBox *b = &boxes[best];
+    QItem *it = q->items;
+    // Widest axis by variance of the cell means.
+    double var[3] = {0, 0, 0};
+    for (int i = b->lo; i < b->hi; i++)
+      for (int ch = 0; ch < 3; ch++) {
+        double d = it[i].m[ch] - b->s[ch] / b->n;
+        var[ch] += it[i].n * d * d;
+      }
+    int axis = var[1] > var[0] ? 1 : 0;
+    if (var[2] > var[axis]) axis = 2;
+    qsort(it + b->lo, (size_t)(b->hi - b->lo), sizeof *it,
+          axis == 0 ? cmp_axis0 : axis == 1 ? cmp_axis1 : cmp_axis2);
+    // The split that removes the most error maximises |S_L|^2/n_L + |S_R|^2/n_R.
+    double ln = 0, ls[3] = {0, 0, 0}, best_gain = -1;
+    int split = b->lo + 1;
+    for (int i = b->lo; i < b->hi - 1; i++) {
+      ln += it[i].n;
+      for (int ch = 0; ch < 3; ch++) ls[ch] += it[i].s[ch];
+      double rs[3] = {b->s[0] - ls[0], b->s[1] - ls[1], b->s[2] - ls[2]};
+      double gain = sq_over_n(ls, ln) + sq_over_n(rs, b->n - ln);
+      if (gain > best_gain) {
+        best_gain = gain;
+        split = i + 1;
+      }
+    }
+    QBox right = {.lo = split, .hi = b->hi};
+    b->hi = split;
+    box_stats(it, b);
+    box_stats(it, &right);
+    boxes[nb++] = right;
+  }
+  for (int b = 0; b < nb; b++)
+    for (int ch = 0; ch < 3; ch++) {
+      double v = boxes[b].n > 0 ? boxes[b].s[ch] / boxes[b].n : 0;
+      uint8_t u = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : lround(v));
+      if (ch == 0) colors[b].Red = u;
+      else if (ch == 1) colors[b].Green = u;
+      else colors[b].Blue = u;
+    }
+
+  // Nearest palette entry per pixel; a direct-mapped cache makes repeated
+  // colours cheap.
+  memset(q->cache_key, 0xff, sizeof q->cache_key);
+  for (size_t i = 0; i < npix; i++) {
+    const uint8_t *p = rgb + 3 * i;
+    uint32_t key = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+    uint32_t slot = (key * 2654435761u) >> (32 - QCACHE_BITS);
+    if (q->cache_key[slot] != key) {
+      int bi = 0, bd = 1 << 30;
+      for (int c = 0; c < nb; c++) {
+        int dr = p[0] - colors[c].Red, dg = p[1] - colors[c].Green, db = p[2] - colors[c].Blue;
+        int d = dr * dr + dg * dg + db * db;
+        if (d < bd) {
+          bd = d;
+          bi = c;
+        }
+      }
+      q->cache_key[slot] = key;
+      q->cache_idx[slot] = (uint8_t)bi;
+    }
+    index[i] = q->cache_idx[slot];
+  }
+  return nb;
+}
+
 struct rlcGif {
   char *path, *tmp;
   FILE *fp;             // the temp file; we own it so we can fsync before rename
@@ -32,7 +227,7 @@ struct rlcGif {
   rlcStatus err;        // first error of the recording
   char err_msg[512];
   uint8_t *index;       // (h, w) palette indices of the current frame
-  uint8_t *planes;      // (3, h, w) R, G, B planes for GifQuantizeBuffer, made on demand
+  struct Quant *quant;  // median-cut scratch, made on the first frame that needs it
   uint32_t keys[HASH_SIZE];
   uint8_t slot_index[HASH_SIZE];
 };
@@ -79,7 +274,7 @@ static void gif_free(rlcGif *g) {
   rlc_free(g->path);
   rlc_free(g->tmp);
   rlc_free(g->index);
-  rlc_free(g->planes);
+  quant_free(g->quant);
   rlc_free(g);
 }
 
@@ -186,23 +381,11 @@ rlcStatus rlc_gif_add_frame(rlcGif *g, const uint8_t *rgb) {
   memset(colors, 0, sizeof colors);  // unused entries of a padded map are black
   int ncolors = exact_palette(g, rgb, colors);
   if (ncolors < 0) {
-    size_t npix = (size_t)g->w * g->h;
-    if (!g->planes) {
-      g->planes = rlc_malloc(3 * npix);
-      if (!g->planes) return gif_fail(g, RLC_ERR_NOMEM, "%s: out of memory", g->path);
-    }
-    uint8_t *r = g->planes, *gr = r + npix, *b = gr + npix;
-    for (size_t i = 0; i < npix; i++) {
-      r[i] = rgb[3 * i];
-      gr[i] = rgb[3 * i + 1];
-      b[i] = rgb[3 * i + 2];
-    }
-    ncolors = 256;
-    if (GifQuantizeBuffer((unsigned)g->w, (unsigned)g->h, &ncolors, r, gr, b, g->index, colors) ==
-        GIF_ERROR)
-      return gif_fail(g, RLC_ERR_NOMEM, "%s: frame %d: colour quantization failed", g->path,
-                      g->frames);
-    ncolors = 256;
+    if (!g->quant && !(g->quant = quant_new()))
+      return gif_fail(g, RLC_ERR_NOMEM, "%s: out of memory", g->path);
+    ncolors = quantize(g->quant, rgb, (size_t)g->w * g->h, g->index, colors);
+    if (ncolors < 0)
+      return gif_fail(g, RLC_ERR_NOMEM, "%s: frame %d: out of memory", g->path, g->frames);
   }
   // Map sizes must be powers of two (at least 2).
   int bits = 1;

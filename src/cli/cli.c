@@ -1,0 +1,188 @@
+// cli.c: option parsing, errors and JSON output shared by the subcommands.
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("rlc: error: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  return 2;
+}
+
+int cli_fail(rlcStatus s) {
+  fprintf(stderr, "rlc: error: %s\n", rlc_last_error()[0] ? rlc_last_error() : rlc_status_name(s));
+  return 1;
+}
+
+static void print_help(const CliCmd *cmd) {
+  printf("usage: rlc %s %s\n\n%s\n\noptions:\n", cmd->name, cmd->usage, cmd->summary);
+  for (int i = 0; i < cmd->n_opts; i++) {
+    char left[64];
+    snprintf(left, sizeof left, "%s%s%s", cmd->opts[i].name, cmd->opts[i].arg ? " " : "",
+             cmd->opts[i].arg ? cmd->opts[i].arg : "");
+    printf("  %-24s %s\n", left, cmd->opts[i].help);
+  }
+  printf("  %-24s %s\n", "--help", "show this help");
+}
+
+int cli_parse(const CliCmd *cmd, int argc, char **argv, int max_positional, CliArgs *a, bool *done) {
+  memset(a, 0, sizeof *a);
+  a->cmd = cmd;
+  *done = false;
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+      print_help(cmd);
+      *done = true;
+      return 0;
+    }
+    if (arg[0] == '-' && arg[1] == '-') {
+      // --name=value or --name value
+      char name[64];
+      const char *eq = strchr(arg, '=');
+      size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+      snprintf(name, sizeof name, "%.*s", (int)len, arg);
+      int k = -1;
+      for (int j = 0; j < cmd->n_opts; j++)
+        if (!strcmp(cmd->opts[j].name, name)) k = j;
+      if (k < 0) {
+        *done = true;
+        return cli_error("unknown option '%s' for 'rlc %s' (see rlc %s --help)", name, cmd->name, cmd->name);
+      }
+      if (cmd->opts[k].arg) {
+        if (eq) a->val[k] = eq + 1;
+        else if (i + 1 < argc) a->val[k] = argv[++i];
+        else {
+          *done = true;
+          return cli_error("option %s needs a value (%s)", name, cmd->opts[k].arg);
+        }
+      } else if (eq) {
+        *done = true;
+        return cli_error("option %s takes no value", name);
+      }
+      a->set[k] = true;
+    } else if (a->n_positional < max_positional) {
+      a->positional[a->n_positional++] = arg;
+    } else {
+      *done = true;
+      return cli_error("unexpected argument '%s' for 'rlc %s' (see rlc %s --help)", arg, cmd->name, cmd->name);
+    }
+  }
+  return 0;
+}
+
+static int find(const CliArgs *a, const char *name) {
+  for (int j = 0; j < a->cmd->n_opts; j++)
+    if (!strcmp(a->cmd->opts[j].name, name)) return j;
+  return -1;
+}
+
+bool cli_has(const CliArgs *a, const char *name) {
+  int k = find(a, name);
+  return k >= 0 && a->set[k];
+}
+
+const char *cli_str(const CliArgs *a, const char *name, const char *def) {
+  int k = find(a, name);
+  return k >= 0 && a->set[k] && a->val[k] ? a->val[k] : def;
+}
+
+bool cli_int(const CliArgs *a, const char *name, long long def, long long lo, long long hi, long long *out) {
+  const char *v = cli_str(a, name, NULL);
+  *out = def;
+  if (!v) return true;
+  char *end;
+  errno = 0;
+  long long x = strtoll(v, &end, 10);
+  if (end == v || *end || errno) {
+    // Accept 1e6-style counts when they are whole numbers.
+    double d = strtod(v, &end);
+    if (end == v || *end || d != floor(d) || fabs(d) > 9e18) {
+      cli_error("%s %s: expected an integer", name, v);
+      return false;
+    }
+    x = (long long)d;
+  }
+  if (x < lo || x > hi) {
+    cli_error("%s %s: must be in [%lld, %lld]", name, v, lo, hi);
+    return false;
+  }
+  *out = x;
+  return true;
+}
+
+bool cli_double(const CliArgs *a, const char *name, double def, double lo, double hi, double *out) {
+  const char *v = cli_str(a, name, NULL);
+  *out = def;
+  if (!v) return true;
+  char *end;
+  double x = strtod(v, &end);
+  if (end == v || *end || !isfinite(x)) {
+    cli_error("%s %s: expected a number", name, v);
+    return false;
+  }
+  if (x < lo || x > hi) {
+    cli_error("%s %s: must be in [%g, %g]", name, v, lo, hi);
+    return false;
+  }
+  *out = x;
+  return true;
+}
+
+//------------------------------------------------------------------------------
+// JSON
+//------------------------------------------------------------------------------
+
+void json_begin(CliJson *j) { j->n = snprintf(j->buf, sizeof j->buf, "{"); }
+
+static void key(CliJson *j, const char *k) {
+  if (j->n < (int)sizeof j->buf)
+    j->n += snprintf(j->buf + j->n, sizeof j->buf - j->n, "%s\"%s\": ", j->n > 1 ? ", " : "", k);
+}
+
+void json_str(CliJson *j, const char *k, const char *v) {
+  key(j, k);
+  if (j->n < (int)sizeof j->buf - 1) j->buf[j->n++] = '"';
+  for (; *v && j->n < (int)sizeof j->buf - 8; v++) {
+    if (*v == '"' || *v == '\\') j->buf[j->n++] = '\\';
+    if ((unsigned char)*v < 0x20) {
+      j->n += snprintf(j->buf + j->n, sizeof j->buf - j->n, "\\u%04x", *v);
+      continue;
+    }
+    j->buf[j->n++] = *v;
+  }
+  if (j->n < (int)sizeof j->buf - 1) j->buf[j->n++] = '"';
+  j->buf[j->n < (int)sizeof j->buf ? j->n : (int)sizeof j->buf - 1] = 0;
+}
+
+void json_num(CliJson *j, const char *k, double v) {
+  key(j, k);
+  if (j->n >= (int)sizeof j->buf) return;
+  if (isfinite(v)) j->n += snprintf(j->buf + j->n, sizeof j->buf - j->n, "%.12g", v);
+  else j->n += snprintf(j->buf + j->n, sizeof j->buf - j->n, "null");
+}
+
+void json_int(CliJson *j, const char *k, long long v) {
+  key(j, k);
+  if (j->n < (int)sizeof j->buf) j->n += snprintf(j->buf + j->n, sizeof j->buf - j->n, "%lld", v);
+}
+
+void json_bool(CliJson *j, const char *k, bool v) { json_raw(j, k, v ? "true" : "false"); }
+
+void json_raw(CliJson *j, const char *k, const char *raw) {
+  key(j, k);
+  if (j->n < (int)sizeof j->buf) j->n += snprintf(j->buf + j->n, sizeof j->buf - j->n, "%s", raw);
+}
+
+void json_end_print(CliJson *j) {
+  printf("%s}\n", j->buf);
+  fflush(stdout);
+}
