@@ -43,7 +43,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 DEPS := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/obj/tests/reference.d
 
-.PHONY: all lib cli test test-unit test-reference deps clean examples bench
+.PHONY: all lib cli test test-run test-unit test-reference deps demo clean examples bench
 
 all: lib cli examples
 
@@ -90,9 +90,19 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/librlc.a
 	$(CC) $(CFLAGS_BASE) -o $@ $< $(BUILD)/librlc.a $(LIBS)
 
 # The whole suite: unit tests, the reference replays and the CLI checks; the
-# last line is the total.
-test: $(BUILD)/test_rlc $(BUILD)/test_reference $(BUILD)/rlc examples
-	@BUILD=$(BUILD) sh tests/run_all.sh
+# last line is the total. Installs missing Debian packages first, then
+# re-enters make so pkg-config sees them.
+test: deps
+	@$(MAKE) --no-print-directory test-run
+
+test-run: $(BUILD)/test_rlc $(BUILD)/test_reference $(BUILD)/rlc examples
+	@BUILD=$(BUILD) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp sh tests/run_all.sh
+
+# The main job on a fresh machine: dependencies, build, then play CartPole
+# with the book's basic policy and record it as a GIF.
+demo: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/rlc play --env CartPole-v1 --policy heuristic --episodes 10 --gif cartpole.gif
 
 test-unit: $(BUILD)/test_rlc
 	@$(BUILD)/test_rlc

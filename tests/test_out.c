@@ -2,7 +2,9 @@
 // Depends on: tests/test.h; libpng and giflib directly, to make odd input files
 // and to inspect what the writers produced.
 #include <dirent.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -846,4 +848,39 @@ TEST(gif_read_composites_subframes) {
     CHECK_PX(f, 8, 7, 5, 0xff0000);
   }
   rlc_free(f);
+}
+
+// Writes that fail part-way (here: a file size limit, standing in for a full
+// disk) are I/O errors, and no partial file is left.
+TEST(gif_png_write_failure) {
+  enum { W = 200, H = 150 };
+  static uint8_t rgb[W * H * 3];
+  fill_random(rgb, sizeof rgb, 5);
+  struct rlimit old;
+  if (getrlimit(RLIMIT_FSIZE, &old) != 0) return;
+  void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+  struct rlimit lim = old;
+  lim.rlim_cur = 4096;
+  CHECK(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+
+  char path[512];
+  tmp_path(path, sizeof path, "full.png");
+  CHECK_ERR(rlc_png_write(path, rgb, W, H), RLC_ERR_IO);
+  CHECK_MSG(strstr(rlc_last_error(), path) != NULL, "message: %s", rlc_last_error());
+  CHECK(!file_exists(path));
+
+  tmp_path(path, sizeof path, "full.gif");
+  rlcGif *g;
+  CHECK_OK(rlc_gif_create(path, W, H, 10, &g));
+  rlcStatus first = RLC_OK;
+  for (int k = 0; k < 4 && first == RLC_OK; k++) first = rlc_gif_add_frame(g, rgb);
+  rlcStatus s = rlc_gif_close(g);
+  CHECK_EQ_INT(s, RLC_ERR_IO);
+  if (first != RLC_OK) CHECK_EQ_INT(first, RLC_ERR_IO);
+  CHECK_MSG(strstr(rlc_last_error(), path) != NULL, "message: %s", rlc_last_error());
+  CHECK(!file_exists(path));
+
+  CHECK(setrlimit(RLIMIT_FSIZE, &old) == 0);
+  signal(SIGXFSZ, old_handler);
+  CHECK_EQ_INT(temp_leftovers(), 0);
 }

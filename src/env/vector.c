@@ -4,6 +4,8 @@
 // each copy has its own RNG, so results never depend on the thread count.
 // Depends on: rlc/env.h, pthreads.
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,23 +56,34 @@ static void step_slice(rlcVecEnv *v, const void *actions, int lo, int hi) {
 }
 
 //------------------------------------------------------------------------------
-// Worker pool: the caller runs slice 0, workers run slices 1..T-1
+// Worker pool: the caller runs slice 0, workers run slices 1..T-1. A step of
+// small envs takes microseconds, so workers spin on an atomic generation
+// counter for a while before they sleep on a condition variable.
 //------------------------------------------------------------------------------
 
-enum { JOB_NONE, JOB_STEP, JOB_RESET, JOB_QUIT };
+enum { JOB_STEP, JOB_RESET, JOB_QUIT };
+#define SPIN_LIMIT 200000
 
 struct rlcVecWorkers {
-  int n;                    // worker threads (num_threads - 1)
+  int n;                          // worker threads (num_threads - 1)
   pthread_t *threads;
   pthread_mutex_t lock;
-  pthread_cond_t start, done;
-  uint64_t generation;      // bumped for every job
-  int job, pending;
+  pthread_cond_t wake;
+  _Atomic uint64_t generation;    // bumped for every job
+  _Atomic int pending;            // workers still busy with the current job
+  _Atomic int sleepers;           // workers blocked on `wake`
+  int job;
   const void *actions;
   rlcVecEnv *v;
 };
 
 typedef struct { rlcVecWorkers *w; int index; } WorkerArg;
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
 
 static void slice_bounds(int num_envs, int parts, int k, int *lo, int *hi) {
   *lo = (int)((int64_t)num_envs * k / parts);
@@ -90,15 +103,33 @@ static void *worker_main(void *p) {
   rlc_free(p);
   uint64_t seen = 0;
   for (;;) {
-    pthread_mutex_lock(&w->lock);
-    while (w->generation == seen) pthread_cond_wait(&w->start, &w->lock);
-    seen = w->generation;
+    int spins = 0;
+    while (atomic_load(&w->generation) == seen && ++spins < SPIN_LIMIT) cpu_relax();
+    if (atomic_load(&w->generation) == seen) {
+      // Sleep. The dispatcher bumps the generation before it reads `sleepers`,
+      // and we count ourselves before we read the generation, so no wake is lost.
+      pthread_mutex_lock(&w->lock);
+      atomic_fetch_add(&w->sleepers, 1);
+      while (atomic_load(&w->generation) == seen) pthread_cond_wait(&w->wake, &w->lock);
+      atomic_fetch_sub(&w->sleepers, 1);
+      pthread_mutex_unlock(&w->lock);
+    }
+    seen = atomic_load(&w->generation);
     int job = w->job;
-    pthread_mutex_unlock(&w->lock);
     if (job == JOB_QUIT) return NULL;
     run_job(w, job, slice);
+    atomic_fetch_sub(&w->pending, 1);
+  }
+}
+
+static void post(rlcVecWorkers *w, int job, const void *actions) {
+  w->job = job;
+  w->actions = actions;
+  atomic_store(&w->pending, w->n);
+  atomic_fetch_add(&w->generation, 1);  // publishes job and actions
+  if (atomic_load(&w->sleepers) > 0) {
     pthread_mutex_lock(&w->lock);
-    if (--w->pending == 0) pthread_cond_signal(&w->done);
+    pthread_cond_broadcast(&w->wake);
     pthread_mutex_unlock(&w->lock);
   }
 }
@@ -110,29 +141,19 @@ static void dispatch(rlcVecEnv *v, int job, const void *actions) {
     else reset_slice(v, 0, v->num_envs);
     return;
   }
-  pthread_mutex_lock(&w->lock);
-  w->job = job;
-  w->actions = actions;
-  w->pending = w->n;
-  w->generation++;
-  pthread_cond_broadcast(&w->start);
-  pthread_mutex_unlock(&w->lock);
+  post(w, job, actions);
   run_job(w, job, 0);
-  pthread_mutex_lock(&w->lock);
-  while (w->pending > 0) pthread_cond_wait(&w->done, &w->lock);
-  pthread_mutex_unlock(&w->lock);
+  for (int spins = 0; atomic_load(&w->pending) > 0; spins++) {
+    if (spins < SPIN_LIMIT) cpu_relax();
+    else sched_yield();  // a worker was descheduled: let it run
+  }
 }
 
 static void workers_stop(rlcVecWorkers *w, int started) {
-  pthread_mutex_lock(&w->lock);
-  w->job = JOB_QUIT;
-  w->generation++;
-  pthread_cond_broadcast(&w->start);
-  pthread_mutex_unlock(&w->lock);
+  post(w, JOB_QUIT, NULL);
   for (int i = 0; i < started; i++) pthread_join(w->threads[i], NULL);
   pthread_mutex_destroy(&w->lock);
-  pthread_cond_destroy(&w->start);
-  pthread_cond_destroy(&w->done);
+  pthread_cond_destroy(&w->wake);
   rlc_free(w->threads);
   rlc_free(w);
 }
@@ -148,8 +169,7 @@ static rlcStatus workers_start(rlcVecEnv *v, int n) {
   w->n = n;
   w->v = v;
   pthread_mutex_init(&w->lock, NULL);
-  pthread_cond_init(&w->start, NULL);
-  pthread_cond_init(&w->done, NULL);
+  pthread_cond_init(&w->wake, NULL);
   for (int i = 0; i < n; i++) {
     WorkerArg *arg = rlc_malloc(sizeof *arg);
     if (!arg || (*arg = (WorkerArg){w, i + 1}, pthread_create(&w->threads[i], NULL, worker_main, arg))) {

@@ -28,12 +28,13 @@
 // Greedy variance-based median cut on a 6-6-6 bit histogram: the box with the
 // largest squared error is split along its widest axis where the split lowers
 // the error most. Palette entries are the true mean colours of their boxes,
-// and every pixel then gets its nearest palette entry (cached per colour), so
-// large flat areas (backgrounds) come out exact or nearly so. (giflib's
-// GifQuantizeBuffer was tried: it works on 5-bit cells and maps pixels to box
-// averages, giving visibly off-white backgrounds and ~8 mean error on ramps.)
+// and every pixel then gets its nearest palette entry, so large flat areas
+// (backgrounds) come out exact or nearly so. (giflib's GifQuantizeBuffer was
+// tried first: it works on 5-bit cells and gives each pixel its box average,
+// which left backgrounds off-white and a mean error near 8 on colour ramps.)
 
 #define QBITS 6
+#define QSIDE (1 << QBITS)
 #define QCELLS (1 << (3 * QBITS))
 #define QCACHE_BITS 14
 
@@ -42,21 +43,14 @@ typedef struct QCell {
   double s[3];  // channel sums; exact in a double for any GIF-sized frame
 } QCell;
 
-typedef struct QItem {
-  float m[3];  // mean colour, the sort key
-  uint32_t n;
-  double s[3];
-} QItem;
-
 typedef struct QBox {
   int lo, hi;  // items[lo, hi)
   double n, s[3], err;
 } QBox;
 
 typedef struct Quant {
-  QCell *cells;       // QCELLS, all zero between frames
-  uint32_t *used;     // indices of non-empty cells
-  QItem *items;
+  QCell *cells;          // QCELLS, all zero between frames
+  uint32_t *items, *tmp; // ids of the non-empty cells, grouped by box
   uint32_t cache_key[1 << QCACHE_BITS];
   uint8_t cache_idx[1 << QCACHE_BITS];
 } Quant;
@@ -64,8 +58,8 @@ typedef struct Quant {
 static void quant_free(Quant *q) {
   if (!q) return;
   rlc_free(q->cells);
-  rlc_free(q->used);
   rlc_free(q->items);
+  rlc_free(q->tmp);
   rlc_free(q);
 }
 
@@ -73,26 +67,17 @@ static Quant *quant_new(void) {
   Quant *q = rlc_calloc(1, sizeof *q);
   if (!q) return NULL;
   q->cells = rlc_calloc(QCELLS, sizeof *q->cells);
-  q->used = rlc_malloc(QCELLS * sizeof *q->used);
   q->items = rlc_malloc(QCELLS * sizeof *q->items);
-  if (!q->cells || !q->used || !q->items) {
+  q->tmp = rlc_malloc(QCELLS * sizeof *q->tmp);
+  if (!q->cells || !q->items || !q->tmp) {
     quant_free(q);
     return NULL;
   }
   return q;
 }
 
-static int cmp_axis0(const void *a, const void *b) {
-  float x = ((const QItem *)a)->m[0], y = ((const QItem *)b)->m[0];
-  return (x > y) - (x < y);
-}
-static int cmp_axis1(const void *a, const void *b) {
-  float x = ((const QItem *)a)->m[1], y = ((const QItem *)b)->m[1];
-  return (x > y) - (x < y);
-}
-static int cmp_axis2(const void *a, const void *b) {
-  float x = ((const QItem *)a)->m[2], y = ((const QItem *)b)->m[2];
-  return (x > y) - (x < y);
+static int cell_coord(uint32_t cell, int axis) {
+  return (int)(cell >> (QBITS * (2 - axis))) & (QSIDE - 1);
 }
 
 // |S|^2 / n: the part of a group's squared error that depends on its grouping.
@@ -100,16 +85,88 @@ static double sq_over_n(const double s[3], double n) {
   return n > 0 ? (s[0] * s[0] + s[1] * s[1] + s[2] * s[2]) / n : 0;
 }
 
-// Squared error of items[lo, hi) about their mean, with cells as points.
-static void box_stats(const QItem *items, QBox *b) {
+// Count, sums and squared error (cells taken as points at their means).
+static void box_stats(const Quant *q, QBox *b) {
   b->n = b->s[0] = b->s[1] = b->s[2] = 0;
   double within = 0;
   for (int i = b->lo; i < b->hi; i++) {
-    b->n += items[i].n;
-    for (int c = 0; c < 3; c++) b->s[c] += items[i].s[c];
-    within += sq_over_n(items[i].s, items[i].n);
+    const QCell *c = &q->cells[q->items[i]];
+    b->n += c->n;
+    for (int ch = 0; ch < 3; ch++) b->s[ch] += c->s[ch];
+    within += sq_over_n(c->s, c->n);
   }
-  b->err = within - sq_over_n(b->s, b->n);
+  b->err = b->hi - b->lo < 2 ? 0 : within - sq_over_n(b->s, b->n);
+}
+
+// Splits box b in two (the new half goes to *right); false if it cannot be split.
+static bool split_box(Quant *q, QBox *b, QBox *right) {
+  double var[3] = {0, 0, 0};
+  for (int i = b->lo; i < b->hi; i++) {
+    const QCell *c = &q->cells[q->items[i]];
+    for (int ch = 0; ch < 3; ch++) {
+      double d = c->s[ch] / c->n - b->s[ch] / b->n;
+      var[ch] += c->n * d * d;
+    }
+  }
+  int axis = var[1] > var[0] ? 1 : 0;
+  if (var[2] > var[axis]) axis = 2;
+  // Counting sort of the box's cells by their coordinate on that axis.
+  int start[QSIDE + 1] = {0};
+  for (int i = b->lo; i < b->hi; i++) start[cell_coord(q->items[i], axis) + 1]++;
+  for (int v = 0; v < QSIDE; v++) start[v + 1] += start[v];
+  for (int i = b->lo; i < b->hi; i++)
+    q->tmp[start[cell_coord(q->items[i], axis)]++] = q->items[i];
+  memcpy(q->items + b->lo, q->tmp, (size_t)(b->hi - b->lo) * sizeof *q->items);
+  // Of the cuts between coordinates, the one that removes the most error
+  // maximises |S_L|^2/n_L + |S_R|^2/n_R.
+  double ln = 0, ls[3] = {0, 0, 0}, best_gain = -1;
+  int split = -1;
+  for (int i = b->lo; i < b->hi - 1; i++) {
+    const QCell *c = &q->cells[q->items[i]];
+    ln += c->n;
+    for (int ch = 0; ch < 3; ch++) ls[ch] += c->s[ch];
+    if (cell_coord(q->items[i], axis) == cell_coord(q->items[i + 1], axis)) continue;
+    double rs[3] = {b->s[0] - ls[0], b->s[1] - ls[1], b->s[2] - ls[2]};
+    double gain = sq_over_n(ls, ln) + sq_over_n(rs, b->n - ln);
+    if (gain > best_gain) {
+      best_gain = gain;
+      split = i + 1;
+    }
+  }
+  if (split < 0) return false;
+  *right = (QBox){.lo = split, .hi = b->hi};
+  b->hi = split;
+  box_stats(q, b);
+  box_stats(q, right);
+  return true;
+}
+
+// Nearest palette entry; the palette is sorted by green (order, green) so the
+// search can stop once the green distance alone exceeds the best match.
+static int nearest(const GifColorType *colors, const uint8_t *order, const int *green, int n,
+                   const uint8_t *p) {
+  int lo = 0, hi = n;  // first entry with green >= p[1]
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (green[mid] < p[1]) lo = mid + 1;
+    else hi = mid;
+  }
+  int best = order[lo < n ? lo : n - 1], bd = 1 << 30;
+  for (int up = lo, down = lo - 1; up < n || down >= 0;) {
+    int i;
+    if (up < n && (down < 0 || green[up] - p[1] <= p[1] - green[down])) i = up++;
+    else i = down--;
+    int dg = green[i] - p[1];
+    if (dg * dg >= bd) break;  // every remaining entry is at least this far
+    const GifColorType *c = &colors[order[i]];
+    int dr = p[0] - c->Red, db = p[2] - c->Blue;
+    int d = dr * dr + dg * dg + db * db;
+    if (d < bd) {
+      bd = d;
+      best = order[i];
+    }
+  }
+  return best;
 }
 
 // Builds a palette of at most 256 colours for npix pixels and maps them into
@@ -123,93 +180,56 @@ static int quantize(Quant *q, const uint8_t *rgb, size_t npix, uint8_t *index,
     uint32_t cell = (uint32_t)(p[0] >> shift) << (2 * QBITS) |
                     (uint32_t)(p[1] >> shift) << QBITS | (uint32_t)(p[2] >> shift);
     QCell *c = &q->cells[cell];
-    if (c->n++ == 0) q->used[k++] = cell;
+    if (c->n++ == 0) q->items[k++] = cell;
     c->s[0] += p[0];
     c->s[1] += p[1];
     c->s[2] += p[2];
-  }
-  for (int i = 0; i < k; i++) {
-    QCell *c = &q->cells[q->used[i]];
-    QItem *it = &q->items[i];
-    it->n = c->n;
-    for (int ch = 0; ch < 3; ch++) {
-      it->s[ch] = c->s[ch];
-      it->m[ch] = (float)(c->s[ch] / c->n);
-    }
-    *c = (QCell){0};  // leave the histogram clean for the next frame
   }
 
   QBox boxes[256];
   int nb = 1;
   boxes[0] = (QBox){.lo = 0, .hi = k};
-  box_stats(q->items, &boxes[0]);
+  box_stats(q, &boxes[0]);
   while (nb < 256) {
     int best = -1;
     for (int b = 0; b < nb; b++)
-      if (boxes[b].hi - boxes[b].lo >= 2 && boxes[b].err > 1e-9 &&
-          (best < 0 || boxes[b].err > boxes[best].err))
-        best = b;
+      if (boxes[b].err > 0 && (best < 0 || boxes[b].err > boxes[best].err)) best = b;
     if (best < 0) break;
-    QBox *b = &boxes[best];
-    QItem *it = q->items;
-    // Widest axis by variance of the cell means.
-    double var[3] = {0, 0, 0};
-    for (int i = b->lo; i < b->hi; i++)
-      for (int ch = 0; ch < 3; ch++) {
-        double d = it[i].m[ch] - b->s[ch] / b->n;
-        var[ch] += it[i].n * d * d;
-      }
-    int axis = var[1] > var[0] ? 1 : 0;
-    if (var[2] > var[axis]) axis = 2;
-    qsort(it + b->lo, (size_t)(b->hi - b->lo), sizeof *it,
-          axis == 0 ? cmp_axis0 : axis == 1 ? cmp_axis1 : cmp_axis2);
-    // The split that removes the most error maximises |S_L|^2/n_L + |S_R|^2/n_R.
-    double ln = 0, ls[3] = {0, 0, 0}, best_gain = -1;
-    int split = b->lo + 1;
-    for (int i = b->lo; i < b->hi - 1; i++) {
-      ln += it[i].n;
-      for (int ch = 0; ch < 3; ch++) ls[ch] += it[i].s[ch];
-      double rs[3] = {b->s[0] - ls[0], b->s[1] - ls[1], b->s[2] - ls[2]};
-      double gain = sq_over_n(ls, ln) + sq_over_n(rs, b->n - ln);
-      if (gain > best_gain) {
-        best_gain = gain;
-        split = i + 1;
-      }
-    }
-    QBox right = {.lo = split, .hi = b->hi};
-    b->hi = split;
-    box_stats(it, b);
-    box_stats(it, &right);
-    boxes[nb++] = right;
+    if (split_box(q, &boxes[best], &boxes[nb])) nb++;
+    else boxes[best].err = 0;
   }
-  for (int b = 0; b < nb; b++)
+  for (int b = 0; b < nb; b++) {
+    uint8_t u[3];
     for (int ch = 0; ch < 3; ch++) {
       double v = boxes[b].n > 0 ? boxes[b].s[ch] / boxes[b].n : 0;
-      uint8_t u = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : lround(v));
-      if (ch == 0) colors[b].Red = u;
-      else if (ch == 1) colors[b].Green = u;
-      else colors[b].Blue = u;
+      u[ch] = (uint8_t)(v <= 0 ? 0 : v >= 255 ? 255 : lround(v));
     }
+    colors[b] = (GifColorType){u[0], u[1], u[2]};
+  }
+  for (int i = 0; i < k; i++) q->cells[q->items[i]] = (QCell){0};  // clean for the next frame
 
-  // Nearest palette entry per pixel; a direct-mapped cache makes repeated
-  // colours cheap.
+  // Palette order by green for the nearest-colour search (insertion sort: 256).
+  uint8_t order[256];
+  int green[256];
+  for (int i = 0; i < nb; i++) {
+    int j = i;
+    while (j > 0 && green[j - 1] > colors[i].Green) {
+      green[j] = green[j - 1];
+      order[j] = order[j - 1];
+      j--;
+    }
+    green[j] = colors[i].Green;
+    order[j] = (uint8_t)i;
+  }
+  // A direct-mapped cache keyed by colour makes repeated colours cheap.
   memset(q->cache_key, 0xff, sizeof q->cache_key);
   for (size_t i = 0; i < npix; i++) {
     const uint8_t *p = rgb + 3 * i;
     uint32_t key = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
     uint32_t slot = (key * 2654435761u) >> (32 - QCACHE_BITS);
     if (q->cache_key[slot] != key) {
-      int bi = 0, bd = 1 << 30;
-      for (int c = 0; c < nb; c++) {
-        int dr = p[0] - colors[c].Red, dg = p[1] - colors[c].Green, db = p[2] - colors[c].Blue;
-        int d = dr * dr + dg * dg + db * db;
-        if (d < bd) {
-          bd = d;
-          bi = c;
-        }
-      }
       q->cache_key[slot] = key;
-      q->cache_idx[slot] = (uint8_t)bi;
+      q->cache_idx[slot] = (uint8_t)nearest(colors, order, green, nb, p);
     }
     index[i] = q->cache_idx[slot];
   }
@@ -384,8 +404,6 @@ rlcStatus rlc_gif_add_frame(rlcGif *g, const uint8_t *rgb) {
     if (!g->quant && !(g->quant = quant_new()))
       return gif_fail(g, RLC_ERR_NOMEM, "%s: out of memory", g->path);
     ncolors = quantize(g->quant, rgb, (size_t)g->w * g->h, g->index, colors);
-    if (ncolors < 0)
-      return gif_fail(g, RLC_ERR_NOMEM, "%s: frame %d: out of memory", g->path, g->frames);
   }
   // Map sizes must be powers of two (at least 2).
   int bits = 1;
@@ -397,9 +415,12 @@ rlcStatus rlc_gif_add_frame(rlcGif *g, const uint8_t *rgb) {
                               .DelayTime = g->delay, .TransparentColor = NO_TRANSPARENT_COLOR};
   GifByteType ext[4];
   size_t ext_len = EGifGCBToExtension(&gcb, ext);
-  if (EGifPutExtension(g->gif, GRAPHICS_EXT_FUNC_CODE, (int)ext_len, ext) == GIF_ERROR ||
-      EGifPutImageDesc(g->gif, 0, 0, g->w, g->h, false, &map) == GIF_ERROR ||
-      EGifPutLine(g->gif, g->index, g->w * g->h) == GIF_ERROR) {
+  bool ok = EGifPutExtension(g->gif, GRAPHICS_EXT_FUNC_CODE, (int)ext_len, ext) != GIF_ERROR &&
+            EGifPutImageDesc(g->gif, 0, 0, g->w, g->h, false, &map) != GIF_ERROR;
+  // Row by row: w * h can exceed the int that EGifPutLine takes.
+  for (int y = 0; ok && y < g->h; y++)
+    ok = EGifPutLine(g->gif, g->index + (size_t)y * g->w, g->w) != GIF_ERROR;
+  if (!ok) {
     char what[64];
     snprintf(what, sizeof what, "cannot write frame %d", g->frames);
     return gif_lib_fail(g, what);

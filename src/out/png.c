@@ -202,8 +202,10 @@ rlcStatus rlc_png_read(const char *path, uint8_t **rgb, int *w, int *h) {
   uint8_t *buf = NULL;
   int iw = 0, ih = 0;
   rlcStatus s = png_decode(fp, &buf, &iw, &ih, &e);
+  bool short_file = feof(fp);
   fclose(fp);
-  if (s != RLC_OK) return rlc_error(s, "%s: bad PNG: %s", path, e.msg);
+  if (s != RLC_OK)
+    return rlc_error(s, "%s: bad PNG: %s%s", path, e.msg, short_file ? " (file ends early)" : "");
   *rgb = buf;
   *w = iw;
   *h = ih;
