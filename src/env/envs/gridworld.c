@@ -68,7 +68,7 @@ static void gridworld_step(const rlcEnvSpec *spec, void *state, rlcRng *rng, con
 #define COLOR_RED 0xE03232u
 #define COLOR_AGENT 0x1E50E6u
 #define COLOR_TEXT 0x000000u
-#define MIN_TEXT_CELL 40.0  // px: below this the Q-values would be unreadable
+#define MIN_TEXT_CELL 60.0  // px: below this the Q-values are too small to read
 
 static void gridworld_render(const rlcEnvSpec *spec, const void *state, const rlcRenderArgs *args,
                              uint8_t *rgb) {
@@ -88,7 +88,8 @@ static void gridworld_render(const rlcEnvSpec *spec, const void *state, const rl
   // Q-values: each action's value near the edge it moves toward.
   const double *q = args ? args->q : NULL;
   if (q && args->q_states == n * n && args->q_actions == 4 && fmin(cw, ch) >= MIN_TEXT_CELL) {
-    double fs = fmin(cw, ch) * 0.13, pad = lw / 2 + fmin(cw, ch) * 0.04;
+    // "+100.00" left and right must fit side by side in one cell.
+    double fs = fmin(cw, ch) * 0.09, pad = lw / 2 + fmin(cw, ch) * 0.04;
     char text[32];
     for (int s = 0; s < n * n; s++) {
       double x0 = (s % n) * cw, y0 = (s / n) * ch, cx = x0 + cw / 2, cy = y0 + ch / 2;
