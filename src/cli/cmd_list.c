@@ -15,7 +15,7 @@ int cmd_list(int argc, char **argv) {
   if (done) return rc;
   bool json = cli_has(&a, "--json");
   int n = rlc_env_registry_count();
-  if (!json) printf("%-26s %-28s %-36s %9s %9s\n", "id", "action space", "observation space", "max steps", "threshold");
+  if (!json) printf("%-20s %9s %9s  %-14s %s\n", "id", "max steps", "threshold", "actions", "observations");
   for (int i = 0; i < n; i++) {
     const rlcEnvRegistration *r = rlc_env_registry_get(i);
     rlcEnvSpec *spec;
@@ -38,7 +38,7 @@ int cmd_list(int argc, char **argv) {
     } else {
       char steps[16] = "-";
       if (spec->max_episode_steps) snprintf(steps, sizeof steps, "%d", spec->max_episode_steps);
-      printf("%-26s %-28s %-36s %9s %9s\n", r->id, as, os, steps, thr);
+      printf("%-20s %9s %9s  %-14s %s\n", r->id, steps, thr, as, os);
     }
     rlc_env_spec_destroy(spec);
   }
