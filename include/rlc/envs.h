@@ -61,9 +61,6 @@ typedef struct rlcTabularState {
   int s;
 } rlcTabularState;
 
-// Registers every built-in env (idempotent; the registry calls it on first use).
-void rlc_envs_register_builtin(void);
-
 #ifdef __cplusplus
 }
 #endif

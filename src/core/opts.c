@@ -2,6 +2,7 @@
 // (later) algorithm settings, with checks for malformed values and unknown keys.
 // Depends on: rlc/core.h.
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,7 +83,7 @@ rlcStatus rlc_opts_int(rlcOpts *o, const char *key, int def, int *out) {
   char *end;
   errno = 0;
   long v = strtol(o->val[i], &end, 10);
-  if (end == o->val[i] || *end || errno || v < -2147483647L || v > 2147483647L)
+  if (end == o->val[i] || *end || errno || v < INT_MIN || v > INT_MAX)
     return rlc_error(RLC_ERR_ARG, "option %s=%s: expected an integer", key, o->val[i]);
   *out = (int)v;
   return RLC_OK;

@@ -71,6 +71,8 @@ void rlc_mdp_destroy(rlcMdp *m) {
 
 rlcStatus rlc_mdp_check_action(const rlcMdp *m, const void *obs, int action) {
   int s = *(const int32_t *)obs;
+  if (action < 0 || action >= m->n_actions)
+    return rlc_error(RLC_ERR_ARG, "action %d is out of range [0, %d)", action, m->n_actions);
   if (m->all_valid || s < 0 || s >= m->n_states || m->valid[s * m->n_actions + action]) return RLC_OK;
   char list[128];
   int n = 0;

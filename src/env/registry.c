@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "envs/make.h"
 #include "rlc/envs.h"
 
 #define MAX_ENVS 256
@@ -15,17 +16,25 @@ static int n_registered;
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
 
-static void ensure_builtin(void) { pthread_once(&builtin_once, rlc_envs_register_builtin); }
-
 static int find(const char *id) {
   for (int i = 0; i < n_registered; i++)
     if (strcmp(registry[i].id, id) == 0) return i;
   return -1;
 }
 
+// The built-ins go in before anything else, so no user env can take their ids.
+static void insert_builtin(void) {
+  int n;
+  const rlcEnvRegistration *b = rlc_builtin_envs(&n);
+  for (int i = 0; i < n && n_registered < MAX_ENVS; i++) registry[n_registered++] = b[i];
+}
+
+static void ensure_builtin(void) { pthread_once(&builtin_once, insert_builtin); }
+
 rlcStatus rlc_env_register(const rlcEnvRegistration *r) {
   if (!r || !r->id || !*r->id || !r->make) return rlc_error(RLC_ERR_ARG, "an env registration needs an id and a make function");
   if (strlen(r->id) >= sizeof(((rlcEnvSpec *)0)->id)) return rlc_error(RLC_ERR_ARG, "env id '%s' is too long", r->id);
+  ensure_builtin();
   pthread_mutex_lock(&registry_lock);
   rlcStatus s = RLC_OK;
   if (find(r->id) >= 0) s = rlc_error(RLC_ERR_ARG, "env id '%s' is already registered", r->id);

@@ -62,7 +62,7 @@ static void step_slice(rlcVecEnv *v, const void *actions, int lo, int hi) {
 //------------------------------------------------------------------------------
 
 enum { JOB_STEP, JOB_RESET, JOB_QUIT };
-#define SPIN_LIMIT 200000
+#define SPIN_LIMIT 2000  // ~tens of microseconds, then sleep or yield
 
 struct rlcVecWorkers {
   int n;                          // worker threads (num_threads - 1)

@@ -14,6 +14,7 @@ static const rlcEnvRegistration builtin[] = {
     {"MarkovChain-v0", rlc_make_markov_chain, 49, NAN, NULL, "the 4-state Markov chain of Hands-On ML ch. 18"},
 };
 
-void rlc_envs_register_builtin(void) {
-  for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++) rlc_env_register(&builtin[i]);
+const rlcEnvRegistration *rlc_builtin_envs(int *count) {
+  *count = (int)(sizeof builtin / sizeof builtin[0]);
+  return builtin;
 }
