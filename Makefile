@@ -34,14 +34,16 @@ LIBS := $(PKG_LIBS) -lgif -lm -lpthread $(LDOPT)
 
 LIB_SRC := $(wildcard src/core/*.c src/env/*.c src/env/envs/*.c src/out/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
-TEST_SRC := $(filter-out tests/reference.c,$(wildcard tests/*.c))
+REF_SRC := $(wildcard tests/reference*.c)
+TEST_SRC := $(filter-out $(REF_SRC),$(wildcard tests/*.c))
 EXAMPLE_SRC := $(wildcard examples/*.c)
 BENCH_SRC := $(wildcard bench/*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
-DEPS := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/obj/tests/reference.d
+REF_OBJ := $(REF_SRC:%.c=$(BUILD)/obj/%.o)
+DEPS := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(REF_OBJ:.o=.d)
 
 .PHONY: all lib cli test test-run test-unit test-reference deps demo clean examples bench
 
@@ -76,8 +78,8 @@ $(BUILD)/rlc: $(CLI_OBJ) $(BUILD)/librlc.a
 $(BUILD)/test_rlc: $(TEST_OBJ) $(BUILD)/librlc.a
 	$(CC) -o $@ $(TEST_OBJ) $(BUILD)/librlc.a $(LIBS)
 
-$(BUILD)/test_reference: $(BUILD)/obj/tests/reference.o $(BUILD)/librlc.a
-	$(CC) -o $@ $< $(BUILD)/librlc.a $(LIBS)
+$(BUILD)/test_reference: $(REF_OBJ) $(BUILD)/librlc.a
+	$(CC) -o $@ $(REF_OBJ) $(BUILD)/librlc.a $(LIBS)
 
 examples: $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
 $(BUILD)/examples/%: examples/%.c $(BUILD)/librlc.a
