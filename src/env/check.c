@@ -88,6 +88,47 @@ static uint64_t trajectory_hash(rlcEnv *env, int64_t seed, int steps) {
   return h;
 }
 
+// Steps a vector env of `n` copies on `threads` threads with actions from an rng
+// seeded `seed` (possible ones only) and hashes every output array.
+static uint64_t vector_hash(const char *id, const char *options, int64_t seed, int n, int threads, int steps) {
+  rlcVecEnvDef def = rlc_vec_env_default_def();
+  def.num_envs = n;
+  def.num_threads = threads;
+  rlcVecEnv *v;
+  if (rlc_vec_env_create(id, options, &def, &v)) return 0;
+  rlcRng rng;
+  rlc_rng_seed(&rng, (uint64_t)seed + 3);
+  const rlcSpace *as = &v->spec->action_space;
+  const rlcMdp *m = v->spec->mdp;
+  char *acts = rlc_calloc(n, v->act_bytes);
+  uint64_t h = 1469598103934665603ull;
+#define MIX(ptr, len)                                                                   \
+  for (size_t k_ = 0; k_ < (len); k_++) h = (h ^ ((const uint8_t *)(ptr))[k_]) * 1099511628211ull
+  bool ok = acts && rlc_vec_env_reset(v, seed) == RLC_OK;
+  for (int t = 0; ok && t < steps; t++) {
+    for (int i = 0; i < n; i++) {
+      int32_t *a = (int32_t *)(acts + (size_t)i * v->act_bytes);
+      rlc_space_sample(as, &rng, a);
+      if (m && !m->all_valid) {  // replace an impossible action by the first possible one
+        const bool *valid = m->valid + ((const int32_t *)v->obs)[i] * m->n_actions;
+        for (int b = 0; !valid[*a] && b < m->n_actions; b++)
+          if (valid[b]) *a = b;
+      }
+    }
+    ok = rlc_vec_env_step(v, acts) == RLC_OK;
+    MIX(v->obs, v->obs_bytes * (size_t)n);
+    MIX(v->reward, sizeof(double) * (size_t)n);
+    MIX(v->terminated, (size_t)n);
+    MIX(v->truncated, (size_t)n);
+    for (int i = 0; i < n; i++)
+      if (v->terminated[i] || v->truncated[i]) MIX((char *)v->final_obs + i * v->obs_bytes, v->obs_bytes);
+  }
+#undef MIX
+  rlc_free(acts);
+  rlc_vec_env_destroy(v);
+  return ok ? h : 0;
+}
+
 rlcStatus rlc_env_check(const char *id, const char *options, int64_t seed, rlcCheckFn report,
                         void *user, int *failed) {
   Checker c = {report, user, 0};
@@ -176,6 +217,10 @@ rlcStatus rlc_env_check(const char *id, const char *options, int64_t seed, rlcCh
   check(&c, trajectory_hash(env, seed, 500) == trajectory_hash(env2, seed, 500) &&
                 trajectory_hash(env, seed, 500) != 0,
         "the same seed and actions give the same steps");
+
+  // The vector env: the same numbers on any number of threads.
+  uint64_t v1 = vector_hash(id, options, seed, 5, 1, 300), v2 = vector_hash(id, options, seed, 5, 2, 300);
+  check(&c, v1 && v1 == v2, "the vector env (5 copies, 300 steps) gives identical results on 1 and 2 threads");
 
   // Order rules and bad actions.
   rlcEnv *fresh = NULL;
