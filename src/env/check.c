@@ -27,6 +27,10 @@ static bool check(Checker *c, bool ok, const char *fmt, ...) {
   return ok;
 }
 
+// FNV-1a over the bytes of everything an env returns, to compare runs.
+#define MIX(ptr, len)                                                                   \
+  for (size_t k_ = 0; k_ < (len); k_++) h = (h ^ ((const uint8_t *)(ptr))[k_]) * 1099511628211ull
+
 static bool space_valid(const rlcSpace *s, char *why, size_t n) {
   switch (s->type) {
     case RLC_SPACE_DISCRETE:
@@ -69,8 +73,6 @@ static uint64_t trajectory_hash(rlcEnv *env, int64_t seed, int steps) {
   rlc_rng_seed(&act_rng, (uint64_t)seed + 1);
   size_t ob = rlc_space_bytes(&env->spec->observation_space);
   uint64_t h = 1469598103934665603ull;
-#define MIX(ptr, len)                                                                   \
-  for (size_t k_ = 0; k_ < (len); k_++) h = (h ^ ((const uint8_t *)(ptr))[k_]) * 1099511628211ull
   rlc_env_reset(env, seed, NULL);
   MIX(env->obs, ob);
   int32_t action[RLC_SPACE_MAX_BOUNDS * 4];
@@ -84,7 +86,6 @@ static uint64_t trajectory_hash(rlcEnv *env, int64_t seed, int steps) {
     h ^= (uint64_t)term * 3 + trunc;
     if (term || trunc) rlc_env_reset(env, RLC_NO_SEED, NULL);
   }
-#undef MIX
   return h;
 }
 
@@ -102,8 +103,6 @@ static uint64_t vector_hash(const char *id, const char *options, int64_t seed, i
   const rlcMdp *m = v->spec->mdp;
   char *acts = rlc_calloc(n, v->act_bytes);
   uint64_t h = 1469598103934665603ull;
-#define MIX(ptr, len)                                                                   \
-  for (size_t k_ = 0; k_ < (len); k_++) h = (h ^ ((const uint8_t *)(ptr))[k_]) * 1099511628211ull
   bool ok = acts && rlc_vec_env_reset(v, seed) == RLC_OK;
   for (int t = 0; ok && t < steps; t++) {
     for (int i = 0; i < n; i++) {
@@ -123,7 +122,6 @@ static uint64_t vector_hash(const char *id, const char *options, int64_t seed, i
     for (int i = 0; i < n; i++)
       if (v->terminated[i] || v->truncated[i]) MIX((char *)v->final_obs + i * v->obs_bytes, v->obs_bytes);
   }
-#undef MIX
   rlc_free(acts);
   rlc_vec_env_destroy(v);
   return ok ? h : 0;
