@@ -34,5 +34,9 @@ typedef struct {
 typedef int (*ReplayFn)(const char *path, const char *env_id, Counts *c);
 
 int replay_classic(const char *path, const char *env_id, Counts *c);
+// tests/reference_toytext.c: FrozenLake/CliffWalking/Taxi trajectories, P tables, Blackjack.
+int replay_toytext(const char *path, const char *env_id, Counts *c);
+int replay_mdp(const char *path, const char *env_id, Counts *c);
+int replay_blackjack(const char *path, const char *env_id, Counts *c);
 
 #endif

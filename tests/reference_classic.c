@@ -30,9 +30,43 @@ static void cartpole_get(const void *state, double *v) {
   v[0] = s->x, v[1] = s->x_dot, v[2] = s->theta, v[3] = s->theta_dot;
 }
 
+// MountainCar / MountainCarContinuous: position velocity.
+static void mountaincar_set(void *state, const double *v) {
+  rlcMountainCarState *s = state;
+  s->position = v[0], s->velocity = v[1];
+}
+static void mountaincar_get(const void *state, double *v) {
+  const rlcMountainCarState *s = state;
+  v[0] = s->position, v[1] = s->velocity;
+}
+
+// Acrobot: theta1 theta2 dtheta1 dtheta2.
+static void acrobot_set(void *state, const double *v) {
+  rlcAcrobotState *s = state;
+  s->theta1 = v[0], s->theta2 = v[1], s->dtheta1 = v[2], s->dtheta2 = v[3];
+}
+static void acrobot_get(const void *state, double *v) {
+  const rlcAcrobotState *s = state;
+  v[0] = s->theta1, v[1] = s->theta2, v[2] = s->dtheta1, v[3] = s->dtheta2;
+}
+
+// Pendulum: theta theta_dot (last_u only draws the arrow).
+static void pendulum_set(void *state, const double *v) {
+  rlcPendulumState *s = state;
+  s->theta = v[0], s->theta_dot = v[1];
+}
+static void pendulum_get(const void *state, double *v) {
+  const rlcPendulumState *s = state;
+  v[0] = s->theta, v[1] = s->theta_dot;
+}
+
 static const ClassicAdapter adapters[] = {
     {"CartPole-v1", 4, 4, false, cartpole_set, cartpole_get},
     {"CartPole-v0", 4, 4, false, cartpole_set, cartpole_get},
+    {"MountainCar-v0", 2, 2, false, mountaincar_set, mountaincar_get},
+    {"MountainCarContinuous-v0", 2, 2, true, mountaincar_set, mountaincar_get},
+    {"Acrobot-v1", 4, 6, false, acrobot_set, acrobot_get},
+    {"Pendulum-v1", 2, 3, true, pendulum_set, pendulum_get},
 };
 
 static int check_obs(const Reader *r, const float *obs, int first, int no, const char *what) {

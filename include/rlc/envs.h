@@ -18,6 +18,52 @@ typedef struct rlcCartPoleState {
   int steps_beyond_terminated;        // -1 while the episode runs
 } rlcCartPoleState;
 
+// MountainCar-v0 and MountainCarContinuous-v0. Observation (position,
+// velocity) as float32 in [-1.2, 0.6] x [-0.07, 0.07]. MountainCar-v0: actions
+// 0 push left, 1 none, 2 push right; reward -1 each step; terminates at
+// position >= 0.5. MountainCarContinuous-v0: a float32 force in [-1, 1] (values
+// outside are clipped for the physics, but the cost -0.1 a^2 uses the action as
+// given); terminates at position >= 0.45 with reward +100 on that step.
+// Option (both): goal_velocity (default 0), the velocity needed at the goal.
+// Render 600x400 at 30 fps; heuristic: push in the direction of motion.
+typedef struct rlcMountainCarState {
+  double position, velocity;  // float64 after reset; the continuous version rounds
+                              // both to float32 after every step, as Gymnasium stores them
+} rlcMountainCarState;
+
+// Acrobot-v1: two links hanging from a pivot, the elbow actuated. Observation
+// (cos t1, sin t1, cos t2, sin t2, dt1, dt2) as float32; actions 0, 1, 2 apply
+// torque -1, 0, +1; reward -1 per step, 0 on the step the tip rises above the
+// target line (-cos t1 - cos(t1 + t2) > 1), which terminates.
+// Options: book_or_nips (book: default, the book's dynamics; nips: the paper's)
+// and torque_noise_max (default 0; uniform noise added to the torque).
+// Render 500x500 at 15 fps; heuristic: torque along the elbow's motion
+// (energy pumping).
+typedef struct rlcAcrobotState {
+  double theta1, theta2;    // wrapped into [-pi, pi]; theta2 relative to link 1
+  double dtheta1, dtheta2;  // bounded to +-4pi, +-9pi
+  // Gymnasium keeps float32 values after reset and float64 after a step; the
+  // float32 values are exact in these doubles.
+  // A cache step() keeps for the next step: cos and sin of theta2 (the
+  // observation computes them). Used only while has_trig is set and theta2
+  // has exactly the bits of trig_theta2, so states written field by field
+  // (injected, zeroed) need not touch it.
+  double trig_theta2, cos_theta2, sin_theta2;
+  bool has_trig;
+} rlcAcrobotState;
+
+// Pendulum-v1: swing up and balance. Observation (cos th, sin th, thdot) as
+// float32, th = 0 upright; action a float32 torque in [-2, 2] (values outside
+// are clipped); reward -(th^2 + 0.1 thdot^2 + 0.001 u^2) with th normalized to
+// [-pi, pi), from the state before the step. Never terminates (200-step limit).
+// Option: g (default 10.0, finite, >= 0). Render 500x500 at 30 fps, with an
+// arrow for the last torque; heuristic: energy pumping, then a PD law on top.
+typedef struct rlcPendulumState {
+  double theta, theta_dot;  // float64; theta is not wrapped
+  float last_u;             // the last clipped torque (for the render)
+  bool has_last_u;          // false until the first step (Gymnasium's last_u = None)
+} rlcPendulumState;
+
 // GridWorld-v0 (the eligibility-traces exercise): walk from the top-left cell
 // (0,0) to the green goal around two red cells. Cells are (x, y), x the column,
 // y the row (down); observation Discrete(size*size) = y*size + x; actions 0
@@ -60,6 +106,141 @@ typedef struct rlcGridWorldState {
 typedef struct rlcTabularState {
   int s;
 } rlcTabularState;
+
+//------------------------------------------------------------------------------
+// Toy text (Gymnasium 1.4's toy_text package)
+//------------------------------------------------------------------------------
+// FrozenLake, CliffWalking and Taxi are Gymnasium's DiscreteEnv pattern: the
+// env's model (rlc_spec_mdp) is Gymnasium's P[s][a] entry for entry (same
+// order, duplicates not merged, the same probability doubles), step() draws
+// categorical_sample over P[s][a] from np_random (one random() per step, even
+// when P[s][a] has a single entry), and reset() draws categorical_sample over
+// the initial-state distribution, so a seeded run matches Gymnasium's step for
+// step, including reset() without a seed later in the stream. Injecting `s`
+// through rlc_env_unwrapped_state() is Gymnasium's `env.unwrapped.s = s`.
+
+// The state of FrozenLake, CliffWalking and Taxi.
+typedef struct rlcToyTextState {
+  int s;             // the observation (Gymnasium's env.unwrapped.s)
+  int last_action;   // -1 after reset (Gymnasium's lastaction None); render only
+  int orientation;   // Taxi: the direction (0..3) the cab faces, 0 after reset; render only
+} rlcToyTextState;
+
+// FrozenLake-v1 (4x4, TimeLimit 100, threshold 0.70) and FrozenLake8x8-v1
+// (map_name=8x8, TimeLimit 200, threshold 0.85): walk from S to G over frozen
+// tiles F without falling into a hole H. Observation Discrete(nrow*ncol) =
+// row*ncol + col; actions 0 left, 1 down, 2 right, 3 up (clipped at the
+// border). Entering G or H terminates; G and H rows of P are a single
+// (1.0, s, 0, terminated) self-loop.
+// Options:
+//   is_slippery (true): move as intended with success_rate, else to either
+//     side ((a-1)%4 and (a+1)%4) with (1-success_rate)/2 each; P lists the
+//     three entries in the order (a-1)%4, a, (a+1)%4.
+//   success_rate (1/3): in [0, 1]; 1/3 gives Gymnasium's 0.3333333333333333
+//     and (1-1/3)/2 = 0.33333333333333337.
+//   reward_schedule ([1;0;0]): the rewards for entering G, H, F (S counts as
+//     F), three numbers separated by ';', '/' or ',' inside [].
+//   map_name (4x4): 4x4 | 8x8 | random (Gymnasium's map_name=None: a random
+//     8x8 map with p 0.8).
+//   desc: a custom map, rows of S/F/H/G separated by ';', '/' or ',' inside
+//     brackets: desc=[SFFF;FHFH;FFFH;HFFG] (rows may be quoted). Rows must be
+//     equally long, with at least one S (the start is uniform over the S
+//     tiles, as Gymnasium's initial_state_distrib) and one G; anything else
+//     is RLC_ERR_ARG. desc wins over map_name.
+//   size (none): a random size x size map (2..512), made by Gymnasium's
+//     generate_random_map(size, p, seed=map_seed) draw for draw: a
+//     Generator(PCG64(SeedSequence(map_seed))) draws np.random.choice(["F",
+//     "H"], (size, size), p=[p, 1-p]) until S (top left) reaches G (bottom
+//     right). p (0.8, in (0, 1]) is the chance of frozen ice. map_seed
+//     (default 0) seeds the map, not the episodes: the map belongs to the spec
+//     (shared by every copy of a vector env and fixed across resets), so it
+//     cannot come from reset()'s np_random. Gymnasium's seed=None (a new map
+//     from OS entropy) has no equivalent: pass a different map_seed instead.
+//     Fails with RLC_ERR_ARG after 2^27 tiles drawn without a path (tiny p).
+// Render: Gymnasium's window, min(64*ncol, 512) x min(64*nrow, 512) (4x4:
+// 256x256, 8x8: 512x512) at 4 fps: light-blue ice, dark holes, a green gift
+// on G, a stool on S, the elf facing its last move (in a hole: the cracked
+// hole with its hat); maps over 64 tiles a side get plain coloured tiles (the
+// elf red). Heuristic: a shortest path to G around the holes (BFS),
+// ignoring slipperiness (it always reaches G when is_slippery=false).
+
+// CliffWalking-v1: 4x12 grid, start 36 (row 3, col 0), goal 47 (row 3, col
+// 11), the cliff is row 3, cols 1..10. Observation Discrete(48) = row*12 +
+// col; actions 0 up, 1 right, 2 down, 3 left (clipped). Every step pays -1.0;
+// stepping into the cliff pays -100.0 and puts the agent back on 36 (not
+// terminated); entering 47 terminates. Gymnasium registers no TimeLimit and
+// neither does rlc (max_episode_steps 0): a random walk ends at the goal
+// eventually, and max_episode_steps=N adds one. The goal and cliff states
+// have ordinary P rows (Gymnasium's).
+// Options: is_slippery (false): each move is one of (a-1)%4, a, (a+1)%4 with
+// probability 1/3 each (0.3333333333333333), in that order in P.
+// Render: 720x240 (60 px cells), 4 fps: a checkered meadow, the cliff, the
+// stool on the start, a cookie on the goal, the elf. Heuristic: the optimal
+// path, up, right along row 2 above the cliff edge, down onto the goal (13
+// steps, return -13).
+
+// Taxi-v3 and Taxi-v4 (the same dry dynamics; TimeLimit 200, threshold 8):
+// the 5x5 map with walls
+//   +---------+
+//   |R: | : :G|
+//   | : | : : |
+//   | : : : : |
+//   | | : | : |
+//   |Y| : |B: |
+//   +---------+
+// locations 0 R(0,0), 1 G(0,4), 2 Y(4,0), 3 B(4,3); passenger index 4 = in
+// the taxi. Observation Discrete(500), rlc_taxi_encode(); actions 0 south,
+// 1 north, 2 east, 3 west, 4 pickup, 5 dropoff. -1 per step, +20 and
+// terminated for a dropoff at the destination with the passenger aboard, -10
+// for an illegal pickup or dropoff; a dropoff at another location in locs
+// leaves the passenger there (-1). reset() draws categorical_sample over the
+// 300 states with pass_idx < 4 and pass_idx != dest_idx (1/300 each).
+// Options: is_rainy (false): a move that is not blocked (by a wall or the
+// border) goes as intended with 0.8, else to the driver's left or right of it
+// with (1-0.8)/2 = 0.09999999999999998 each (in that order in P), the slips
+// stopped by walls and borders as dry moves are; a blocked move lists three
+// entries that all stay. fickle_passenger is not implemented (true is RLC_ERR_UNSUPPORTED):
+// it changes the destination inside step() with np_random, outside P.
+// Gymnasium's info["action_mask"] is rlc_taxi_action_mask() (informational:
+// every action stays legal, as in Gymnasium).
+// Render: Gymnasium's 550x350 board (50 px per map character) at 4 fps:
+// walls, the four coloured locations, the passenger, the destination hotel
+// and the cab facing its last move. Heuristic: drive the shortest way (BFS
+// around the walls) to the passenger, pick up, drive to the destination,
+// drop off (at most 8 + 1 + 8 + 1 steps; always delivers when dry).
+int rlc_taxi_encode(int taxi_row, int taxi_col, int pass_idx, int dest_idx);
+void rlc_taxi_decode(int s, int *taxi_row, int *taxi_col, int *pass_idx, int *dest_idx);
+// Gymnasium's TaxiEnv.action_mask(s): mask[a] = 1 where action a changes the
+// state (moves not into a border or wall; pickup at the passenger; dropoff
+// with the passenger aboard at one of the four locations).
+void rlc_taxi_action_mask(int s, int8_t mask[6]);
+
+// Blackjack-v1: Sutton & Barto's blackjack against a dealer, with an infinite
+// deck ([1..9, 10, 10, 10, 10], ace = 1). Observation MultiDiscrete([32, 11,
+// 2]) as int32: (player sum, dealer's showing card 1..10, usable ace);
+// actions 0 stick, 1 hit. A hit that busts ends it with -1.0; a stick ends it,
+// the dealer drawing while below 17 (soft 17 stands); reward +1 / 0 / -1.
+// Every card is deck[integers(0, 13)] from np_random; reset draws the
+// dealer's two cards, then the player's two, then a suit for the dealer's
+// showing card and, when it is a 10, a face (J/Q/K): the render's, drawn as
+// Gymnasium draws them so the stream stays in step. No TimeLimit.
+// Options: sab (registered default true, as Gymnasium 1.4 registers
+// Blackjack-v1 with sab=True): a natural (ace + ten) wins +1 unless the
+// dealer also has one, and natural is ignored; natural (false, only without
+// sab): a winning natural pays +1.5.
+// Render: 600x500 green table at 4 fps: the dealer's cards (the showing card
+// with its suit and the hole card face down while the hand is played, all of
+// them once it ended), the player's cards, both sums and "usable ace".
+// Heuristic: Sutton & Barto's example policy, stick on 20 or 21, else hit.
+#define RLC_BLACKJACK_MAX_CARDS 24  // more than any legal hand holds (22 aces bust)
+typedef struct rlcBlackjackState {
+  int8_t player[RLC_BLACKJACK_MAX_CARDS];  // card values in draw order
+  int8_t dealer[RLC_BLACKJACK_MAX_CARDS];
+  int n_player, n_dealer;
+  int dealer_suit;   // 0..3: C, D, H, S (render only)
+  int dealer_face;   // 0..2: J, Q, K when dealer[0] == 10, else -1 (render only)
+  bool done;         // the hand ended (render shows the dealer's cards)
+} rlcBlackjackState;
 
 #ifdef __cplusplus
 }

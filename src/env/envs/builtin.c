@@ -12,6 +12,16 @@ static const rlcEnvRegistration builtin[] = {
     {"GridWorld-v0", rlc_make_gridworld, 100, NAN, NULL, "walk to the green cell around the red ones (eligibility-traces exercise)"},
     {"ThreeStateMDP-v0", rlc_make_three_state_mdp, 1000, NAN, NULL, "the 3-state MDP of Hands-On ML ch. 18 (Q-value iteration)"},
     {"MarkovChain-v0", rlc_make_markov_chain, 49, NAN, NULL, "the 4-state Markov chain of Hands-On ML ch. 18"},
+    {"MountainCar-v0", rlc_make_mountaincar, 200, -110.0, NULL, "drive an underpowered car up the right hill (Gymnasium)"},
+    {"MountainCarContinuous-v0", rlc_make_mountaincar_continuous, 999, 90.0, NULL, "MountainCar with a continuous force (Gymnasium)"},
+    {"Acrobot-v1", rlc_make_acrobot, 500, -100.0, NULL, "swing a two-link arm's tip above the line (Gymnasium)"},
+    {"Pendulum-v1", rlc_make_pendulum, 200, NAN, NULL, "swing a pendulum up and hold it upright (Gymnasium)"},
+    {"FrozenLake-v1", rlc_make_frozenlake, 100, 0.70, NULL, "cross a frozen lake to the gift without falling in a hole (Gymnasium)"},
+    {"FrozenLake8x8-v1", rlc_make_frozenlake, 200, 0.85, "map_name=8x8", "FrozenLake on the 8x8 map (Gymnasium)"},
+    {"CliffWalking-v1", rlc_make_cliffwalking, 0, NAN, NULL, "walk along a cliff edge to the goal (Gymnasium, Sutton & Barto 6.6)"},
+    {"Taxi-v3", rlc_make_taxi, 200, 8.0, NULL, "pick up a passenger and drop them at the destination (Gymnasium)"},
+    {"Taxi-v4", rlc_make_taxi, 200, 8.0, NULL, "Taxi with the is_rainy option (Gymnasium; same dry dynamics as v3)"},
+    {"Blackjack-v1", rlc_make_blackjack, 0, NAN, "sab=true", "beat the dealer at blackjack (Gymnasium, Sutton & Barto 5.1)"},
 };
 
 const rlcEnvRegistration *rlc_builtin_envs(int *count) {

@@ -8,8 +8,62 @@ rlcStatus rlc_make_cartpole(rlcEnvSpec *spec, rlcOpts *opts);
 rlcStatus rlc_make_gridworld(rlcEnvSpec *spec, rlcOpts *opts);
 rlcStatus rlc_make_three_state_mdp(rlcEnvSpec *spec, rlcOpts *opts);
 rlcStatus rlc_make_markov_chain(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus rlc_make_mountaincar(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus rlc_make_mountaincar_continuous(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus rlc_make_acrobot(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus rlc_make_pendulum(rlcEnvSpec *spec, rlcOpts *opts);
 
 // The registration table of the built-ins (the registry inserts it first).
 const rlcEnvRegistration *rlc_builtin_envs(int *count);
+
+// Toy text (frozenlake.c, cliffwalking.c, taxi.c, blackjack.c).
+rlcStatus rlc_make_frozenlake(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus rlc_make_cliffwalking(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus rlc_make_taxi(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus rlc_make_blackjack(rlcEnvSpec *spec, rlcOpts *opts);
+
+// Gymnasium's categorical_sample(probs, np_random): np.argmax(np.cumsum(probs)
+// > np_random.random()), so the first index whose running sum (sequential, as
+// np.cumsum adds) exceeds the draw, and 0 when none does (argmax of all False).
+// It always draws once, even for a single entry of probability 1, as Gymnasium.
+static inline int rlc_categorical_sample(rlcRng *rng, const double *p, int n) {
+  double u = rlc_rng_random(rng), c = 0.0;
+  for (int i = 0; i < n; i++) {
+    c += p[i];
+    if (c > u) return i;
+  }
+  return 0;
+}
+
+// categorical_sample when the running sums are precomputed (cum = np.cumsum(p),
+// non-decreasing): the same index, found by bisection, for resets over many
+// states (Taxi's 500, large random lakes).
+static inline int rlc_categorical_sample_cum(rlcRng *rng, const double *cum, int n) {
+  double u = rlc_rng_random(rng);
+  if (!(cum[n - 1] > u)) return 0;
+  int lo = 0, hi = n - 1;  // the answer lies in [lo, hi]
+  while (lo < hi) {
+    int mid = lo + (hi - lo) / 2;
+    if (cum[mid] > u) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+// The toy-text step: categorical_sample over the probabilities of P[s][a]
+// (the env's model), returning the chosen entry.
+// The running sums never decrease (probabilities are >= 0), so the entries
+// whose sum is <= u form a prefix and their count is the first index past
+// u: counted without branching on the random draw, which mispredicts.
+static inline const rlcTransition *rlc_mdp_sample(const rlcMdp *m, int s, int a, rlcRng *rng) {
+  const rlcTransition *e = rlc_mdp_entries(m, s, a);
+  int n = rlc_mdp_count(m, s, a), k = 0;
+  double u = rlc_rng_random(rng), c = 0.0;
+  for (int i = 0; i < n; i++) {
+    c += e[i].prob;
+    k += c <= u;
+  }
+  return e + (k < n ? k : 0);
+}
 
 #endif
