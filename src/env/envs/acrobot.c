@@ -213,9 +213,10 @@ static void acrobot_render(const rlcEnvSpec *spec, const void *state, const rlcR
   // Gymnasium draws with y up and flips the surface: screen y = H - y.
   double bound = LINK_LENGTH_1 + LINK_LENGTH_2 + 0.2, scale = W / (bound * 2), offset = W / 2.0;
   rlc_canvas_clear(c, 0xFFFFFF);
-  // The target: a horizontal line one link length above the pivot.
-  rlc_canvas_line(c, -2.2 * scale + offset, H - (1 * scale + offset), 2.2 * scale + offset,
-                  H - (1 * scale + offset), 1.0, 0x000000);
+  // The target: a horizontal line one link length above the pivot (pygame
+  // draws it on pixel row int(y), a pixel center here).
+  double line_y = H - 1 - (int)(1 * scale + offset) + 0.5;
+  rlc_canvas_line(c, -2.2 * scale + offset, line_y, 2.2 * scale + offset, line_y, 1.0, 0x000000);
   // Joint positions (x right, y up); theta1 = 0 hangs straight down.
   double p1x = LINK_LENGTH_1 * sin(s->theta1) * scale, p1y = -LINK_LENGTH_1 * cos(s->theta1) * scale;
   double xs[2] = {0, p1x}, ys[2] = {0, p1y};
