@@ -32,7 +32,7 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-paramet
 CFLAGS_EXACT := -ffp-contract=off -fno-builtin-pow -fno-tree-slp-vectorize
 LIBS := $(PKG_LIBS) -lgif -lm -lpthread $(LDOPT)
 
-LIB_SRC := $(wildcard src/core/*.c src/env/*.c src/env/envs/*.c src/out/*.c)
+LIB_SRC := $(wildcard src/core/*.c src/env/*.c src/env/envs/*.c src/nn/*.c src/out/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 REF_SRC := $(wildcard tests/reference*.c)
 TEST_SRC := $(filter-out $(REF_SRC),$(wildcard tests/*.c))
@@ -55,6 +55,12 @@ cli: $(BUILD)/rlc
 $(BUILD)/obj/src/env/envs/%.o: src/env/envs/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(CFLAGS_EXACT) -MMD -MP -c $< -o $@
+
+# Network kernels may fuse multiply-adds: speed matters there, bit-exactness
+# with Python does not (tests compare with tolerances).
+$(BUILD)/obj/src/nn/%.o: src/nn/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -ffp-contract=fast -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/src/core/rng.o: src/core/rng.c
 	@mkdir -p $(dir $@)

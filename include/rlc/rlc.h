@@ -4,6 +4,7 @@
 #include "rlc/core.h"
 #include "rlc/env.h"
 #include "rlc/envs.h"
+#include "rlc/nn.h"
 #include "rlc/draw.h"
 #include "rlc/out.h"
 #endif

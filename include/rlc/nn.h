@@ -1,0 +1,308 @@
+// rlc/nn.h: layer 1. Neural networks as flat float buffers (llm.c style):
+// kernels are plain functions over flat arrays, outputs first, then inputs and
+// weights, then sizes; backward kernels mirror forward names and ACCUMULATE
+// into their gradient outputs (+=), so a network's gradients can be zeroed
+// once per update. Parameters, gradients and optimizer moments share one
+// layout, so an optimizer step, clipping, zeroing and target-network updates
+// are single loops over one buffer.
+// Depends on: rlc/core.h.
+#ifndef RLC_NN_H
+#define RLC_NN_H
+
+#include "rlc/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+//------------------------------------------------------------------------------
+// Kernels: dense, conv2d, activations (B = batch)
+//------------------------------------------------------------------------------
+
+// out (B, OC) = inp (B, C) @ weight^T + bias; weight is (OC, C) row-major
+// (PyTorch's Linear layout), bias (OC) or NULL.
+void rlc_dense_forward(float *out, const float *inp, const float *weight, const float *bias,
+                       int B, int C, int OC);
+// dinp (B, C) += dout @ weight; dweight (OC, C) += dout^T @ inp; dbias (OC) +=
+// sum over B of dout. Any of dinp, dweight, dbias may be NULL (not needed).
+void rlc_dense_backward(float *dinp, float *dweight, float *dbias, const float *dout,
+                        const float *inp, const float *weight, int B, int C, int OC);
+
+// Conv2d over channel-last images (NHWC): inp (B, H, W, C), weight
+// (OC, KH, KW, C), bias (OC) or NULL, out (B, OH, OW, OC) with
+// OH = (H + 2*pad - KH) / stride + 1 (same for W). Zero padding.
+typedef struct rlcConvShape {
+  int H, W, C;       // input
+  int OC, KH, KW;    // filters
+  int stride, pad;
+  int OH, OW;        // output (filled by rlc_conv_shape)
+} rlcConvShape;
+// Fills OH/OW; RLC_ERR_ARG if the shape is impossible.
+rlcStatus rlc_conv_shape(rlcConvShape *s);
+// `col` is scratch of rlc_conv_col_size(s) floats per image (im2col); pass NULL
+// to use a direct loop.
+size_t rlc_conv_col_size(const rlcConvShape *s);
+void rlc_conv2d_forward(float *out, const float *inp, const float *weight, const float *bias,
+                        int B, const rlcConvShape *s, float *col);
+void rlc_conv2d_backward(float *dinp, float *dweight, float *dbias, const float *dout,
+                         const float *inp, const float *weight, int B, const rlcConvShape *s,
+                         float *col);
+
+// Elementwise activations over n values; backward takes the forward output
+// (and input where it needs it) and accumulates into dinp.
+void rlc_relu_forward(float *out, const float *inp, int n);
+void rlc_relu_backward(float *dinp, const float *dout, const float *out, int n);
+void rlc_elu_forward(float *out, const float *inp, int n);  // alpha = 1 (Keras/PyTorch default)
+void rlc_elu_backward(float *dinp, const float *dout, const float *out, int n);
+void rlc_tanh_forward(float *out, const float *inp, int n);
+void rlc_tanh_backward(float *dinp, const float *dout, const float *out, int n);
+void rlc_sigmoid_forward(float *out, const float *inp, int n);
+void rlc_sigmoid_backward(float *dinp, const float *dout, const float *out, int n);
+// Row-wise over (R, N): softmax and log-softmax (numerically stable).
+void rlc_softmax_forward(float *out, const float *inp, int R, int N);
+void rlc_softmax_backward(float *dinp, const float *dout, const float *out, int R, int N);
+void rlc_log_softmax_forward(float *out, const float *inp, int R, int N);
+void rlc_log_softmax_backward(float *dinp, const float *dout, const float *out, int R, int N);
+
+//------------------------------------------------------------------------------
+// Initializers (TF / Keras / PyTorch semantics), over a weight of `n` values
+// with the given fans
+//------------------------------------------------------------------------------
+
+typedef enum rlcInitType {
+  RLC_INIT_ZEROS,
+  RLC_INIT_CONSTANT,         // value = a
+  RLC_INIT_UNIFORM,          // U(a, b)
+  RLC_INIT_VARIANCE_SCALING, // TF VarianceScaling(scale, mode, distribution)
+  RLC_INIT_GLOROT_UNIFORM,   // = variance scaling 1.0, fan_avg, uniform
+  RLC_INIT_TORCH_LINEAR,     // PyTorch Linear/Conv default: kaiming_uniform(a=sqrt(5)) -> U(+-1/sqrt(fan_in)); bias the same bound
+  RLC_INIT_ORTHOGONAL,       // orthogonal with gain a (weight viewed as (rows, n/rows))
+} rlcInitType;
+
+typedef enum rlcFanMode { RLC_FAN_IN, RLC_FAN_OUT, RLC_FAN_AVG } rlcFanMode;
+typedef enum rlcInitDist { RLC_DIST_TRUNCATED_NORMAL, RLC_DIST_UNTRUNCATED_NORMAL, RLC_DIST_UNIFORM } rlcInitDist;
+
+typedef struct rlcInit {
+  rlcInitType type;
+  double a, b;               // constant value / uniform range / orthogonal gain
+  double scale;              // variance scaling
+  rlcFanMode mode;
+  rlcInitDist dist;
+} rlcInit;
+
+// Fills w (n values, viewed as (rows, n / rows) for orthogonal). fan_in and
+// fan_out as Keras computes them (dense: C and OC; conv: KH*KW*C and KH*KW*OC).
+// Truncated normal: stddev = sqrt(scale / fan) / 0.87962566103423978, cut at
+// 2 stddev (TF). RLC_ERR_ARG on impossible settings (negative scale, n <= 0).
+rlcStatus rlc_init_fill(float *w, int n, int rows, int fan_in, int fan_out, const rlcInit *init,
+                        rlcRng *rng);
+
+//------------------------------------------------------------------------------
+// Optimizers over flat buffers
+//------------------------------------------------------------------------------
+
+typedef enum rlcOptimType { RLC_OPTIM_SGD, RLC_OPTIM_ADAM, RLC_OPTIM_RMSPROP, RLC_OPTIM_NADAM } rlcOptimType;
+
+typedef struct rlcOptimDef {
+  rlcOptimType type;
+  double lr;           // default 1e-3
+  double beta1, beta2; // Adam/Nadam: 0.9, 0.999
+  double eps;          // Adam 1e-8 (PyTorch) / 1e-7 (Keras); RMSprop 1e-7
+  double rho;          // RMSprop decay: 0.9
+  double momentum;     // SGD and RMSprop: 0
+  bool centered;       // RMSprop (TF semantics: eps added inside the sqrt? see optim.c)
+  bool nesterov;       // SGD
+  double weight_decay; // L2 added to the gradient (0)
+} rlcOptimDef;
+
+rlcOptimDef rlc_optim_default_def(rlcOptimType type);
+
+typedef struct rlcOptim {
+  rlcOptimDef def;
+  size_t n;            // parameters
+  float *m, *v, *g;    // moments (n each; allocated only when the type needs them)
+  int64_t t;           // steps taken
+} rlcOptim;
+
+rlcStatus rlc_optim_create(const rlcOptimDef *def, size_t n, rlcOptim **out);
+void rlc_optim_destroy(rlcOptim *o);
+// One update of params from grads with learning rate lr (the schedule's value).
+void rlc_optim_step(rlcOptim *o, float *params, const float *grads, double lr);
+void rlc_optim_reset(rlcOptim *o);
+
+// Global-norm clipping (TF clip_by_global_norm / torch clip_grad_norm_):
+// scales grads so their L2 norm is at most max_norm; returns the norm before.
+double rlc_clip_grad_norm(float *grads, size_t n, double max_norm);
+// Target networks: hard copy, and Polyak dst = tau * src + (1 - tau) * dst.
+void rlc_params_copy(float *dst, const float *src, size_t n);
+void rlc_params_polyak(float *dst, const float *src, size_t n, double tau);
+
+// Learning-rate (and exploration) schedules as a function of the step.
+typedef enum rlcScheduleType {
+  RLC_SCHED_CONSTANT,     // v0
+  RLC_SCHED_LINEAR,       // v0 -> v1 over `steps`, then v1
+  RLC_SCHED_POLYNOMIAL,   // TF polynomial_decay: (v0 - v1) * (1 - min(t, steps)/steps)^power + v1
+  RLC_SCHED_EXPONENTIAL,  // v0 * rate^(t / steps) (TF exponential_decay, staircase optional)
+  RLC_SCHED_INVERSE_TIME, // v0 / (1 + rate * t)  (the book's alpha0 / (1 + t * decay))
+} rlcScheduleType;
+
+typedef struct rlcSchedule {
+  rlcScheduleType type;
+  double v0, v1, steps, power, rate;
+  bool staircase;
+} rlcSchedule;
+
+double rlc_schedule_value(const rlcSchedule *s, double t);
+
+//------------------------------------------------------------------------------
+// Losses: each returns the batch loss, writes the gradient of that loss with
+// respect to its input into d* (overwriting, not accumulating), and the
+// per-sample losses into `per` (B) when non-NULL (prioritized replay needs
+// them). Per-sample loss = mean over the N values of a sample; the batch loss
+// = sum_i w_i * per_i / B, with w = NULL meaning all ones (Keras semantics
+// with sample weights = importance weights).
+//------------------------------------------------------------------------------
+
+double rlc_loss_mse(float *dpred, float *per, const float *pred, const float *target,
+                    const float *w, int B, int N);
+double rlc_loss_huber(float *dpred, float *per, const float *pred, const float *target,
+                      const float *w, int B, int N, double delta);  // smooth L1 when delta = 1
+// Binary cross-entropy from probabilities (clipped to [eps, 1-eps] as Keras,
+// eps = 1e-7) and from logits (stable form).
+double rlc_loss_bce(float *dprob, float *per, const float *prob, const float *target,
+                    const float *w, int B, int N);
+double rlc_loss_bce_logits(float *dlogits, float *per, const float *logits, const float *target,
+                           const float *w, int B, int N);
+// Sparse categorical cross-entropy from logits (B, N) and labels (B).
+double rlc_loss_sparse_ce_logits(float *dlogits, float *per, const float *logits,
+                                 const int32_t *labels, const float *w, int B, int N);
+// Cross-entropy between target distributions (B, N) and predicted log-probs (B, N)
+// (C51): per_i = -sum_j target_ij * logp_ij; gradient w.r.t. logp.
+double rlc_loss_cross_entropy(float *dlogp, float *per, const float *logp, const float *target,
+                              const float *w, int B, int N);
+
+// out (B) = q[b, actions[b]] for q (B, A); backward scatters dout into dq (+=).
+void rlc_gather_forward(float *out, const float *q, const int32_t *actions, int B, int A);
+void rlc_gather_backward(float *dq, const float *dout, const int32_t *actions, int B, int A);
+
+// Policy-gradient terms over categorical logits (B, A) or Gaussian (mean,
+// log_std) outputs. Each returns the mean over the batch and writes gradients
+// of that mean (overwriting).
+//   pg:       -mean(logp(a) * adv)
+//   ppo clip: -mean(min(r * adv, clip(r, 1-eps, 1+eps) * adv)), r = exp(logp - old_logp)
+//   entropy:  mean(H(pi)) (the caller subtracts coef * entropy)
+double rlc_pg_categorical(float *dlogits, float *logp_out, const float *logits,
+                          const int32_t *actions, const float *adv, int B, int A);
+double rlc_ppo_clip_categorical(float *dlogits, float *ratio_out, const float *logits,
+                                const int32_t *actions, const float *old_logp, const float *adv,
+                                double clip_eps, int B, int A);
+double rlc_entropy_categorical(float *dlogits, const float *logits, int B, int A);
+// Gaussian: mean (B, D), log_std (D) shared by the batch (state-independent).
+double rlc_pg_gaussian(float *dmean, float *dlog_std, float *logp_out, const float *mean,
+                       const float *log_std, const float *actions, const float *adv, int B, int D);
+double rlc_ppo_clip_gaussian(float *dmean, float *dlog_std, float *ratio_out, const float *mean,
+                             const float *log_std, const float *actions, const float *old_logp,
+                             const float *adv, double clip_eps, int B, int D);
+double rlc_entropy_gaussian(float *dlog_std, const float *log_std, int D);
+
+//------------------------------------------------------------------------------
+// Networks: a sequence of layers over one parameter buffer
+//------------------------------------------------------------------------------
+
+typedef enum rlcLayerType {
+  RLC_LAYER_DENSE,
+  RLC_LAYER_CONV2D,      // NHWC, see rlcConvShape
+  RLC_LAYER_FLATTEN,     // shape change only (data is already flat)
+  RLC_LAYER_RELU,
+  RLC_LAYER_ELU,
+  RLC_LAYER_TANH,
+  RLC_LAYER_SIGMOID,
+  RLC_LAYER_SOFTMAX,
+  RLC_LAYER_LOG_SOFTMAX,
+  RLC_LAYER_NOISY_DENSE, // factorized Gaussian NoisyNet linear (Fortunato et al.)
+  RLC_LAYER_DUELING,     // head: value (atoms) and advantage (units x atoms) branches;
+                         // Q = V + A - mean_a A (or - max_a A, the book's variant)
+  RLC_LAYER_CATEGORICAL, // softmax over atoms within each of `units` groups (C51)
+  RLC_LAYER_GAUSSIAN,    // continuous policy head: output (mean, log_std), log_std a
+                         // state-independent parameter vector (units)
+} rlcLayerType;
+
+typedef struct rlcLayerDef {
+  rlcLayerType type;
+  int units;                       // dense, noisy, dueling (actions), categorical (groups), gaussian (dims)
+  int filters, kernel, stride, pad;// conv2d (square kernels)
+  int atoms;                       // dueling / categorical: values per action (1: plain Q)
+  bool dueling_max;                // V + A - max A (Hands-On ML) instead of the mean
+  bool noisy;                      // dueling branches made of noisy layers
+  double sigma0;                   // noisy layers: sigma init sigma0 / sqrt(fan_in) (0.5)
+  double log_std_init;             // gaussian (0)
+  rlcInit weight_init, bias_init;  // type RLC_INIT_TORCH_LINEAR unless set
+  bool has_init;                   // false: PyTorch's default init
+} rlcLayerDef;
+
+#define RLC_NET_MAX_LAYERS 32
+
+typedef struct rlcNetDef {
+  int input_ndim;                  // 1: (C), 3: (H, W, C)
+  int input_shape[3];
+  int n_layers;
+  rlcLayerDef layers[RLC_NET_MAX_LAYERS];
+  int max_batch;                   // largest batch forward/backward will see (default 256)
+  uint64_t seed;                   // initialization and noise
+} rlcNetDef;
+
+rlcNetDef rlc_net_default_def(void);
+// Appends a layer; returns it so fields can be adjusted. NULL (and an error)
+// when the net is full.
+rlcLayerDef *rlc_net_def_add(rlcNetDef *def, rlcLayerType type, int units);
+// "4-128-128-2" with an activation between dense layers (relu, elu, tanh,
+// sigmoid): a vector input of 4, two hidden layers and a linear output.
+rlcStatus rlc_net_def_mlp(rlcNetDef *def, const char *arch, rlcLayerType activation);
+
+typedef struct rlcLayer {
+  rlcLayerDef def;
+  int in_size, out_size;           // per sample
+  int in_shape[3], out_shape[3], in_ndim, out_ndim;
+  rlcConvShape conv;
+  size_t param_offset, n_params;   // into net->params / net->grads
+  size_t out_offset;               // this layer's output in net->acts (max_batch * out_size)
+  size_t aux_offset, n_aux;        // per-layer workspace in net->aux (noise, im2col, head internals)
+} rlcLayer;
+
+typedef struct rlcNet {
+  rlcNetDef def;
+  int n_layers;
+  rlcLayer layers[RLC_NET_MAX_LAYERS];
+  int in_size, out_size, max_batch;
+  size_t n_params;
+  float *params, *grads;           // (n_params) each: one buffer for the whole net
+  float *acts, *dacts;             // every layer's output and its gradient, at max_batch
+  float *aux;                      // workspace, allocated at creation
+  const float *input;              // the last forward's input (kept by pointer)
+  int batch;                       // the last forward's batch
+  rlcRng rng;                      // noise
+} rlcNet;
+
+rlcStatus rlc_net_create(const rlcNetDef *def, rlcNet **out);
+void rlc_net_destroy(rlcNet *net);
+// Forward over B <= max_batch samples x (B, in_size); returns (B, out_size),
+// valid until the next forward. Keeps what backward needs; x must stay alive
+// until backward. No allocation.
+const float *rlc_net_forward(rlcNet *net, const float *x, int B);
+// Backward of the last forward: dout (B, out_size); accumulates into grads and,
+// when dx is not NULL, writes the input gradient (B, in_size).
+void rlc_net_backward(rlcNet *net, const float *dout, float *dx);
+void rlc_net_zero_grad(rlcNet *net);
+void rlc_net_resample_noise(rlcNet *net);  // noisy layers draw new epsilons
+// Re-initializes all parameters from def.seed (as at creation).
+void rlc_net_init_params(rlcNet *net);
+// A versioned binary file: magic, version, the layer table, the parameters and
+// a CRC-32. Written atomically. Load checks that the file's layer table equals
+// the net's; a truncated, corrupted or mismatched file is a clear error.
+rlcStatus rlc_net_save(const rlcNet *net, const char *path);
+rlcStatus rlc_net_load(rlcNet *net, const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
