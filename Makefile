@@ -56,11 +56,11 @@ $(BUILD)/obj/src/env/envs/%.o: src/env/envs/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(CFLAGS_EXACT) -MMD -MP -c $< -o $@
 
-# Network kernels may fuse multiply-adds: speed matters there, bit-exactness
-# with Python does not (tests compare with tolerances).
+# Network kernels may fuse multiply-adds and vectorize sqrtf (no errno): speed
+# matters there, bit-exactness with Python does not (tests use tolerances).
 $(BUILD)/obj/src/nn/%.o: src/nn/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -ffp-contract=fast -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS_BASE) -ffp-contract=fast -fno-math-errno -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/src/core/rng.o: src/core/rng.c
 	@mkdir -p $(dir $@)

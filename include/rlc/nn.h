@@ -110,7 +110,7 @@ typedef struct rlcOptimDef {
   double eps;          // Adam 1e-8 (PyTorch) / 1e-7 (Keras); RMSprop 1e-7
   double rho;          // RMSprop decay: 0.9
   double momentum;     // SGD and RMSprop: 0
-  bool centered;       // RMSprop (TF semantics: eps added inside the sqrt? see optim.c)
+  bool centered;       // RMSprop, Keras semantics (eps inside the sqrt; see optim.c)
   bool nesterov;       // SGD
   double weight_decay; // L2 added to the gradient (0)
 } rlcOptimDef;
