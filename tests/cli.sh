@@ -40,7 +40,7 @@ expect_fail "gif into a missing directory" "" "$RLC" play --episodes 1 --gif /no
 expect_fail "check-env without id" "needs an env id" "$RLC" check-env
 expect_fail "bench-env bad threads" "--threads 0" "$RLC" bench-env CartPole-v1 --threads 0
 
-for c in list play check-env bench-env; do
+for c in list play check-env bench-env bench-nn; do
   if "$RLC" $c --help >"$T/out" 2>&1 && grep -q "^usage: rlc $c" "$T/out"; then ok "$c --help"; else ko "$c --help"; fi
 done
 
@@ -66,6 +66,9 @@ else ko "check-env --all: $(grep FAIL "$T/out" | head -3)"; fi
 
 if last_json "$RLC" bench-env CartPole-v1 --steps 200000 --json && [ -n "$(json_get steps_per_s)" ]; then ok "bench-env --json"
 else ko "bench-env --json"; fi
+if last_json "$RLC" bench-nn --arch 4-32-32-2 --act elu --iters 200 --json && [ -n "$(json_get us_per_update)" ]; then ok "bench-nn --json"
+else ko "bench-nn --json"; fi
+expect_fail "bench-nn bad arch" "" "$RLC" bench-nn --arch 4-x-2
 if last_json "$RLC" list --json && [ "$(json_get envs)" -ge 2 ]; then ok "list --json"; else ko "list --json"; fi
 
 # The custom env example registers its env and passes the checker.

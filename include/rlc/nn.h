@@ -234,7 +234,8 @@ typedef struct rlcLayerDef {
   int atoms;                       // dueling / categorical: values per action (1: plain Q)
   bool dueling_max;                // V + A - max A (Hands-On ML) instead of the mean
   bool noisy;                      // dueling branches made of noisy layers
-  double sigma0;                   // noisy layers: sigma init sigma0 / sqrt(fan_in) (0.5)
+  double sigma0;                   // noisy layers: sigma_w = sigma0 / sqrt(fan_in), sigma_b =
+                                   // sigma0 / sqrt(fan_out) (0.5; the rainbow notebook)
   double log_std_init;             // gaussian (0)
   rlcInit weight_init, bias_init;  // type RLC_INIT_TORCH_LINEAR unless set
   bool has_init;                   // false: PyTorch's default init

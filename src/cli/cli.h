@@ -63,5 +63,6 @@ int cmd_list(int argc, char **argv);
 int cmd_play(int argc, char **argv);
 int cmd_check_env(int argc, char **argv);
 int cmd_bench_env(int argc, char **argv);
+int cmd_bench_nn(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@ static void usage(FILE *f) {
           "  play        play episodes with a random or hand-written policy; --gif records one\n"
           "  check-env   run the env checker on an environment (or --all)\n"
           "  bench-env   measure environment steps per second\n"
+          "  bench-nn    measure a network's training update (forward, backward, Adam)\n"
           "  version     print the version\n",
           RLC_VERSION);
 }
@@ -19,6 +20,7 @@ static void usage(FILE *f) {
 int main(int argc, char **argv) {
   static const struct { const char *name; int (*run)(int, char **); } cmds[] = {
       {"list", cmd_list}, {"play", cmd_play}, {"check-env", cmd_check_env}, {"bench-env", cmd_bench_env},
+      {"bench-nn", cmd_bench_nn},
   };
   if (argc < 2) {
     usage(stdout);

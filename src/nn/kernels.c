@@ -3,11 +3,14 @@
 // outputs first, shape comments, backward accumulates into its outputs).
 // Depends on: rlc/nn.h, libm.
 //
-// Speed: RL trains tiny nets millions of times, so the dense kernels are
-// written for gcc's auto-vectorizer (-O3 -march=native, -ffp-contract=fast):
-// every hot inner loop is contiguous and free of reductions, because without
-// -ffast-math gcc will not reorder a float sum and so never vectorizes a plain
-// dot product.
+// Speed: RL trains tiny nets millions of times. Without -ffast-math gcc will
+// not reorder a float sum, so it never vectorizes a dot product, and it does
+// not keep small accumulator arrays in registers; the dense kernels' inner
+// tiles are therefore written with gcc/clang vector extensions (8-lane float
+// vectors, FMAs from -ffp-contract=fast), and everything else is plain C whose
+// inner loops are contiguous, which the vectorizer handles. (Measured on the
+// dev machine, an AMD EPYC: forward + backward of a 4-128-128-2 MLP at batch
+// 32, 1.6 M multiply-adds, takes about 45 us through rlcNet.)
 #include <math.h>
 #include <string.h>
 
@@ -18,10 +21,8 @@
 //------------------------------------------------------------------------------
 
 // The forward pass is out = inp @ weight^T with weight (OC, C): a dot product
-// per output. gcc does not vectorize that (nor the small fixed-size loops one
-// would hope it turns into vector registers), so the tile loop is written with
-// gcc/clang vector extensions (plain C elsewhere; without AVX gcc splits each
-// 8-lane operation into two SSE ones). A tile of DT = 8 batch rows and up to
+// per output (without AVX gcc splits each 8-lane operation below into two SSE
+// ones, so the portable build works too). A tile of DT = 8 batch rows and up to
 // CT input columns is transposed into xt (CT vectors of 8 lanes, one lane per
 // batch row); then each output is an axpy over lanes,
 // acc += weight[o, c] * xt[c], with no reduction at all. OB outputs share each
