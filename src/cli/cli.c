@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int cli_error(const char *fmt, ...) {
   va_list ap;
@@ -20,6 +21,12 @@ int cli_error(const char *fmt, ...) {
 int cli_fail(rlcStatus s) {
   fprintf(stderr, "rlc: error: %s\n", rlc_last_error()[0] ? rlc_last_error() : rlc_status_name(s));
   return 1;
+}
+
+double cli_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
 static void print_help(const CliCmd *cmd) {

@@ -2,7 +2,6 @@
 // vector env (autoreset included), with actions drawn before timing starts.
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 
@@ -17,12 +16,6 @@ static const CliOpt opts[] = {
 static const CliCmd cmd = {"bench-env", "ID [--steps N] [--num-envs K] [--threads T] [--json]",
                            "Measure how many environment steps per second rlc runs.", opts,
                            sizeof opts / sizeof opts[0], cmd_bench_env};
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 int cmd_bench_env(int argc, char **argv) {
   CliArgs a;
@@ -59,7 +52,7 @@ int cmd_bench_env(int argc, char **argv) {
 
   rlc_vec_env_reset(v, seed);
   long long iters = (steps + num_envs - 1) / num_envs;
-  double t0 = now();
+  double t0 = cli_now();
   for (long long it = 0; it < iters && !s; it++) {
     char *acts = ring + (size_t)(it % rounds) * num_envs * v->act_bytes;
     if (masked) {  // replace impossible actions by the first possible one
@@ -71,7 +64,7 @@ int cmd_bench_env(int argc, char **argv) {
     }
     s = rlc_vec_env_step(v, acts);
   }
-  double secs = now() - t0;
+  double secs = cli_now() - t0;
   free(ring);
   if (s) {
     rlc_vec_env_destroy(v);

@@ -3,7 +3,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 
@@ -18,12 +17,6 @@ static const CliOpt opts[] = {
 static const CliCmd cmd = {"bench-nn", "[--arch 4-128-128-2|minatar] [--act relu] [--batch 32] [--json]",
                            "Measure a network's training update: forward, backward and an Adam step.", opts,
                            sizeof opts / sizeof opts[0], cmd_bench_nn};
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 // Multiply-adds of one forward pass per sample (x2 = FLOPs); backward costs
 // about twice the forward (input and weight gradients).
@@ -106,7 +99,7 @@ int cmd_bench_nn(int argc, char **argv) {
   long long n = iters ? iters : 200;
   double t0 = 0, secs = 0;
   for (int round = 0; round < 2; round++) {
-    t0 = now();
+    t0 = cli_now();
     for (long long it = 0; it < n; it++) {
       rlc_net_zero_grad(net);
       const float *q = rlc_net_forward(net, x, (int)batch);
@@ -114,7 +107,7 @@ int cmd_bench_nn(int argc, char **argv) {
       rlc_net_backward(net, dy, NULL);
       rlc_optim_step(opt, net->params, net->grads, od.lr);
     }
-    secs = now() - t0;
+    secs = cli_now() - t0;
     if (round == 0 && !iters) n = (long long)fmax(100, n * (1.0 / fmax(secs, 1e-6)));  // ~1 s
   }
   double us = secs / n * 1e6, flops = 3 * 2 * forward_macs(net) * batch / (secs / n), peak = peak_flops();
