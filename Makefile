@@ -96,6 +96,11 @@ bench: $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 $(BUILD)/bench/%: bench/%.c $(BUILD)/librlc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -o $@ $< $(BUILD)/librlc.a $(LIBS)
+# bench_gemm compares the kernels with OpenBLAS when libopenblas-dev is
+# installed; only that program links it.
+OPENBLAS_LIBS := $(shell pkg-config --libs openblas 2>/dev/null)
+$(BUILD)/bench/bench_gemm: private CFLAGS_BASE += $(if $(OPENBLAS_LIBS),-DHAVE_OPENBLAS $(shell pkg-config --cflags openblas))
+$(BUILD)/bench/bench_gemm: private LIBS += $(OPENBLAS_LIBS)
 
 # The whole suite: unit tests, the reference replays and the CLI checks; the
 # last line is the total. Installs missing Debian packages first, then

@@ -39,19 +39,25 @@ static void cmp_add(Cmp *c, size_t i, double analytic, double ref) {
             (c).at, (double)(analytic)[(c).at], (double)(ref)[(c).at])
 
 //------------------------------------------------------------------------------
-// Dense kernels: all code paths (tiles of 8 rows and the leftover rows, 32-wide
-// column blocks and the leftovers, narrow inputs) against a double product
+// Dense kernels: all code paths (row kernels for batch 1 and K <= 2, dot
+// products below batch 16, packed 6x32 tiles and their leftovers, the 4 KiB
+// row stride of a 1024-wide layer) against a double product, then random shapes
 //------------------------------------------------------------------------------
 
 TEST(nn_dense_kernels_match_double_product) {
   static const int shapes[][3] = {
       {1, 1, 1},   {1, 4, 128}, {3, 5, 2},    {8, 4, 128}, {9, 33, 35},  {17, 64, 9},
       {7, 31, 33}, {16, 3, 1},  {33, 300, 7}, {8, 257, 12}, {40, 2, 40}, {11, 96, 70},
+      {32, 1024, 128}, {32, 128, 128}, {1, 1024, 128}, {32, 4, 128}, {15, 128, 6}, {70, 2, 300},
   };
+  const int n_fixed = (int)(sizeof shapes / sizeof shapes[0]), n_random = 80;
   rlcRng rng;
   rlc_rng_seed(&rng, 7);
-  for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
-    int B = shapes[si][0], C = shapes[si][1], OC = shapes[si][2];
+  for (int si = 0; si < n_fixed + n_random; si++) {
+    int B, C, OC;
+    if (si < n_fixed) B = shapes[si][0], C = shapes[si][1], OC = shapes[si][2];
+    else B = 1 + (int)rlc_rng_integers(&rng, 0, 70), C = 1 + (int)rlc_rng_integers(&rng, 0, 400),
+         OC = 1 + (int)rlc_rng_integers(&rng, 0, 300);
     float *x = malloc(sizeof(float) * B * C), *w = malloc(sizeof(float) * OC * C);
     float *bias = malloc(sizeof(float) * OC), *y = malloc(sizeof(float) * B * OC);
     float *dy = malloc(sizeof(float) * B * OC), *dx = malloc(sizeof(float) * B * C);

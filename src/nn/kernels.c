@@ -9,8 +9,10 @@
 // tiles are therefore written with gcc/clang vector extensions (8-lane float
 // vectors, FMAs from -ffp-contract=fast), and everything else is plain C whose
 // inner loops are contiguous, which the vectorizer handles. (Measured on the
-// dev machine, an AMD EPYC: forward + backward of a 4-128-128-2 MLP at batch
-// 32, 1.6 M multiply-adds, takes about 45 us through rlcNet.)
+// dev machine, an AMD EPYC Zen 4: the 128 x 128 and 1024 x 128 products at
+// batch 32 run at 90-110 GFLOP/s in all three directions, 80-95% of the
+// core's FMA peak at its ~3.6 GHz boost clock; docs/PERFORMANCE.md has the
+// numbers and the comparison with OpenBLAS.)
 #include <math.h>
 #include <string.h>
 
@@ -20,170 +22,328 @@
 // Dense
 //------------------------------------------------------------------------------
 
-// The forward pass is out = inp @ weight^T with weight (OC, C): a dot product
-// per output (without AVX gcc splits each 8-lane operation below into two SSE
-// ones, so the portable build works too). A tile of DT = 8 batch rows and up to
-// CT input columns is transposed into xt (CT vectors of 8 lanes, one lane per
-// batch row); then each output is an axpy over lanes,
-// acc += weight[o, c] * xt[c], with no reduction at all. OB outputs share each
-// xt load and give OB independent accumulators to hide the FMA latency.
+// All three products have the form dst (M, N) += coef (M, K) @ src (K, N),
+// with coef(m, k) = coef[m * cm + k * ck] and src(k, n) = src[k * sk + n * sn]:
+//   forward  out^T (OC, B) += weight (OC, C)  @ inp^T (C, B)
+//   dinp     dinp (B, C)   += dout (B, OC)    @ weight (OC, C)
+//   dweight  dweight (OC, C) += dout^T (OC, B) @ inp (B, C)
+// Each K slice (KC) of a strip of NR = 32 columns of src is packed into a
+// contiguous panel on the stack, then a micro-kernel keeps an MR x 32 block of
+// dst in 4 * MR vector registers (MR = 6: 24 of AVX-512's 32 registers) and
+// per k does 4 panel loads, MR broadcasts of coef and 4 * MR FMAs. Packing
+// matters: rows of src a power of two apart (C = 1024: 4 KiB) all fall into
+// one L1 set, and sweeping the strip in place thrashed it (the 1024 -> 128
+// layer's backward ran at 40% of its forward's speed). The tiles are GCC
+// vector extensions (8-lane float vectors, FMAs from -ffp-contract=fast):
+// without -ffast-math gcc would neither reorder the sums nor keep the tile in
+// registers; without AVX it splits each operation into SSE halves, so the
+// portable build works too.
 typedef float v8f __attribute__((vector_size(32)));
 typedef float v8fu __attribute__((vector_size(32), aligned(4)));  // unaligned loads
+typedef int v8i __attribute__((vector_size(32)));
 
-#define DT 8     // batch rows per tile (lanes of v8f)
-#define OB 8     // outputs computed together
-#define CT 256   // input columns per transposed chunk (8 KiB of stack)
+#define NR 32    // columns per panel (4 vectors)
+#define MR 6     // dst rows per micro-tile
+#define KC 128   // K per panel (16 KiB)
 
-// Rows that do not fill a tile (B = 1 when acting): a dot product with 8
-// partial sums per output, four outputs at a time.
+// In-place 8 x 8 transpose (unpack, shuffle, swap halves: 24 shuffles).
+static inline void transpose8(v8f r[8]) {
+  const v8i lo = {0, 8, 1, 9, 4, 12, 5, 13}, hi = {2, 10, 3, 11, 6, 14, 7, 15};
+  const v8i l2 = {0, 1, 8, 9, 4, 5, 12, 13}, h2 = {2, 3, 10, 11, 6, 7, 14, 15};
+  const v8i l4 = {0, 1, 2, 3, 8, 9, 10, 11}, h4 = {4, 5, 6, 7, 12, 13, 14, 15};
+  v8f t[8], u[8];
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = __builtin_shuffle(r[i], r[i + 1], lo);
+    t[i + 1] = __builtin_shuffle(r[i], r[i + 1], hi);
+  }
+  for (int i = 0; i < 8; i += 4) {
+    u[i] = __builtin_shuffle(t[i], t[i + 2], l2);
+    u[i + 1] = __builtin_shuffle(t[i], t[i + 2], h2);
+    u[i + 2] = __builtin_shuffle(t[i + 1], t[i + 3], l2);
+    u[i + 3] = __builtin_shuffle(t[i + 1], t[i + 3], h2);
+  }
+  for (int i = 0; i < 4; i++) {
+    r[i] = __builtin_shuffle(u[i], u[i + 4], l4);
+    r[i + 4] = __builtin_shuffle(u[i], u[i + 4], h4);
+  }
+}
+
+// dst (n, m) = src (m, n) for m < M, n < N (row strides ldd, lds).
+static void transpose_copy(float *restrict dst, size_t ldd, const float *restrict src, size_t lds,
+                           int M, int N) {
+  int m = 0;
+  for (; m + 8 <= M; m += 8) {
+    int n = 0;
+    for (; n + 8 <= N; n += 8) {
+      v8f r[8];
+      for (int i = 0; i < 8; i++) r[i] = *(const v8fu *)(src + (size_t)(m + i) * lds + n);
+      transpose8(r);
+      for (int i = 0; i < 8; i++) *(v8fu *)(dst + (size_t)(n + i) * ldd + m) = r[i];
+    }
+    for (; n < N; n++)
+      for (int i = 0; i < 8; i++) dst[(size_t)n * ldd + m + i] = src[(size_t)(m + i) * lds + n];
+  }
+  for (; m < M; m++)
+    for (int n = 0; n < N; n++) dst[(size_t)n * ldd + m] = src[(size_t)m * lds + n];
+}
+
+// Panel (kn, NR): p[k][j] = src(k, j) for j < nn, 0 past nn.
+static void pack_panel(float *restrict p, const float *restrict src, size_t sk, size_t sn, int kn,
+                       int nn) {
+  if (sn == 1) {
+    for (int k = 0; k < kn; k++) {
+      const float *restrict s = src + (size_t)k * sk;
+      float *restrict d = p + (size_t)k * NR;
+      if (nn == NR) {
+        for (int v = 0; v < NR / 8; v++) *(v8f *)(d + 8 * v) = *(const v8fu *)(s + 8 * v);
+      } else {
+        for (int j = 0; j < nn; j++) d[j] = s[j];
+        for (int j = nn; j < NR; j++) d[j] = 0.0f;
+      }
+    }
+    return;
+  }
+  if (sk == 1) {
+    transpose_copy(p, NR, src, sn, nn, kn);
+  } else {
+    for (int k = 0; k < kn; k++)
+      for (int j = 0; j < nn; j++) p[(size_t)k * NR + j] = src[(size_t)k * sk + (size_t)j * sn];
+  }
+  if (nn < NR)
+    for (int k = 0; k < kn; k++)
+      for (int j = nn; j < NR; j++) p[(size_t)k * NR + j] = 0.0f;
+}
+
+// dst rows [0, mr) x columns [0, 8 * nv) += coef @ panel (row stride lp), all
+// sums in registers.
+static inline __attribute__((always_inline)) void
+micro(float *restrict d, size_t ldd, const float *restrict a, size_t cm, size_t ck,
+      const float *restrict p, size_t lp, int K, const int mr, const int nv) {
+  v8f acc[MR][NR / 8];
+  for (int i = 0; i < mr; i++)
+    for (int v = 0; v < nv; v++) acc[i][v] = *(const v8fu *)(d + (size_t)i * ldd + 8 * v);
+  for (int k = 0; k < K; k++) {
+    v8f s[NR / 8];
+    for (int v = 0; v < nv; v++) s[v] = *(const v8fu *)(p + (size_t)k * lp + 8 * v);
+    for (int i = 0; i < mr; i++) {
+      float c = a[i * cm + (size_t)k * ck];
+      for (int v = 0; v < nv; v++) acc[i][v] += c * s[v];
+    }
+  }
+  for (int i = 0; i < mr; i++)
+    for (int v = 0; v < nv; v++) *(v8fu *)(d + (size_t)i * ldd + 8 * v) = acc[i][v];
+}
+
+// A tile of any mr <= MR rows and nv <= 4 vectors.
+static void micro_any(float *restrict d, size_t ldd, const float *restrict a, size_t cm,
+                      size_t ck, const float *restrict p, size_t lp, int K, int mr, int nv) {
+#define ME(R)                                                 \
+  switch (nv) {                                               \
+  case 1: micro(d, ldd, a, cm, ck, p, lp, K, R, 1); break;    \
+  case 2: micro(d, ldd, a, cm, ck, p, lp, K, R, 2); break;    \
+  case 3: micro(d, ldd, a, cm, ck, p, lp, K, R, 3); break;    \
+  default: micro(d, ldd, a, cm, ck, p, lp, K, R, 4); break;   \
+  }
+  switch (mr) {
+  case 1: ME(1); break;
+  case 2: ME(2); break;
+  case 3: ME(3); break;
+  case 4: ME(4); break;
+  case 5: ME(5); break;
+  default: ME(6); break;
+  }
+#undef ME
+}
+
+// One dst row at a time with src read in place (sn = 1): for M <= 2 (a batch
+// of one), where packing would cost as much as the product, and K <= 2, where
+// a tile would load and store its sums for a couple of FMAs each.
+static void gemm_acc_rows(float *restrict dst, size_t ldd, const float *restrict coef, size_t cm,
+                          size_t ck, const float *restrict src, size_t sk, int M, int K, int N) {
+  for (int m = 0; m < M; m++) {
+    float *restrict d = dst + (size_t)m * ldd;
+    const float *restrict a = coef + (size_t)m * cm;
+    int n = 0;
+    for (; n + 64 <= N; n += 64) {
+      v8f acc[8];
+      for (int v = 0; v < 8; v++) acc[v] = *(const v8fu *)(d + n + 8 * v);
+      for (int k = 0; k < K; k++) {
+        float c = a[(size_t)k * ck];
+        const float *s = src + (size_t)k * sk + n;
+        for (int v = 0; v < 8; v++) acc[v] += c * *(const v8fu *)(s + 8 * v);
+      }
+      for (int v = 0; v < 8; v++) *(v8fu *)(d + n + 8 * v) = acc[v];
+    }
+    for (; n + 8 <= N; n += 8) {
+      v8f acc = *(const v8fu *)(d + n);
+      for (int k = 0; k < K; k++)
+        acc += a[(size_t)k * ck] * *(const v8fu *)(src + (size_t)k * sk + n);
+      *(v8fu *)(d + n) = acc;
+    }
+    for (; n < N; n++) {
+      float acc = d[n];
+      for (int k = 0; k < K; k++) acc += a[(size_t)k * ck] * src[(size_t)k * sk + n];
+      d[n] = acc;
+    }
+  }
+}
+
+// A run of full-width tiles over rows [0, M) and columns [0, NR * np) of dst,
+// panels np apart (pstride floats): tiles walk along a row block across all
+// panels, so dst is swept row block by row block (no jumps of MR rows that
+// land on the same 4 KiB page offset as the stores just made).
+static void gemm_tiles(float *restrict d, size_t ldd, const float *restrict a, size_t cm, size_t ck,
+                       const float *restrict p, size_t lp, size_t pstride, int np, int M, int kn) {
+  int m = 0;
+  for (; m + MR <= M; m += MR)
+    for (int q = 0; q < np; q++)
+      micro(d + (size_t)m * ldd + q * NR, ldd, a + (size_t)m * cm, cm, ck, p + q * pstride, lp, kn,
+            MR, NR / 8);
+  if (m < M)
+    for (int q = 0; q < np; q++)
+      micro_any(d + (size_t)m * ldd + q * NR, ldd, a + (size_t)m * cm, cm, ck, p + q * pstride, lp,
+                kn, M - m, NR / 8);
+}
+
+#define PANELS (KC * NR)  // stack for packed panels (16 KiB)
+#define PANEL_MAX 4       // panels per block
+
+
+
+
+static void gemm_acc(float *restrict dst, size_t ldd, const float *restrict coef, size_t cm,
+                     size_t ck, const float *restrict src, size_t sk, size_t sn, int M, int K,
+                     int N) {
+  if (sn == 1 && (M <= 2 || K <= 2)) {
+    gemm_acc_rows(dst, ldd, coef, cm, ck, src, sk, M, K, N);
+    return;
+  }
+  float panel[PANELS] __attribute__((aligned(64)));
+  for (int k0 = 0; k0 < K; k0 += KC) {
+    int kn = K - k0 < KC ? K - k0 : KC;
+    const float *a = coef + (size_t)k0 * ck, *s = src + (size_t)k0 * sk;
+    int full = N / NR, per = PANELS / (kn * NR);  // full panels, and how many fit
+    if (per > PANEL_MAX) per = PANEL_MAX;
+    for (int q0 = 0; q0 < full; q0 += per) {
+      int np = full - q0 < per ? full - q0 : per;
+      if (sn == 1 && M <= MR) {  // one tile row uses each strip: read it in place
+        gemm_tiles(dst + q0 * NR, ldd, a, cm, ck, s + q0 * NR, sk, NR, np, M, kn);
+        continue;
+      }
+      for (int q = 0; q < np; q++)
+        pack_panel(panel + (size_t)q * kn * NR, s + (size_t)(q0 + q) * NR * sn, sk, sn, kn, NR);
+      gemm_tiles(dst + q0 * NR, ldd, a, cm, ck, panel, NR, (size_t)kn * NR, np, M, kn);
+    }
+    int n0 = full * NR, nn = N - n0, nv = (nn + 7) / 8;
+    if (nn == 0) continue;
+    float *d = dst + n0;
+    pack_panel(panel, s + (size_t)n0 * sn, sk, sn, kn, nn);
+    if (nn % 8 == 0) {  // columns that fill whole vectors go straight to dst
+      for (int m = 0; m < M; m += MR)
+        micro_any(d + (size_t)m * ldd, ldd, a + (size_t)m * cm, cm, ck, panel, NR, kn,
+                  M - m < MR ? M - m : MR, nv);
+    } else {  // a ragged last strip goes through a zero-padded copy
+      float t[MR * NR] __attribute__((aligned(64)));
+      for (int m = 0; m < M; m += MR) {
+        int mr = M - m < MR ? M - m : MR;
+        for (int i = 0; i < mr; i++) {
+          for (int j = 0; j < nn; j++) t[i * NR + j] = d[(size_t)(m + i) * ldd + j];
+          for (int j = nn; j < NR; j++) t[i * NR + j] = 0.0f;
+        }
+        micro_any(t, NR, a + (size_t)m * cm, cm, ck, panel, NR, kn, mr, nv);
+        for (int i = 0; i < mr; i++)
+          for (int j = 0; j < nn; j++) d[(size_t)(m + i) * ldd + j] = t[i * NR + j];
+      }
+    }
+  }
+}
+
+// Forward for batches of fewer than 16 rows (B = 1 when acting): dot
+// products with 8-lane partial sums, eight outputs at a time (eight FMA
+// chains share each load of x), their sums reduced together by one 8 x 8
+// transpose; then four, then one at a time.
+static inline float hsum8(const v8f *s) {
+  v8f v = *s;
+  return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
+}
+
 static void dense_forward_rows(float *restrict out, const float *restrict inp,
                                const float *restrict weight, const float *restrict bias, int B,
                                int C, int OC) {
   // out is (B, OC), inp is (B, C)
+  const int C8 = C & ~7;
   for (int b = 0; b < B; b++) {
     const float *restrict x = inp + (size_t)b * C;
     float *restrict y = out + (size_t)b * OC;
     int o = 0;
-    for (; o + 4 <= OC; o += 4) {
-      const float *w0 = weight + (size_t)o * C, *w1 = w0 + C, *w2 = w1 + C, *w3 = w2 + C;
-      v8f s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
-      int c = 0;
-      for (; c + 8 <= C; c += 8) {
-        v8f xv = *(const v8fu *)(x + c);
-        s0 += xv * *(const v8fu *)(w0 + c);
-        s1 += xv * *(const v8fu *)(w1 + c);
-        s2 += xv * *(const v8fu *)(w2 + c);
-        s3 += xv * *(const v8fu *)(w3 + c);
-      }
-      float r[4];
-      const v8f *s[4] = {&s0, &s1, &s2, &s3};
-      for (int j = 0; j < 4; j++) {
-        v8f v = *s[j];
-        r[j] = ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
-      }
-      for (; c < C; c++) {
-        r[0] += x[c] * w0[c];
-        r[1] += x[c] * w1[c];
-        r[2] += x[c] * w2[c];
-        r[3] += x[c] * w3[c];
-      }
-      for (int j = 0; j < 4; j++) y[o + j] = (bias ? bias[o + j] : 0.0f) + r[j];
-    }
-    for (; o < OC; o++) {
+    for (; o + 8 <= OC; o += 8) {
       const float *w = weight + (size_t)o * C;
-      float sum = bias ? bias[o] : 0.0f;
-      for (int c = 0; c < C; c++) sum += x[c] * w[c];
-      y[o] = sum;
+      v8f s[8];
+      for (int j = 0; j < 8; j++) s[j] = (v8f){0};
+      for (int c = 0; c < C8; c += 8) {
+        v8f xv = *(const v8fu *)(x + c);
+        for (int j = 0; j < 8; j++) s[j] += xv * *(const v8fu *)(w + (size_t)j * C + c);
+      }
+      transpose8(s);
+      v8f r = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+      for (int c = C8; c < C; c++)
+        for (int j = 0; j < 8; j++) r[j] += x[c] * w[(size_t)j * C + c];
+      for (int j = 0; j < 8; j++) y[o + j] = (bias ? bias[o + j] : 0.0f) + r[j];
+    }
+    for (; o + 4 <= OC; o += 4) {
+      const float *w = weight + (size_t)o * C;
+      v8f s[4] = {{0}, {0}, {0}, {0}};
+      for (int c = 0; c < C8; c += 8) {
+        v8f xv = *(const v8fu *)(x + c);
+        for (int j = 0; j < 4; j++) s[j] += xv * *(const v8fu *)(w + (size_t)j * C + c);
+      }
+      for (int j = 0; j < 4; j++) {
+        float r = hsum8(&s[j]);
+        for (int c = C8; c < C; c++) r += x[c] * w[(size_t)j * C + c];
+        y[o + j] = (bias ? bias[o + j] : 0.0f) + r;
+      }
+    }
+    for (; o < OC; o++) {  // four partial-sum vectors: a chain of C / 32 FMAs
+      const float *w = weight + (size_t)o * C;
+      v8f s[4] = {{0}, {0}, {0}, {0}};
+      int c = 0;
+      for (; c + 32 <= C; c += 32)
+        for (int j = 0; j < 4; j++) s[j] += *(const v8fu *)(x + c + 8 * j) * *(const v8fu *)(w + c + 8 * j);
+      for (; c + 8 <= C; c += 8) s[0] += *(const v8fu *)(x + c) * *(const v8fu *)(w + c);
+      v8f t = (s[0] + s[1]) + (s[2] + s[3]);
+      float r = hsum8(&t);
+      for (; c < C; c++) r += x[c] * w[c];
+      y[o] = (bias ? bias[o] : 0.0f) + r;
     }
   }
 }
 
+// out = inp @ weight^T + bias with weight (OC, C). In blocks of up to NR = 32
+// batch rows and OCB outputs, the product runs transposed, out^T = weight @
+// inp^T, into a stack tile t (OCB, 32) that starts at the bias: weight is then
+// the coef side (its rows are contiguous over C, broadcasts need nothing
+// else) and only inp (packed as inp^T panels) and the tile are transposed,
+// B * (C + OC) values against the OC * C of transposing weight.
+#define OCB 128
 void rlc_dense_forward(float *out, const float *inp, const float *weight, const float *bias,
                        int B, int C, int OC) {
   // out is (B, OC), inp is (B, C), weight is (OC, C), bias is (OC) or NULL
   int b = 0;
-  for (; b + DT <= B; b += DT) {
-    float *restrict ot = out + (size_t)b * OC;  // (DT, OC)
-    const float *restrict xb = inp + (size_t)b * C;
-    for (int k = 0; k < DT; k++)
-      for (int o = 0; o < OC; o++) ot[(size_t)k * OC + o] = bias ? bias[o] : 0.0f;
-    for (int c0 = 0; c0 < C; c0 += CT) {
-      int cn = C - c0 < CT ? C - c0 : CT;
-      v8f xt[CT];
-      for (int c = 0; c < cn; c++)
-        for (int k = 0; k < DT; k++) xt[c][k] = xb[(size_t)k * C + c0 + c];
-      int o = 0;
-      for (; o + OB <= OC; o += OB) {
-        const float *restrict w = weight + (size_t)o * C + c0;
-        v8f acc[OB];
-        for (int j = 0; j < OB; j++) acc[j] = (v8f){0};
-        for (int c = 0; c < cn; c++) {
-          v8f xv = xt[c];
-          for (int j = 0; j < OB; j++) acc[j] += w[(size_t)j * C + c] * xv;
-        }
-        for (int k = 0; k < DT; k++)
-          for (int j = 0; j < OB; j++) ot[(size_t)k * OC + o + j] += acc[j][k];
+  for (int nb; B - b >= 16; b += nb) {
+    nb = B - b < NR ? B - b : NR;
+    for (int o0 = 0; o0 < OC; o0 += OCB) {
+      int ob = OC - o0 < OCB ? OC - o0 : OCB;
+      float t[OCB * NR] __attribute__((aligned(64)));
+      for (int o = 0; o < ob; o++) {
+        v8f bv = (v8f){0} + (bias ? bias[o0 + o] : 0.0f);
+        for (int v = 0; v < NR / 8; v++) *(v8f *)(t + o * NR + 8 * v) = bv;
       }
-      for (; o < OC; o++) {
-        const float *restrict w = weight + (size_t)o * C + c0;
-        v8f acc = {0};
-        for (int c = 0; c < cn; c++) acc += w[c] * xt[c];
-        for (int k = 0; k < DT; k++) ot[(size_t)k * OC + o] += acc[k];
-      }
+      gemm_acc(t, NR, weight + (size_t)o0 * C, (size_t)C, 1, inp + (size_t)b * C, 1, (size_t)C,
+               ob, C, nb);
+      transpose_copy(out + (size_t)b * OC + o0, (size_t)OC, t, NR, ob, nb);
     }
   }
   if (b < B) dense_forward_rows(out + (size_t)b * OC, inp + (size_t)b * C, weight, bias, B - b, C, OC);
-}
-
-// Both backward products have the form dst (M, N) += coef (M, K) @ src (K, N)
-// with src and dst rows contiguous:
-//   dinp (B, C)     += dout (B, OC)    @ weight (OC, C)
-//   dweight (OC, C) += dout^T (OC, B)  @ inp (B, C)
-// The micro-kernel keeps a 2 x 32 block of dst in eight vector registers
-// while it runs over K (broadcast a coefficient, multiply-add a row of src),
-// so each FMA costs 0.75 loads instead of the 2 loads + 1 store of a plain
-// row axpy. coef(m, k) = coef[m * cm + k * ck].
-static void gemm_acc_block(float *restrict dst, size_t dst_stride, const float *restrict coef,
-                           size_t cm, size_t ck, const float *restrict src, size_t src_stride, int M,
-                           int K, int N) {
-  int n0 = 0;
-  for (; n0 + 32 <= N; n0 += 32) {
-    int m = 0;
-    for (; m + 2 <= M; m += 2) {
-      float *d0 = dst + (size_t)m * dst_stride + n0, *d1 = d0 + dst_stride;
-      v8f a00 = *(v8fu *)d0, a01 = *(v8fu *)(d0 + 8), a02 = *(v8fu *)(d0 + 16),
-          a03 = *(v8fu *)(d0 + 24);
-      v8f a10 = *(v8fu *)d1, a11 = *(v8fu *)(d1 + 8), a12 = *(v8fu *)(d1 + 16),
-          a13 = *(v8fu *)(d1 + 24);
-      const float *c0p = coef + (size_t)m * cm, *c1p = c0p + cm;
-      for (int k = 0; k < K; k++) {
-        const float *s = src + (size_t)k * src_stride + n0;
-        v8f s0 = *(const v8fu *)s, s1 = *(const v8fu *)(s + 8), s2 = *(const v8fu *)(s + 16),
-            s3 = *(const v8fu *)(s + 24);
-        float c0 = c0p[(size_t)k * ck], c1 = c1p[(size_t)k * ck];
-        a00 += c0 * s0; a01 += c0 * s1; a02 += c0 * s2; a03 += c0 * s3;
-        a10 += c1 * s0; a11 += c1 * s1; a12 += c1 * s2; a13 += c1 * s3;
-      }
-      *(v8fu *)d0 = a00; *(v8fu *)(d0 + 8) = a01; *(v8fu *)(d0 + 16) = a02; *(v8fu *)(d0 + 24) = a03;
-      *(v8fu *)d1 = a10; *(v8fu *)(d1 + 8) = a11; *(v8fu *)(d1 + 16) = a12; *(v8fu *)(d1 + 24) = a13;
-    }
-    for (; m < M; m++) {
-      float *d0 = dst + (size_t)m * dst_stride + n0;
-      v8f a0 = *(v8fu *)d0, a1 = *(v8fu *)(d0 + 8), a2 = *(v8fu *)(d0 + 16), a3 = *(v8fu *)(d0 + 24);
-      const float *cp = coef + (size_t)m * cm;
-      for (int k = 0; k < K; k++) {
-        const float *s = src + (size_t)k * src_stride + n0;
-        float c = cp[(size_t)k * ck];
-        a0 += c * *(const v8fu *)s; a1 += c * *(const v8fu *)(s + 8);
-        a2 += c * *(const v8fu *)(s + 16); a3 += c * *(const v8fu *)(s + 24);
-      }
-      *(v8fu *)d0 = a0; *(v8fu *)(d0 + 8) = a1; *(v8fu *)(d0 + 16) = a2; *(v8fu *)(d0 + 24) = a3;
-    }
-  }
-  // Leftover columns (and small layers such as a 4-input first layer): a
-  // plain row axpy over what is left, which gcc vectorizes as it can.
-  if (n0 < N) {
-    int n = N - n0;
-    for (int m = 0; m < M; m++) {
-      float *restrict d = dst + (size_t)m * dst_stride + n0;
-      const float *cp = coef + (size_t)m * cm;
-      for (int k = 0; k < K; k++) {
-        const float *restrict s = src + (size_t)k * src_stride + n0;
-        float c = cp[(size_t)k * ck];
-        for (int j = 0; j < n; j++) d[j] += c * s[j];
-      }
-    }
-  }
-}
-
-// K is cut into slices of KC so the strip of src that the micro-kernel
-// sweeps for every pair of dst rows (KC x 32 floats) stays in L1.
-#define KC 64
-static void gemm_acc(float *restrict dst, size_t dst_stride, const float *restrict coef, size_t cm,
-                     size_t ck, const float *restrict src, size_t src_stride, int M, int K, int N) {
-  for (int k0 = 0; k0 < K; k0 += KC)
-    gemm_acc_block(dst, dst_stride, coef + (size_t)k0 * ck, cm, ck, src + (size_t)k0 * src_stride,
-                   src_stride, M, K - k0 < KC ? K - k0 : KC, N);
 }
 
 // dweight for narrow inputs (C < 32, e.g. a 4-value observation): rows of
@@ -198,7 +358,7 @@ static void dense_dweight_narrow(float *dweight, const float *dout, const float 
   for (int o0 = 0; o0 < OC; o0 += NARROW_O) {
     int on = OC - o0 < NARROW_O ? OC - o0 : NARROW_O;
     memset(t, 0, sizeof(float) * (size_t)C * NARROW_O);
-    gemm_acc(t, NARROW_O, inp, 1, (size_t)C, dout + o0, (size_t)OC, C, B, on);
+    gemm_acc(t, NARROW_O, inp, 1, (size_t)C, dout + o0, (size_t)OC, 1, C, B, on);
     for (int o = 0; o < on; o++)
       for (int c = 0; c < C; c++) dweight[(size_t)(o0 + o) * C + c] += t[c * NARROW_O + o];
   }
@@ -207,12 +367,12 @@ static void dense_dweight_narrow(float *dweight, const float *dout, const float 
 void rlc_dense_backward(float *dinp, float *dweight, float *dbias, const float *dout,
                         const float *inp, const float *weight, int B, int C, int OC) {
   // dinp is (B, C), dweight is (OC, C), dbias is (OC), dout is (B, OC)
-  if (dinp) gemm_acc(dinp, (size_t)C, dout, (size_t)OC, 1, weight, (size_t)C, B, OC, C);
+  if (dinp) gemm_acc(dinp, (size_t)C, dout, (size_t)OC, 1, weight, (size_t)C, 1, B, OC, C);
   if (dweight) {
     if (C < NARROW_C && OC >= NARROW_C)
       dense_dweight_narrow(dweight, dout, inp, B, C, OC);
     else
-      gemm_acc(dweight, (size_t)C, dout, 1, (size_t)OC, inp, (size_t)C, OC, B, C);
+      gemm_acc(dweight, (size_t)C, dout, 1, (size_t)OC, inp, (size_t)C, 1, OC, B, C);
   }
   if (dbias)
     for (int b = 0; b < B; b++) {
