@@ -7,7 +7,7 @@
 //   dense dinp     dinp (B, C) += dout (B, OC) @ W          sgemm(N, N), beta 1
 //   dense dweight  dW (OC, C) += dout^T (OC, B) @ inp       sgemm(T, N), beta 1
 //   conv forward   MinAtar's 16 3x3 filters over 32 10x10x4 images: rlc_conv2d_forward
-//                  (im2col per image + product) against the same im2col for the whole
+//                  (im2col in chunks of whole images + product) against the same im2col for the whole
 //                  batch + one sgemm (2048, 16, 36), bias rows copied first
 //   conv dweight   dW (16, 36) += dout^T (16, 2048) @ col (2048, 36): rlc_conv2d_backward
 //                  (dinp NULL, as for a first layer) against im2col + sgemm(T, N)

@@ -1,6 +1,7 @@
-// tests/test_nn_parts.c: unit tests of the conv2d kernels, the initializers, the
-// optimizers, gradient clipping, target-network updates and schedules
-// (src/nn/conv.c, init.c, optim.c).
+// tests/test_nn_parts.c: unit tests of the conv2d kernels, the accuracy of the
+// vectorized activations, the initializers, the optimizers, gradient clipping,
+// target-network updates and schedules (src/nn/conv.c, kernels.c, init.c,
+// optim.c).
 // Depends on: tests/test.h, rlc/nn.h.
 #include <stdlib.h>
 
@@ -102,7 +103,10 @@ TEST(conv_shape_checks) {
   CHECK_OK(rlc_conv_shape(&m0));
   CHECK_OK(rlc_conv_shape(&m1));
   CHECK_EQ_INT(m0.OH, 8); CHECK_EQ_INT(m1.OW, 10);
-  CHECK_EQ_INT(rlc_conv_col_size(&m0), 64 * 36 + 36 * 16);
+  // Scratch for a chunk of whole images (those whose patch matrices fit in
+  // 64 Ki floats: 28 of 64 x 36), then dweight^T (36 x 16); any batch.
+  CHECK_EQ_INT(rlc_conv_col_size(&m0), 28 * 64 * 36 + 36 * 16);
+  CHECK_EQ_INT(rlc_conv_col_size(&a), 400 * 256 + 256 * 32);  // one image per chunk
 
   rlcConvShape bad[] = {
       {0, 5, 1, 1, 3, 3, 1, 0, 0, 0},  {5, 5, 0, 1, 3, 3, 1, 0, 0, 0},
@@ -217,10 +221,13 @@ TEST(conv_backward_null_outputs) {
 
 // The im2col path equals the direct path on the Atari and MinAtar layers.
 TEST(conv_im2col_equals_direct) {
+  // The im2col path works in chunks of whole images: one image per chunk
+  // (Atari), 28 + 2 (MinAtar at batch 30) and 10 + 10 + 3 (C = 7, pad 1).
   const ConvCase cases[] = {
-      {2, 84, 84, 4, 32, 8, 8, 4, 0}, {2, 20, 20, 32, 64, 4, 4, 2, 0},
-      {2, 9, 9, 64, 64, 3, 3, 1, 0},  {3, 10, 10, 4, 16, 3, 3, 1, 0},
-      {3, 10, 10, 7, 16, 3, 3, 1, 1}, {2, 10, 10, 10, 16, 3, 3, 1, 1},
+      {2, 84, 84, 4, 32, 8, 8, 4, 0},  {2, 20, 20, 32, 64, 4, 4, 2, 0},
+      {2, 9, 9, 64, 64, 3, 3, 1, 0},   {3, 10, 10, 4, 16, 3, 3, 1, 0},
+      {30, 10, 10, 4, 16, 3, 3, 1, 0}, {23, 10, 10, 7, 16, 3, 3, 1, 1},
+      {2, 10, 10, 10, 16, 3, 3, 1, 1},
   };
   for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
     const ConvCase *cc = &cases[ci];
@@ -233,7 +240,7 @@ TEST(conv_im2col_equals_direct) {
     rlc_conv2d_forward(out2, k.inp, k.w, k.bias, cc->B, &s, k.col);
     rlc_conv2d_backward(k.dinp, k.dw, k.db, k.dout, k.inp, k.w, cc->B, &s, NULL);
     rlc_conv2d_backward(dinp2, dw2, db2, k.dout, k.inp, k.w, cc->B, &s, k.col);
-    // Float sums of up to K = 576 (or B*P = 800) products round differently
+    // Float sums of up to K = 576 (or B*P = 2300) products round differently
     // in the two paths: compare relative to the largest magnitude.
     double e_out = 0, e_in = 0, e_w = 0, e_b = 0, m_out = 0, m_in = 0, m_w = 0, m_b = 0;
     for (size_t i = 0; i < k.n_out; i++)
@@ -251,6 +258,91 @@ TEST(conv_im2col_equals_direct) {
     free(out2), free(dinp2), free(dw2), free(db2);
     conv_bufs_free(&k);
   }
+}
+
+//------------------------------------------------------------------------------
+// Activations: the vectorized exponentials (kernels.c) against libm in double
+//------------------------------------------------------------------------------
+
+typedef void (*ActFn)(float *out, const float *inp, int n);
+
+// |got - want| in units of the last place of floats in want's binade.
+static double ulp_error(float got, double want) {
+  int e;
+  frexp(want, &e);
+  return fabs(got - want) / ldexp(1.0, e - 24 < -149 ? -149 : e - 24);
+}
+
+// The largest error of f against ref over floats from lo to hi (same sign,
+// |lo| <= |hi|), every `stride`-th bit pattern: all binades alike, about
+// 2^23 / stride values in each.
+static double act_max_ulp(ActFn f, double (*ref)(double), float lo, float hi, uint32_t stride,
+                          float *worst) {
+  enum { N = 4096 };
+  static float x[N], y[N];
+  uint32_t b0, b1;
+  memcpy(&b0, &lo, 4);
+  memcpy(&b1, &hi, 4);
+  double maxu = 0;
+  for (uint64_t b = b0; b <= b1;) {
+    int n = 0;
+    for (; n < N && b <= b1; n++, b += stride) {
+      uint32_t u = (uint32_t)b;
+      memcpy(&x[n], &u, 4);
+    }
+    f(y, x, n);
+    for (int i = 0; i < n; i++) {
+      double u = ulp_error(y[i], ref(x[i]));
+      if (!(u <= maxu)) maxu = u, *worst = x[i];  // a NaN result counts as the worst
+    }
+  }
+  return maxu;
+}
+
+static double elu_ref(double x) { return x > 0 ? x : expm1(x); }
+static double sigmoid_ref(double x) { return 1.0 / (1.0 + exp(-x)); }
+
+// Special values: signed zeros, infinities and NaN.
+static void act_specials(ActFn f, float pinf, float minf, bool odd) {
+  float x[5] = {0.0f, -0.0f, INFINITY, -INFINITY, NAN}, y[5];
+  f(y, x, 5);
+  if (odd) {
+    CHECK(y[0] == 0.0f && !signbit(y[0]) && y[1] == 0.0f && signbit(y[1]));
+  }
+  CHECK(y[2] == pinf);
+  CHECK(y[3] == minf);
+  CHECK(isnan(y[4]));
+}
+
+TEST(nn_elu_expm1_accuracy) {
+  float worst = 0;
+  double u = act_max_ulp(rlc_elu_forward, elu_ref, -0.0f, -20.0f, 251, &worst);
+  CHECK_MSG(u <= 1.5, "elu: %.3f ulp at %a", u, worst);
+  u = act_max_ulp(rlc_elu_forward, elu_ref, -20.0f, -1000.0f, 4099, &worst);  // -1
+  CHECK_MSG(u <= 0.5, "elu below -20: %.3f ulp at %a", u, worst);
+  u = act_max_ulp(rlc_elu_forward, elu_ref, 0.0f, 100.0f, 4099, &worst);  // identity
+  CHECK_MSG(u == 0, "elu above 0: %.3f ulp at %a", u, worst);
+  act_specials(rlc_elu_forward, INFINITY, -1.0f, true);
+}
+
+TEST(nn_tanh_accuracy) {
+  float worst = 0;
+  for (int sign = 0; sign < 2; sign++) {
+    float s = sign ? -1.0f : 1.0f;
+    double u = act_max_ulp(rlc_tanh_forward, tanh, 0.0f * s, 20.0f * s, 251, &worst);
+    CHECK_MSG(u <= 2.0, "tanh: %.3f ulp at %a", u, worst);
+  }
+  act_specials(rlc_tanh_forward, 1.0f, -1.0f, true);
+}
+
+TEST(nn_sigmoid_accuracy) {
+  float worst = 0;
+  // Down to -110: the results there are subnormal, and 0 below -104.
+  double u = act_max_ulp(rlc_sigmoid_forward, sigmoid_ref, -0.0f, -110.0f, 251, &worst);
+  CHECK_MSG(u <= 2.0, "sigmoid: %.3f ulp at %a", u, worst);
+  u = act_max_ulp(rlc_sigmoid_forward, sigmoid_ref, 0.0f, 30.0f, 251, &worst);
+  CHECK_MSG(u <= 2.0, "sigmoid: %.3f ulp at %a", u, worst);
+  act_specials(rlc_sigmoid_forward, 1.0f, 0.0f, false);
 }
 
 //------------------------------------------------------------------------------

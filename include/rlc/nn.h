@@ -39,8 +39,10 @@ typedef struct rlcConvShape {
 } rlcConvShape;
 // Fills OH/OW; RLC_ERR_ARG if the shape is impossible.
 rlcStatus rlc_conv_shape(rlcConvShape *s);
-// `col` is scratch of rlc_conv_col_size(s) floats per image (im2col); pass NULL
-// to use a direct loop.
+// `col` is scratch of rlc_conv_col_size(s) floats, whatever the batch: the
+// kernels go through the batch in chunks of whole images, im2col'ing each
+// chunk (as many images as fit in 64 Ki floats, at least one) so that each
+// pass is one matrix product. Pass NULL to use a direct loop instead.
 size_t rlc_conv_col_size(const rlcConvShape *s);
 void rlc_conv2d_forward(float *out, const float *inp, const float *weight, const float *bias,
                         int B, const rlcConvShape *s, float *col);
