@@ -47,6 +47,14 @@ void rlc_mdp_destroy(rlcMdp *m);
 // RLC_ERR_ARG when `action` is impossible in the state that obs (a state
 // index) names.
 rlcStatus rlc_mdp_check_action(const rlcMdp *m, const void *obs, int action);
+// `action` when it is possible in state s, else the first possible action (for
+// drivers that pre-draw actions, such as benchmarks and the checker).
+static inline int rlc_mdp_possible_action(const rlcMdp *m, int s, int action) {
+  const bool *valid = m->valid + s * m->n_actions;
+  for (int b = 0; !valid[action] && b < m->n_actions; b++)
+    if (valid[b]) action = b;
+  return action;
+}
 static inline int rlc_mdp_count(const rlcMdp *m, int s, int a) {
   return m->first[s * m->n_actions + a + 1] - m->first[s * m->n_actions + a];
 }

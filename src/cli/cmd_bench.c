@@ -55,13 +55,9 @@ int cmd_bench_env(int argc, char **argv) {
   double t0 = cli_now();
   for (long long it = 0; it < iters && !s; it++) {
     char *acts = ring + (size_t)(it % rounds) * num_envs * v->act_bytes;
-    if (masked) {  // replace impossible actions by the first possible one
-      for (int i = 0; i < v->num_envs; i++) {
-        int st = ((int32_t *)v->obs)[i], *act = (int32_t *)acts + i;
-        for (int b = 0; !m->valid[st * m->n_actions + *act] && b < m->n_actions; b++)
-          if (m->valid[st * m->n_actions + b]) *act = b;
-      }
-    }
+    if (masked)
+      for (int i = 0; i < v->num_envs; i++)
+        ((int32_t *)acts)[i] = rlc_mdp_possible_action(m, ((int32_t *)v->obs)[i], ((int32_t *)acts)[i]);
     s = rlc_vec_env_step(v, acts);
   }
   double secs = cli_now() - t0;

@@ -108,11 +108,7 @@ static uint64_t vector_hash(const char *id, const char *options, int64_t seed, i
     for (int i = 0; i < n; i++) {
       int32_t *a = (int32_t *)(acts + (size_t)i * v->act_bytes);
       rlc_space_sample(as, &rng, a);
-      if (m && !m->all_valid) {  // replace an impossible action by the first possible one
-        const bool *valid = m->valid + ((const int32_t *)v->obs)[i] * m->n_actions;
-        for (int b = 0; !valid[*a] && b < m->n_actions; b++)
-          if (valid[b]) *a = b;
-      }
+      if (m && !m->all_valid) *a = rlc_mdp_possible_action(m, ((const int32_t *)v->obs)[i], *a);
     }
     ok = rlc_vec_env_step(v, acts) == RLC_OK;
     MIX(v->obs, v->obs_bytes * (size_t)n);
