@@ -32,7 +32,8 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-paramet
 CFLAGS_EXACT := -ffp-contract=off -fno-builtin-pow -fno-tree-slp-vectorize
 LIBS := $(PKG_LIBS) -lgif -lm -lpthread $(LDOPT)
 
-LIB_SRC := $(wildcard src/core/*.c src/env/*.c src/env/envs/*.c src/nn/*.c src/out/*.c)
+LIB_SRC := $(wildcard src/core/*.c src/env/*.c src/env/envs/*.c src/nn/*.c src/data/*.c src/agents/*.c \
+                     src/run/*.c src/out/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 REF_SRC := $(wildcard tests/reference*.c)
 TEST_SRC := $(filter-out $(REF_SRC),$(wildcard tests/*.c))

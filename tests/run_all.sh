@@ -27,6 +27,9 @@ run_part() {
 }
 run_part unit "$B/test_rlc"
 run_part reference "$B/test_reference"
-run_part cli sh tests/cli.sh "$B"
+# Every tests/cli*.sh is a part of its own (one file per command family).
+for f in tests/cli*.sh; do
+  run_part "$(basename "$f" .sh)" sh "$f" "$B"
+done
 echo "$total_pass passed, $total_fail failed"
 exit $status

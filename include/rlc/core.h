@@ -170,7 +170,7 @@ const char *rlc_space_str(const rlcSpace *s, char *buf, size_t len);
 // Options: "key=value,key=value" strings for env and algorithm settings
 //------------------------------------------------------------------------------
 
-#define RLC_OPTS_MAX 32
+#define RLC_OPTS_MAX 96  // an algorithm's whole configuration fits
 
 typedef struct rlcOpts {
   int n;
@@ -191,6 +191,37 @@ rlcStatus rlc_opts_bool(rlcOpts *o, const char *key, bool def, bool *out);
 const char *rlc_opts_str(rlcOpts *o, const char *key, const char *def);
 // RLC_ERR_ARG naming the first key no getter asked for ("unknown option 'x' for <what>").
 rlcStatus rlc_opts_check_unused(const rlcOpts *o, const char *what);
+
+
+//------------------------------------------------------------------------------
+// Byte buffers and files (checkpoints, network files)
+//------------------------------------------------------------------------------
+
+// A growable byte buffer for writing, and a cursor for reading one back.
+// Values are written in host byte order (checkpoints are not meant to travel
+// between machines of different endianness).
+typedef struct rlcBuf {
+  uint8_t *data;
+  size_t len, cap;   // writing
+  size_t pos;        // reading
+  rlcStatus err;     // first error: later puts/gets do nothing
+} rlcBuf;
+
+void rlc_buf_free(rlcBuf *b);
+void rlc_buf_put(rlcBuf *b, const void *p, size_t n);
+// Copies n bytes out; RLC_ERR_FORMAT ("truncated") when fewer remain.
+rlcStatus rlc_buf_get(rlcBuf *b, void *p, size_t n);
+// Sections make corrupt files fail early with a name: put writes the tag,
+// get checks it ("checkpoint: expected section 'agent'").
+void rlc_buf_put_tag(rlcBuf *b, const char *tag);
+rlcStatus rlc_buf_get_tag(rlcBuf *b, const char *tag);
+
+uint32_t rlc_crc32(uint32_t crc, const void *p, size_t n);  // zlib's crc32
+// Temp file, fsync, rename: a crash leaves the old file or the new one, never
+// a mix. `what` names the file in errors ("checkpoint").
+rlcStatus rlc_file_write_atomic(const char *path, const void *data, size_t n, const char *what);
+// Reads a whole file into a new buffer (rlc_free it).
+rlcStatus rlc_file_read(const char *path, uint8_t **data, size_t *n);
 
 #ifdef __cplusplus
 }

@@ -131,6 +131,9 @@ void rlc_optim_destroy(rlcOptim *o);
 // One update of params from grads with learning rate lr (the schedule's value).
 void rlc_optim_step(rlcOptim *o, float *params, const float *grads, double lr);
 void rlc_optim_reset(rlcOptim *o);
+// Checkpoints: the step count and moments (exact resume).
+void rlc_optim_state_put(const rlcOptim *o, rlcBuf *b);
+rlcStatus rlc_optim_state_get(rlcOptim *o, rlcBuf *b);
 
 // Global-norm clipping (TF clip_by_global_norm / torch clip_grad_norm_):
 // scales grads so their L2 norm is at most max_norm; returns the norm before.
@@ -304,6 +307,10 @@ void rlc_net_init_params(rlcNet *net);
 // the net's; a truncated, corrupted or mismatched file is a clear error.
 rlcStatus rlc_net_save(const rlcNet *net, const char *path);
 rlcStatus rlc_net_load(rlcNet *net, const char *path);
+// Checkpoints: parameters and the noise RNG into / out of a buffer (the
+// architecture comes from the run's configuration; a size mismatch is an error).
+void rlc_net_state_put(const rlcNet *net, rlcBuf *b);
+rlcStatus rlc_net_state_get(rlcNet *net, rlcBuf *b);
 
 #ifdef __cplusplus
 }

@@ -7,4 +7,9 @@
 #include "rlc/nn.h"
 #include "rlc/draw.h"
 #include "rlc/out.h"
+#include "rlc/agent.h"
+#include "rlc/plan.h"
+#include "rlc/replay.h"
+#include "rlc/rollout.h"
+#include "rlc/run.h"
 #endif

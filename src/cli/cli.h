@@ -65,5 +65,9 @@ int cmd_play(int argc, char **argv);
 int cmd_check_env(int argc, char **argv);
 int cmd_bench_env(int argc, char **argv);
 int cmd_bench_nn(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_solve(int argc, char **argv);
 
 #endif

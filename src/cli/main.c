@@ -13,6 +13,10 @@ static void usage(FILE *f) {
           "  check-env   run the env checker on an environment (or --all)\n"
           "  bench-env   measure environment steps per second\n"
           "  bench-nn    measure a network's training update (forward, backward, Adam)\n"
+          "  train       train an agent (no arguments: DQN on CartPole-v1) into a run directory\n"
+          "  eval        evaluate a trained run's greedy policy\n"
+          "  plot        learning curves of one or more runs in one figure\n"
+          "  solve       value/policy/Q-value iteration on an env's transition model\n"
           "  version     print the version\n",
           RLC_VERSION);
 }
@@ -20,7 +24,8 @@ static void usage(FILE *f) {
 int main(int argc, char **argv) {
   static const struct { const char *name; int (*run)(int, char **); } cmds[] = {
       {"list", cmd_list}, {"play", cmd_play}, {"check-env", cmd_check_env}, {"bench-env", cmd_bench_env},
-      {"bench-nn", cmd_bench_nn},
+      {"bench-nn", cmd_bench_nn}, {"train", cmd_train}, {"eval", cmd_eval}, {"plot", cmd_plot},
+      {"solve", cmd_solve},
   };
   if (argc < 2) {
     usage(stdout);

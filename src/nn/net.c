@@ -803,21 +803,6 @@ void rlc_net_backward(rlcNet *net, const float *dout, float *dx) {
 #define HEAD_SIZE (8 + 4 + 5 * 4)
 #define LAYER_REC (10 * 4 + 8)
 
-// CRC-32 (IEEE 802.3, zlib's crc32), four bits at a time.
-static uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n) {
-  static const uint32_t t[16] = {
-      0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac, 0x76dc4190, 0x6b6b51f4,
-      0x4db26158, 0x5005713c, 0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c,
-      0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c};
-  crc = ~crc;
-  for (size_t i = 0; i < n; i++) {
-    crc ^= p[i];
-    crc = (crc >> 4) ^ t[crc & 15];
-    crc = (crc >> 4) ^ t[crc & 15];
-  }
-  return ~crc;
-}
-
 static void put32(unsigned char *p, uint32_t v) {
   for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
 }
@@ -940,34 +925,9 @@ rlcStatus rlc_net_save(const rlcNet *net, const char *path) {
     memcpy(&u, &net->params[i], 4);
     put32(p, u);
   }
-  put32(p, crc32_update(0, buf, size - 4));
+  put32(p, rlc_crc32(0, buf, size - 4));
 
-  // Temp file, fsync, rename: a crash leaves the old file or the new one.
-  size_t tn = strlen(path) + 32;
-  char *tmp = rlc_malloc(tn);
-  if (!tmp) {
-    rlc_free(buf);
-    return RLC_ERR_NOMEM;
-  }
-  snprintf(tmp, tn, "%s.tmp.%ld", path, (long)getpid());
-  rlcStatus st = RLC_OK;
-  FILE *fp = fopen(tmp, "wb");
-  if (!fp) {
-    st = rlc_error(RLC_ERR_IO, "net save: cannot create '%s': %s", tmp, strerror(errno));
-  } else {
-    bool ok = fwrite(buf, 1, size, fp) == size && fflush(fp) == 0 && fsync(fileno(fp)) == 0;
-    int err = errno;
-    if (fclose(fp) != 0 && ok) {
-      ok = false;
-      err = errno;
-    }
-    if (!ok) st = rlc_error(RLC_ERR_IO, "net save: cannot write '%s': %s", tmp, strerror(err));
-    else if (rename(tmp, path) != 0)
-      st = rlc_error(RLC_ERR_IO, "net save: cannot rename '%s' to '%s': %s", tmp, path,
-                     strerror(errno));
-    if (st != RLC_OK) remove(tmp);
-  }
-  rlc_free(tmp);
+  rlcStatus st = rlc_file_write_atomic(path, buf, size, "net save");
   rlc_free(buf);
   return st;
 }
@@ -1000,7 +960,7 @@ static rlcStatus check_file(const rlcNet *net, const char *path, const unsigned 
   if (size != want)
     return rlc_error(RLC_ERR_FORMAT, "net load: '%s' is %s (%zu bytes, the header implies %zu)",
                      path, size < want ? "truncated" : "corrupted (trailing bytes)", size, want);
-  uint32_t crc = crc32_update(0, buf, size - 4);
+  uint32_t crc = rlc_crc32(0, buf, size - 4);
   if (crc != get32(buf + size - 4))
     return rlc_error(RLC_ERR_FORMAT, "net load: '%s' is corrupted (CRC-32 mismatch)", path);
 
@@ -1039,27 +999,10 @@ static rlcStatus check_file(const rlcNet *net, const char *path, const unsigned 
 
 rlcStatus rlc_net_load(rlcNet *net, const char *path) {
   if (!net || !path) return rlc_error(RLC_ERR_ARG, "net load: NULL net or path");
-  FILE *fp = fopen(path, "rb");
-  if (!fp)
-    return rlc_error(errno == ENOENT ? RLC_ERR_NOT_FOUND : RLC_ERR_IO,
-                     "net load: cannot open '%s': %s", path, strerror(errno));
-  struct stat stt;
-  if (fstat(fileno(fp), &stt) != 0 || !S_ISREG(stt.st_mode)) {
-    fclose(fp);
-    return rlc_error(RLC_ERR_IO, "net load: '%s' is not a regular file", path);
-  }
-  size_t size = (size_t)stt.st_size;
-  unsigned char *buf = rlc_malloc(size ? size : 1);
-  if (!buf) {
-    fclose(fp);
-    return RLC_ERR_NOMEM;
-  }
-  size_t got = fread(buf, 1, size, fp);
-  fclose(fp);
-  if (got != size) {
-    rlc_free(buf);
-    return rlc_error(RLC_ERR_IO, "net load: cannot read '%s'", path);
-  }
+  unsigned char *buf;
+  size_t size;
+  rlcStatus rs = rlc_file_read(path, &buf, &size);
+  if (rs) return rlc_error(rs, "net load: %s", rlc_last_error());
   size_t at = 0;
   rlcStatus s = check_file(net, path, buf, size, &at);
   if (s == RLC_OK)
@@ -1068,5 +1011,28 @@ rlcStatus rlc_net_load(rlcNet *net, const char *path) {
       memcpy(&net->params[i], &u, 4);
     }
   rlc_free(buf);
+  return s;
+}
+
+// Checkpoints: the parameters and the noise stream, no architecture (the
+// checkpoint's configuration rebuilds that).
+void rlc_net_state_put(const rlcNet *net, rlcBuf *b) {
+  rlc_buf_put_tag(b, "net");
+  uint64_t n = net->n_params;
+  rlc_buf_put(b, &n, sizeof n);
+  rlc_buf_put(b, net->params, net->n_params * sizeof(float));
+  rlc_buf_put(b, &net->rng, sizeof net->rng);
+}
+
+rlcStatus rlc_net_state_get(rlcNet *net, rlcBuf *b) {
+  uint64_t n;
+  rlcStatus s = rlc_buf_get_tag(b, "net");
+  if (!s) s = rlc_buf_get(b, &n, sizeof n);
+  if (s) return s;
+  if (n != net->n_params)
+    return rlc_error(RLC_ERR_FORMAT, "network has %llu parameters in the checkpoint, %zu in the configuration",
+                     (unsigned long long)n, net->n_params);
+  s = rlc_buf_get(b, net->params, net->n_params * sizeof(float));
+  if (!s) s = rlc_buf_get(b, &net->rng, sizeof net->rng);
   return s;
 }

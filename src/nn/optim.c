@@ -374,3 +374,26 @@ double rlc_schedule_value(const rlcSchedule *s, double t) {
   }
   return s->v0;
 }
+
+void rlc_optim_state_put(const rlcOptim *o, rlcBuf *b) {
+  rlc_buf_put_tag(b, "optim");
+  uint64_t n = o->n;
+  rlc_buf_put(b, &n, sizeof n);
+  rlc_buf_put(b, &o->t, sizeof o->t);
+  if (o->m) rlc_buf_put(b, o->m, o->n * sizeof(float));
+  if (o->v) rlc_buf_put(b, o->v, o->n * sizeof(float));
+  if (o->g) rlc_buf_put(b, o->g, o->n * sizeof(float));
+}
+
+rlcStatus rlc_optim_state_get(rlcOptim *o, rlcBuf *b) {
+  uint64_t n;
+  rlcStatus s = rlc_buf_get_tag(b, "optim");
+  if (!s) s = rlc_buf_get(b, &n, sizeof n);
+  if (s) return s;
+  if (n != o->n) return rlc_error(RLC_ERR_FORMAT, "optimizer state of %llu values for %zu parameters", (unsigned long long)n, o->n);
+  s = rlc_buf_get(b, &o->t, sizeof o->t);
+  if (!s && o->m) s = rlc_buf_get(b, o->m, o->n * sizeof(float));
+  if (!s && o->v) s = rlc_buf_get(b, o->v, o->n * sizeof(float));
+  if (!s && o->g) s = rlc_buf_get(b, o->g, o->n * sizeof(float));
+  return s;
+}

@@ -1,0 +1,167 @@
+// rlc/agent.h: layer 3. The one interface every agent offers (tabular, DQN
+// family, policy gradients), their hyperparameters and presets, and the
+// registry of algorithms. The training driver (rlc/run.h) serves any agent
+// through these few calls:
+//
+//   act      actions for a batch of observations, exploring or greedy
+//   observe  the transitions of the vector env's last step
+//   update   whatever learning is due now (every k steps, after an episode,
+//            when a rollout is full: the agent decides)
+//   save/load  everything needed to resume exactly, into a byte buffer
+//
+// Hyperparameters are named and typed (rlcParam); an agent reads them from a
+// resolved configuration (rlcOpts) in which every one of its parameters is
+// present: defaults, then the algorithm's default preset for the env, then a
+// named preset, then the user's overrides.
+// Depends on: rlc/core.h, rlc/env.h.
+#ifndef RLC_AGENT_H
+#define RLC_AGENT_H
+
+#include "rlc/core.h"
+#include "rlc/env.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+//------------------------------------------------------------------------------
+// Hyperparameters and presets
+//------------------------------------------------------------------------------
+
+typedef enum rlcParamType { RLC_PARAM_INT, RLC_PARAM_DOUBLE, RLC_PARAM_BOOL, RLC_PARAM_STR } rlcParamType;
+
+typedef struct rlcParam {
+  const char *name;     // "lr"
+  rlcParamType type;
+  const char *def;      // default value as text ("1e-3")
+  const char *doc;      // one line
+} rlcParam;
+
+// Settings known to work for an algorithm. `settings` is "k=v,..." over the
+// algorithm's and the driver's parameter names (it may also set `env`).
+typedef struct rlcPreset {
+  const char *name;     // "homl-dqn"; NULL: the algorithm's default for `env`
+  const char *env;      // the env it is for ("CartPole-v1"); NULL: any env
+  const char *settings;
+  const char *doc;
+} rlcPreset;
+
+//------------------------------------------------------------------------------
+// Agents
+//------------------------------------------------------------------------------
+
+typedef struct rlcAgent rlcAgent;
+
+// The transitions of one vector-env step, for n copies.
+typedef struct rlcStepBatch {
+  int n;
+  const void *obs;        // (n, obs): the observations the actions were taken in
+  const void *actions;    // (n, act)
+  const double *reward;   // (n)
+  const bool *terminated, *truncated;  // (n)
+  const void *next_obs;   // (n, obs): the next observation; where an episode
+                          // ended, its final observation (bootstrap from it
+                          // on truncation)
+  const double *episode_return;  // (n): where done, the finished episode's return
+  const int *episode_length;     // (n)
+} rlcStepBatch;
+
+// What an agent reports for logs; NAN where it does not apply.
+typedef struct rlcAgentInfo {
+  double loss;            // mean training loss since the last read (NAN: no update)
+  double epsilon;         // ε of ε-greedy exploration
+  double temperature;     // τ of softmax exploration
+  double lr;              // the current learning rate
+  int64_t updates;        // gradient steps / table sweeps so far
+  int n_extra;            // agent-specific scalars (e.g. "q_s0_a0"), up to 4
+  const char *extra_name[4];
+  double extra[4];
+} rlcAgentInfo;
+
+// What the driver gives an agent at creation.
+typedef struct rlcAgentDef {
+  const rlcEnvSpec *spec; // the (wrapped) env spec; outlives the agent
+  int num_envs;           // batch size of act/observe during training
+  uint64_t seed;          // the agent's own streams derive from it
+  rlcOpts *cfg;           // resolved configuration: every parameter present
+} rlcAgentDef;
+
+typedef struct rlcAgentClass {
+  const char *name;       // "q-learning", "dqn", "ppo", ...
+  const char *doc;        // one line for `rlc list`
+  const rlcParam *params; // its hyperparameters with defaults
+  int n_params;
+  const rlcPreset *presets;
+  int n_presets;
+  // Reads the configuration, checks it (impossible values and unsuited spaces
+  // are RLC_ERR_ARG / RLC_ERR_UNSUPPORTED with a one-line message) and
+  // allocates everything the agent will need.
+  rlcStatus (*create)(const rlcAgentDef *def, rlcAgent **out);
+  void (*destroy)(rlcAgent *a);
+  // actions (n, act) for observations (n, obs). explore = false: the greedy
+  // (deterministic) policy used for evaluation.
+  void (*act)(rlcAgent *a, const void *obs, int n, bool explore, void *actions);
+  rlcStatus (*observe)(rlcAgent *a, const rlcStepBatch *b);
+  rlcStatus (*update)(rlcAgent *a);
+  void (*info)(rlcAgent *a, rlcAgentInfo *out);  // resets the loss average
+  // Everything that changes during training (parameters, optimizer moments,
+  // replay, RNGs, counters, schedules), so training resumes exactly.
+  void (*save)(const rlcAgent *a, rlcBuf *b);
+  rlcStatus (*load)(rlcAgent *a, rlcBuf *b);
+  // Optional: called once when training ends (the book's DQN restores the
+  // weights of its longest episode).
+  void (*finish)(rlcAgent *a);
+  // Optional: the agent's Q-table (n_states, n_actions) for drawing (GridWorld).
+  const double *(*q_table)(const rlcAgent *a, int *n_states, int *n_actions);
+} rlcAgentClass;
+
+// The common head of every agent struct (agents embed it first).
+struct rlcAgent {
+  const rlcAgentClass *cls;
+  const rlcEnvSpec *spec;
+  int num_envs;
+};
+
+//------------------------------------------------------------------------------
+// Registry and configuration
+//------------------------------------------------------------------------------
+
+int rlc_agent_count(void);
+const rlcAgentClass *rlc_agent_get(int i);
+const rlcAgentClass *rlc_agent_find(const char *name);  // NULL if unknown
+// The named preset of any algorithm ("homl-dqn"), and its algorithm.
+const rlcPreset *rlc_preset_find(const char *name, const rlcAgentClass **cls);
+
+// Creates an agent of `algo` for `spec` from "k=v,..." settings over the
+// algorithm's defaults (library use without the driver).
+rlcStatus rlc_agent_create(const char *algo, const rlcEnvSpec *spec, const char *settings,
+                           uint64_t seed, int num_envs, rlcAgent **out);
+void rlc_agent_destroy(rlcAgent *a);  // NULL is fine
+
+// Adds every parameter of `params` missing from cfg with its default.
+rlcStatus rlc_params_defaults(rlcOpts *cfg, const rlcParam *params, int n);
+// Applies "k=v,..." to cfg; names must be among `params` (or `extra` when not
+// NULL), values must parse as the parameter's type. `what` names the source
+// in errors ("preset homl-dqn", "--set").
+rlcStatus rlc_params_apply(rlcOpts *cfg, const char *settings, const rlcParam *params, int n,
+                           const rlcParam *extra, int n_extra, const char *what);
+
+// Typed reads of a resolved configuration, with range checks that produce
+// the one-line errors users see ("lr=-1: must be > 0").
+rlcStatus rlc_cfg_int(rlcOpts *cfg, const char *name, long long lo, long long hi, int *out);
+rlcStatus rlc_cfg_int64(rlcOpts *cfg, const char *name, long long lo, long long hi, int64_t *out);
+rlcStatus rlc_cfg_double(rlcOpts *cfg, const char *name, double lo, double hi, double *out);
+rlcStatus rlc_cfg_bool(rlcOpts *cfg, const char *name, bool *out);
+// The value must be one of `choices` ("mse|huber"); *out is its index.
+rlcStatus rlc_cfg_choice(rlcOpts *cfg, const char *name, const char *choices, int *out);
+const char *rlc_cfg_str(rlcOpts *cfg, const char *name);
+
+// Shared by agents: the first index of the maximum (numpy's argmax), over
+// the entries allowed by `mask` when it is not NULL.
+int rlc_argmax_f32(const float *q, int n, const bool *mask);
+int rlc_argmax_f64(const double *q, int n, const bool *mask);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

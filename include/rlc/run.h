@@ -1,0 +1,85 @@
+// rlc/run.h: layer 4. The training driver and the run directory.
+//
+// One driver trains any agent: collect with the vector env, observe, update
+// when due, evaluate the greedy policy every `eval_interval` steps on separate
+// eval envs, record metrics, log (metrics.csv, episodes.csv, TensorBoard
+// events), checkpoint atomically, report progress. A run directory holds:
+//
+//   config.txt        the resolved configuration: every hyperparameter, seed, version
+//   metrics.csv       one row per log interval and per evaluation
+//   episodes.csv      one row per finished training episode
+//   events.out.tfevents.*   the same scalars for TensorBoard
+//   checkpoint.rlc    everything needed to resume exactly
+//   curve.png         returns with running average, loss, exploration rate
+//   agent.gif         the trained greedy agent
+//
+// Depends on: rlc/core.h, rlc/env.h, rlc/agent.h, rlc/out.h.
+#ifndef RLC_RUN_H
+#define RLC_RUN_H
+
+#include "rlc/agent.h"
+#include "rlc/core.h"
+#include "rlc/env.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// The driver's own settings (names usable in presets and --set):
+//   algo, env, env_options, seed, steps, episodes, num_envs, num_threads,
+//   max_episode_steps, eval_interval, eval_episodes, log_interval,
+//   checkpoint_interval, stop_at_threshold, gif, gif_episodes.
+const rlcParam *rlc_run_params(int *n);
+
+// Resolves a configuration: the driver's defaults, the algorithm's defaults,
+// its default preset for the env (env NULL: the preset's or CartPole-v1), the
+// named preset (NULL: none), then `sets` ("k=v,..." each, in order). Unknown
+// names and malformed values are RLC_ERR_ARG with a one-line message.
+rlcStatus rlc_run_config(rlcOpts *cfg, const char *algo, const char *env, const char *preset,
+                         const char *const *sets, int n_sets);
+
+typedef struct rlcRun rlcRun;
+
+// What the progress callback sees (also the --json summary).
+typedef struct rlcRunStatus {
+  int64_t steps, episodes, target_steps, target_episodes;
+  double wall_s, steps_per_s;
+  double recent_return;         // mean of the last 100 training episodes (NAN: none yet)
+  double eval_mean, eval_std;   // last evaluation (NAN: none yet)
+  int eval_count;               // evaluations so far
+  double solved_at_s;           // wall seconds when eval first reached the threshold (NAN: never)
+  int64_t solved_at_steps;
+  bool solved;                  // last eval mean >= the env's reward threshold
+  rlcAgentInfo info;            // the agent's last reported values
+} rlcRunStatus;
+
+typedef void (*rlcRunProgressFn)(const rlcRunStatus *st, void *user);
+
+// Creates a run from a resolved configuration. dir NULL: no files at all
+// (tests, library use). A dir that holds another run is refused unless force.
+rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcRun **out);
+// Reopens the run in dir at its checkpoint; training continues exactly.
+rlcStatus rlc_run_resume(const char *dir, rlcRun **out);
+void rlc_run_destroy(rlcRun *r);
+
+// Trains until `steps` total env steps or `episodes` total episodes (0: the
+// configuration's), writing the run directory. progress may be NULL.
+rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgressFn progress,
+                        void *user);
+void rlc_run_status(const rlcRun *r, rlcRunStatus *st);
+rlcAgent *rlc_run_agent(rlcRun *r);
+const rlcEnvSpec *rlc_run_spec(const rlcRun *r);
+rlcOpts *rlc_run_cfg(rlcRun *r);
+
+// Greedy evaluation on a fresh env (id, options) seeded seed, seed+1, ...: mean
+// and std of returns over `episodes`, and optionally a GIF of the first
+// `gif_episodes` (GridWorld draws the agent's Q-values).
+rlcStatus rlc_evaluate(rlcAgent *agent, const char *env_id, const char *env_options, int episodes,
+                       int64_t seed,
+                       double *mean, double *std, double *mean_length, const char *gif_path,
+                       int gif_episodes);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
