@@ -82,21 +82,23 @@ $(BUILD)/librlc.so: $(LIB_OBJ)
 $(BUILD)/rlc: $(CLI_OBJ) $(BUILD)/librlc.a
 	$(CC) -o $@ $(CLI_OBJ) -Wl,--whole-archive $(BUILD)/librlc.a -Wl,--no-whole-archive $(LIBS)
 
+# Whole archive everywhere: algorithms and envs register themselves by symbol.
+WHOLE = -Wl,--whole-archive $(BUILD)/librlc.a -Wl,--no-whole-archive
 $(BUILD)/test_rlc: $(TEST_OBJ) $(BUILD)/librlc.a
-	$(CC) -o $@ $(TEST_OBJ) $(BUILD)/librlc.a $(LIBS)
+	$(CC) -o $@ $(TEST_OBJ) $(WHOLE) $(LIBS)
 
 $(BUILD)/test_reference: $(REF_OBJ) $(BUILD)/librlc.a
-	$(CC) -o $@ $(REF_OBJ) $(BUILD)/librlc.a $(LIBS)
+	$(CC) -o $@ $(REF_OBJ) $(WHOLE) $(LIBS)
 
 examples: $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
 $(BUILD)/examples/%: examples/%.c $(BUILD)/librlc.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -o $@ $< $(BUILD)/librlc.a $(LIBS)
+	$(CC) $(CFLAGS_BASE) -o $@ $< $(WHOLE) $(LIBS)
 
 bench: $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 $(BUILD)/bench/%: bench/%.c $(BUILD)/librlc.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -o $@ $< $(BUILD)/librlc.a $(LIBS)
+	$(CC) $(CFLAGS_BASE) -o $@ $< $(WHOLE) $(LIBS)
 # bench_gemm compares the kernels with OpenBLAS when libopenblas-dev is
 # installed; only that program links it.
 OPENBLAS_LIBS := $(shell pkg-config --libs openblas 2>/dev/null)

@@ -73,9 +73,10 @@ typedef struct rlcAgentInfo {
   double temperature;     // τ of softmax exploration
   double lr;              // the current learning rate
   int64_t updates;        // gradient steps / table sweeps so far
-  int n_extra;            // agent-specific scalars (e.g. "q_s0_a0"), up to 4
-  const char *extra_name[4];
+  int n_extra;            // agent-specific scalars (e.g. "q_s0_a0"), up to 4:
+  const char *extra_name[4];  // metrics.csv columns and plot panels
   double extra[4];
+  double extra_ref[4];    // a reference line for the plot (e.g. Q-value iteration's value); NAN: none
 } rlcAgentInfo;
 
 // What the driver gives an agent at creation.
