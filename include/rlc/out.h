@@ -30,6 +30,28 @@ int rlc_gif_frame_count(const rlcGif *g);
 rlcStatus rlc_gif_read_info(const char *path, int *frames, int *w, int *h);
 rlcStatus rlc_gif_read_frame(const char *path, int index, uint8_t **rgb);
 
+// Line plots (learning curves): stacked panels of series; NAN values leave gaps.
+typedef struct rlcPlotSeries {
+  const char *label;        // legend entry (NULL: none)
+  const double *x, *y;
+  int n;
+  int color;                // palette index
+  double width;             // line width in pixels (0: 1.5)
+  double alpha;             // opacity (0: opaque)
+  bool markers;             // a dot at every point
+} rlcPlotSeries;
+
+typedef struct rlcPlotPanel {
+  const char *title, *xlabel, *ylabel;
+  const rlcPlotSeries *series;
+  int n_series;
+  double hline;             // a dashed reference line (NAN: none)
+  const char *hline_label;
+} rlcPlotPanel;
+
+rlcStatus rlc_plot_png(const char *path, const rlcPlotPanel *panels, int n_panels, int width,
+                       int panel_height);
+
 #ifdef __cplusplus
 }
 #endif

@@ -60,7 +60,13 @@ typedef void (*rlcRunProgressFn)(const rlcRunStatus *st, void *user);
 rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcRun **out);
 // Reopens the run in dir at its checkpoint; training continues exactly.
 rlcStatus rlc_run_resume(const char *dir, rlcRun **out);
+// Opens the run in dir read-only, with the trained policy (rlc eval).
+rlcStatus rlc_run_load(const char *dir, rlcRun **out);
 void rlc_run_destroy(rlcRun *r);
+// Ends rlc_run_train at the next step, with a checkpoint (safe to call from a
+// signal handler: Ctrl-C in the CLI).
+void rlc_run_request_stop(rlcRun *r);
+int rlc_run_eval_episodes(const rlcRun *r);
 
 // Trains until `steps` total env steps or `episodes` total episodes (0: the
 // configuration's), writing the run directory. progress may be NULL.
@@ -78,6 +84,11 @@ rlcStatus rlc_evaluate(rlcAgent *agent, const char *env_id, const char *env_opti
                        int64_t seed,
                        double *mean, double *std, double *mean_length, const char *gif_path,
                        int gif_episodes);
+
+// Learning curves of one or more run directories in one PNG: training
+// returns with their running average and evaluations, loss, exploration rate,
+// and the agent's extra scalars (with their reference lines).
+rlcStatus rlc_run_plot(const char *const *dirs, int n_dirs, const char *png_path);
 
 #ifdef __cplusplus
 }

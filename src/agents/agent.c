@@ -12,6 +12,7 @@
 
 // Each family defines its classes in its own file. Weak references let a
 // family be built and tested before the others exist.
+extern const rlcAgentClass rlc_agent_random, rlc_agent_heuristic;
 #define AGENT(sym) extern const rlcAgentClass sym __attribute__((weak));
 AGENT(rlc_agent_q_learning)
 AGENT(rlc_agent_sarsa)
@@ -33,6 +34,7 @@ AGENT(rlc_agent_ppo)
 #undef AGENT
 
 static const rlcAgentClass *const all[] = {
+    &rlc_agent_random,     &rlc_agent_heuristic,
     &rlc_agent_q_learning, &rlc_agent_sarsa,    &rlc_agent_expected_sarsa, &rlc_agent_q_lambda,
     &rlc_agent_sarsa_lambda, &rlc_agent_dqn,    &rlc_agent_double_dqn,     &rlc_agent_dueling_dqn,
     &rlc_agent_n_step_dqn, &rlc_agent_per_dqn,  &rlc_agent_noisy_dqn,      &rlc_agent_c51,

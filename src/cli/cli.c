@@ -148,48 +148,71 @@ bool cli_double(const CliArgs *a, const char *name, double def, double lo, doubl
 // JSON
 //------------------------------------------------------------------------------
 
-void json_begin(CliJson *j) { j->n = snprintf(j->buf, sizeof j->buf, "{"); }
-
-static void key(CliJson *j, const char *k) {
-  if (j->n < (int)sizeof j->buf)
-    j->n += snprintf(j->buf + j->n, sizeof j->buf - j->n, "%s\"%s\": ", j->n > 1 ? ", " : "", k);
+// Appends printf-style text, growing the buffer.
+static void emit(CliJson *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void emit(CliJson *j, const char *fmt, ...) {
+  if (j->oom) return;
+  for (;;) {
+    va_list ap;
+    va_start(ap, fmt);
+    int len = j->buf ? vsnprintf(j->buf + j->n, (size_t)(j->cap - j->n), fmt, ap) : -1;
+    va_end(ap);
+    if (len >= 0 && j->n + len < j->cap) {
+      j->n += len;
+      return;
+    }
+    int need = len < 0 ? 256 : j->n + len + 1;
+    int cap = j->cap ? j->cap : 8192;
+    while (cap < need) cap *= 2;
+    char *b = realloc(j->buf, (size_t)cap);
+    if (!b) {
+      j->oom = true;
+      return;
+    }
+    j->buf = b;
+    j->cap = cap;
+  }
 }
+
+void json_begin(CliJson *j) {
+  memset(j, 0, sizeof *j);
+  emit(j, "{");
+}
+
+static void key(CliJson *j, const char *k) { emit(j, "%s\"%s\": ", j->n > 1 ? ", " : "", k); }
 
 void json_str(CliJson *j, const char *k, const char *v) {
   key(j, k);
-  if (j->n < (int)sizeof j->buf - 1) j->buf[j->n++] = '"';
-  for (; *v && j->n < (int)sizeof j->buf - 8; v++) {
-    if (*v == '"' || *v == '\\') j->buf[j->n++] = '\\';
-    if ((unsigned char)*v < 0x20) {
-      j->n += snprintf(j->buf + j->n, sizeof j->buf - j->n, "\\u%04x", *v);
-      continue;
-    }
-    j->buf[j->n++] = *v;
+  emit(j, "\"");
+  for (; *v; v++) {
+    if (*v == '"' || *v == '\\') emit(j, "\\%c", *v);
+    else if ((unsigned char)*v < 0x20) emit(j, "\\u%04x", *v);
+    else emit(j, "%c", *v);
   }
-  if (j->n < (int)sizeof j->buf - 1) j->buf[j->n++] = '"';
-  j->buf[j->n < (int)sizeof j->buf ? j->n : (int)sizeof j->buf - 1] = 0;
+  emit(j, "\"");
 }
 
 void json_num(CliJson *j, const char *k, double v) {
   key(j, k);
-  if (j->n >= (int)sizeof j->buf) return;
-  if (isfinite(v)) j->n += snprintf(j->buf + j->n, sizeof j->buf - j->n, "%.12g", v);
-  else j->n += snprintf(j->buf + j->n, sizeof j->buf - j->n, "null");
+  if (isfinite(v)) emit(j, "%.12g", v);
+  else emit(j, "null");
 }
 
 void json_int(CliJson *j, const char *k, long long v) {
   key(j, k);
-  if (j->n < (int)sizeof j->buf) j->n += snprintf(j->buf + j->n, sizeof j->buf - j->n, "%lld", v);
+  emit(j, "%lld", v);
 }
 
 void json_bool(CliJson *j, const char *k, bool v) { json_raw(j, k, v ? "true" : "false"); }
 
 void json_raw(CliJson *j, const char *k, const char *raw) {
   key(j, k);
-  if (j->n < (int)sizeof j->buf) j->n += snprintf(j->buf + j->n, sizeof j->buf - j->n, "%s", raw);
+  emit(j, "%s", raw);
 }
 
 void json_end_print(CliJson *j) {
-  printf("%s}\n", j->buf);
+  printf("%s}\n", j->buf ? j->buf : "{");
   fflush(stdout);
+  free(j->buf);
+  memset(j, 0, sizeof *j);
 }

@@ -29,7 +29,7 @@ typedef struct CliArgs {
   const CliCmd *cmd;
   const char *val[CLI_MAX_OPTS];
   bool set[CLI_MAX_OPTS];
-  const char *positional[4];
+  const char *positional[16];
   int n_positional;
 } CliArgs;
 
@@ -47,10 +47,12 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_fail(rlcStatus s);  // the library's last error, exit status 1
 double cli_now(void);      // monotonic seconds, for timings
 
-// Minimal JSON object writer for --json output lines.
+// Minimal JSON object writer for --json output lines. The text grows as
+// needed (rlc solve writes Q tables of any size); json_end_print frees it.
 typedef struct CliJson {
-  char buf[8192];
-  int n;
+  char *buf;   // the object so far, NUL-terminated
+  int n, cap;
+  bool oom;    // an allocation failed: the line is cut short
 } CliJson;
 void json_begin(CliJson *j);
 void json_str(CliJson *j, const char *key, const char *v);
@@ -58,7 +60,7 @@ void json_num(CliJson *j, const char *key, double v);
 void json_int(CliJson *j, const char *key, long long v);
 void json_bool(CliJson *j, const char *key, bool v);
 void json_raw(CliJson *j, const char *key, const char *raw);
-void json_end_print(CliJson *j);  // prints the object as one line
+void json_end_print(CliJson *j);  // prints the object as one line and frees it
 
 int cmd_list(int argc, char **argv);
 int cmd_play(int argc, char **argv);

@@ -1,5 +1,285 @@
-// cmd_train.c: `rlc train`, `rlc eval`, `rlc plot` (being written).
+// cmd_train.c: `rlc train` (a run directory from a preset and overrides, or a
+// resumed one), `rlc eval` (the saved greedy policy) and `rlc plot` (learning
+// curves of runs in one figure).
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cli.h"
-int cmd_train(int argc, char **argv) { return cli_error("train: not implemented yet"); }
-int cmd_eval(int argc, char **argv) { return cli_error("eval: not implemented yet"); }
-int cmd_plot(int argc, char **argv) { return cli_error("plot: not implemented yet"); }
+
+//------------------------------------------------------------------------------
+// rlc train
+//------------------------------------------------------------------------------
+
+static const CliOpt train_opts[] = {
+    {"--env", "ID", "environment (default: the preset's, else CartPole-v1)"},
+    {"--algo", "NAME", "algorithm (default dqn; rlc list --algos shows them)"},
+    {"--preset", "NAME", "named settings from a classic experiment (rlc list --algos)"},
+    {"--steps", "N", "train for N env steps in total"},
+    {"--episodes", "N", "train for N episodes in total"},
+    {"--seed", "S", "root seed (default 0)"},
+    {"--out", "DIR", "run directory (default runs/ALGO-ENV-seedS)"},
+    {"--set", "K=V,...", "override hyperparameters by name (repeatable)"},
+    {"--env-options", "K=V,...", "env options (e.g. map_name=8x8,is_slippery=false)"},
+    {"--resume", "DIR", "continue the run in DIR from its checkpoint (with --steps/--episodes: the new total)"},
+    {"--force", NULL, "overwrite the run in --out if there is one"},
+    {"--quiet", NULL, "no progress line and no summary"},
+    {"--json", NULL, "last line: a JSON object with the results"},
+};
+static const CliCmd train_cmd = {
+    "train", "[--env ID] [--algo NAME | --preset NAME] [--steps N | --episodes N] [--seed S] [--out DIR] [--set K=V ...] [--resume DIR] [--json]",
+    "Train an agent; writes config.txt, metrics.csv, episodes.csv, TensorBoard events, checkpoint.rlc,\n"
+    "curve.png and agent.gif into the run directory. With no arguments: DQN on CartPole-v1.",
+    train_opts, sizeof train_opts / sizeof train_opts[0], cmd_train};
+
+static rlcRun *active_run;
+static void on_sigint(int sig) {
+  (void)sig;
+  if (active_run) rlc_run_request_stop(active_run);
+}
+
+static void fmt_time(char *buf, size_t n, double s) {
+  if (!isfinite(s) || s < 0) snprintf(buf, n, "--:--");
+  else if (s < 3600) snprintf(buf, n, "%d:%02d", (int)s / 60, (int)s % 60);
+  else snprintf(buf, n, "%d:%02d:%02d", (int)s / 3600, (int)s / 60 % 60, (int)s % 60);
+}
+
+static void progress_line(const rlcRunStatus *st, void *user) {
+  (void)user;
+  double frac = st->target_steps ? (double)st->steps / st->target_steps
+                                 : st->target_episodes ? (double)st->episodes / st->target_episodes : 0;
+  if (frac > 1) frac = 1;
+  char eta[16], rate[32], ret[32] = "-", ev[48] = "-", ex[32] = "";
+  fmt_time(eta, sizeof eta, frac > 0 ? st->wall_s * (1 - frac) / frac : NAN);
+  if (st->steps_per_s >= 1e6) snprintf(rate, sizeof rate, "%.1fM", st->steps_per_s / 1e6);
+  else if (st->steps_per_s >= 1e3) snprintf(rate, sizeof rate, "%.1fk", st->steps_per_s / 1e3);
+  else snprintf(rate, sizeof rate, "%.0f", st->steps_per_s);
+  if (!isnan(st->recent_return)) snprintf(ret, sizeof ret, "%.1f", st->recent_return);
+  if (!isnan(st->eval_mean)) snprintf(ev, sizeof ev, "%.1f ± %.1f", st->eval_mean, st->eval_std);
+  if (!isnan(st->info.epsilon)) snprintf(ex, sizeof ex, " | ε %.3f", st->info.epsilon);
+  else if (!isnan(st->info.temperature)) snprintf(ex, sizeof ex, " | τ %.3f", st->info.temperature);
+  fprintf(stderr, "\r\033[K%3.0f%% | %lld steps | %lld episodes | %s steps/s | ETA %s | return %s | eval %s%s", frac * 100,
+          (long long)st->steps, (long long)st->episodes, rate, eta, ret, ev, ex);
+  fflush(stderr);
+}
+
+static void summary_json(rlcRun *run, const char *dir, const rlcRunStatus *st, double wall) {
+  rlcOpts *cfg = rlc_run_cfg(run);
+  const rlcEnvSpec *spec = rlc_run_spec(run);
+  CliJson j;
+  json_begin(&j);
+  json_str(&j, "env", rlc_opts_str(cfg, "env", ""));
+  json_str(&j, "algo", rlc_opts_str(cfg, "algo", ""));
+  json_int(&j, "seed", atoll(rlc_opts_str(cfg, "seed", "0")));
+  json_int(&j, "steps", st->steps);
+  json_int(&j, "episodes", st->episodes);
+  json_num(&j, "wall_s", wall);
+  json_num(&j, "steps_per_s", wall > 0 ? st->steps / wall : 0);
+  json_num(&j, "eval_mean_return", st->eval_mean);
+  json_num(&j, "eval_std_return", st->eval_std);
+  json_int(&j, "eval_episodes", rlc_run_eval_episodes(run));
+  json_num(&j, "reward_threshold", spec->reward_threshold);
+  json_bool(&j, "solved", st->solved);
+  json_num(&j, "solved_at_s", st->solved_at_s);
+  json_int(&j, "solved_at_steps", st->solved_at_steps);
+  json_num(&j, "recent_return", st->recent_return);
+  json_int(&j, "updates", st->info.updates);
+  if (dir) json_str(&j, "dir", dir);
+  json_end_print(&j);
+}
+
+int cmd_train(int argc, char **argv) {
+  CliArgs a;
+  bool done;
+  int rc = cli_parse(&train_cmd, argc, argv, 0, &a, &done);
+  if (done) return rc;
+  long long steps, episodes, seed;
+  if (!cli_int(&a, "--steps", 0, 1, 1LL << 50, &steps) || !cli_int(&a, "--episodes", 0, 1, 1LL << 50, &episodes) ||
+      !cli_int(&a, "--seed", 0, 0, 1LL << 50, &seed))
+    return 2;
+  bool json = cli_has(&a, "--json"), quiet = cli_has(&a, "--quiet");
+  bool tty = isatty(2) && !quiet;
+  rlcRun *run = NULL;
+  rlcStatus s;
+  const char *dir;
+  if (cli_has(&a, "--resume")) {
+    const char *conflicting[] = {"--env", "--algo", "--preset", "--seed", "--set", "--env-options", "--out", "--force"};
+    for (size_t i = 0; i < sizeof conflicting / sizeof conflicting[0]; i++)
+      if (cli_has(&a, conflicting[i]))
+        return cli_error("--resume continues a run with its own configuration; %s cannot change it", conflicting[i]);
+    dir = cli_str(&a, "--resume", "");
+    if ((s = rlc_run_resume(dir, &run))) return cli_fail(s);
+  } else {
+    // Every --set, in order (the parser keeps only the last).
+    const char *sets[64];
+    int n_sets = 0;
+    char seedset[64], envset[1100];
+    for (int i = 1; i < argc && n_sets < 60; i++) {
+      if (!strcmp(argv[i], "--set") && i + 1 < argc) sets[n_sets++] = argv[++i];
+      else if (!strncmp(argv[i], "--set=", 6)) sets[n_sets++] = argv[i] + 6;
+    }
+    if (cli_has(&a, "--seed")) {
+      snprintf(seedset, sizeof seedset, "seed=%lld", seed);
+      sets[n_sets++] = seedset;
+    }
+    if (cli_has(&a, "--env-options")) {
+      // Brackets keep the env's own commas inside one value.
+      snprintf(envset, sizeof envset, "env_options=[%s]", cli_str(&a, "--env-options", ""));
+      sets[n_sets++] = envset;
+    }
+    rlcOpts *cfg = calloc(1, sizeof *cfg);
+    if (!cfg) return cli_error("out of memory");
+    s = rlc_run_config(cfg, cli_str(&a, "--algo", NULL), cli_str(&a, "--env", NULL), cli_str(&a, "--preset", NULL), sets,
+                       n_sets);
+    if (s) {
+      free(cfg);
+      return cli_fail(s);
+    }
+    static char defdir[600];
+    snprintf(defdir, sizeof defdir, "runs/%s-%s-seed%s", rlc_opts_str(cfg, "algo", ""), rlc_opts_str(cfg, "env", ""),
+             rlc_opts_str(cfg, "seed", "0"));
+    dir = cli_str(&a, "--out", defdir);
+    s = rlc_run_create(cfg, dir, cli_has(&a, "--force"), &run);
+    free(cfg);
+    if (s) return cli_fail(s);
+  }
+  if (!quiet && !json) {
+    rlcOpts *cfg = rlc_run_cfg(run);
+    fprintf(stderr, "rlc: training %s on %s (seed %s) into %s\n", rlc_opts_str(cfg, "algo", ""),
+            rlc_opts_str(cfg, "env", ""), rlc_opts_str(cfg, "seed", ""), dir);
+  }
+  active_run = run;
+  signal(SIGINT, on_sigint);
+  double t0 = cli_now();
+  s = rlc_run_train(run, steps, episodes, tty ? progress_line : NULL, NULL);
+  double wall = cli_now() - t0;
+  signal(SIGINT, SIG_DFL);
+  active_run = NULL;
+  if (tty) fputc('\n', stderr);
+  if (s) {
+    rlc_run_destroy(run);
+    return cli_fail(s);
+  }
+  rlcRunStatus st;
+  rlc_run_status(run, &st);
+  if (json) summary_json(run, dir, &st, wall);
+  else if (!quiet) {
+    printf("steps %lld, episodes %lld, %.1f s (%.0f steps/s)\n", (long long)st.steps, (long long)st.episodes, wall,
+           wall > 0 ? st.steps / wall : 0);
+    printf("greedy evaluation: %.2f ± %.2f over %d episodes%s\n", st.eval_mean, st.eval_std,
+           rlc_run_eval_episodes(run), st.solved ? " (solved)" : "");
+    if (!isnan(st.solved_at_s))
+      printf("reached the reward threshold after %lld steps, %.2f s\n", (long long)st.solved_at_steps, st.solved_at_s);
+    printf("run directory: %s (curve.png, agent.gif, metrics.csv; resume with rlc train --resume %s --steps N)\n",
+           dir, dir);
+  }
+  rlc_run_destroy(run);
+  return 0;
+}
+
+//------------------------------------------------------------------------------
+// rlc eval
+//------------------------------------------------------------------------------
+
+static const CliOpt eval_opts[] = {
+    {"--episodes", "N", "greedy episodes (default 100)"},
+    {"--seed", "S", "seed of the first episode (default 0; episode i uses S+i)"},
+    {"--gif", "FILE", "record the first episode as a GIF"},
+    {"--json", NULL, "last line: a JSON object with the results"},
+};
+static const CliCmd eval_cmd = {"eval", "DIR [--episodes N] [--seed S] [--gif FILE] [--json]",
+                                "Evaluate the greedy policy saved in a run directory.", eval_opts,
+                                sizeof eval_opts / sizeof eval_opts[0], cmd_eval};
+
+int cmd_eval(int argc, char **argv) {
+  CliArgs a;
+  bool done;
+  int rc = cli_parse(&eval_cmd, argc, argv, 1, &a, &done);
+  if (done) return rc;
+  if (a.n_positional != 1) return cli_error("eval needs a run directory (rlc eval DIR)");
+  long long episodes, seed;
+  if (!cli_int(&a, "--episodes", 100, 1, 100000000, &episodes) || !cli_int(&a, "--seed", 0, 0, 1LL << 50, &seed))
+    return 2;
+  const char *dir = a.positional[0];
+  rlcRun *run;
+  rlcStatus s = rlc_run_load(dir, &run);
+  if (s) return cli_fail(s);
+  rlcOpts *cfg = rlc_run_cfg(run);
+  char env_opts[600];
+  const char *user = rlc_opts_str(cfg, "env_options", "");
+  int mes = atoi(rlc_opts_str(cfg, "max_episode_steps", "-1"));
+  if (mes >= 0) snprintf(env_opts, sizeof env_opts, "%s%smax_episode_steps=%d", user, *user ? "," : "", mes);
+  else snprintf(env_opts, sizeof env_opts, "%s", user);
+  double mean, std, len, t0 = cli_now();
+  s = rlc_evaluate(rlc_run_agent(run), rlc_opts_str(cfg, "env", ""), env_opts, (int)episodes, seed, &mean, &std, &len,
+                   cli_str(&a, "--gif", NULL), 1);
+  double wall = cli_now() - t0;
+  if (s) {
+    rlc_run_destroy(run);
+    return cli_fail(s);
+  }
+  double thr = rlc_run_spec(run)->reward_threshold;
+  bool solved = !isnan(thr) && mean >= thr;
+  rlcRunStatus st;
+  rlc_run_status(run, &st);
+  if (cli_has(&a, "--json")) {
+    CliJson j;
+    json_begin(&j);
+    json_str(&j, "env", rlc_opts_str(cfg, "env", ""));
+    json_str(&j, "algo", rlc_opts_str(cfg, "algo", ""));
+    json_int(&j, "seed", seed);
+    json_int(&j, "steps", st.steps);
+    json_int(&j, "episodes", st.episodes);
+    json_num(&j, "wall_s", wall);
+    json_num(&j, "steps_per_s", wall > 0 ? len * episodes / wall : 0);
+    json_num(&j, "eval_mean_return", mean);
+    json_num(&j, "eval_std_return", std);
+    json_int(&j, "eval_episodes", episodes);
+    json_num(&j, "eval_mean_length", len);
+    json_bool(&j, "solved", solved);
+    json_end_print(&j);
+  } else
+    printf("%s on %s (trained %lld steps): %.2f ± %.2f over %lld greedy episodes (mean length %.1f)%s\n",
+           rlc_opts_str(cfg, "algo", ""), rlc_opts_str(cfg, "env", ""), (long long)st.steps, mean, std, episodes, len,
+           solved ? ", solved" : "");
+  rlc_run_destroy(run);
+  return 0;
+}
+
+//------------------------------------------------------------------------------
+// rlc plot
+//------------------------------------------------------------------------------
+
+static const CliOpt plot_opts[] = {
+    {"-o", "FILE", "output PNG (default curves.png)"},
+    {"--output", "FILE", "same as -o"},
+};
+static const CliCmd plot_cmd = {"plot", "DIR... [-o FILE]",
+                                "Learning curves of one or more runs in one figure (compare seeds or algorithms).",
+                                plot_opts, 2, cmd_plot};
+
+int cmd_plot(int argc, char **argv) {
+  // -o is a short option: turn it into --output for the shared parser.
+  char **args = calloc((size_t)argc + 1, sizeof *args);
+  if (!args) return cli_error("out of memory");
+  for (int i = 0; i < argc; i++) args[i] = !strcmp(argv[i], "-o") ? (char *)"--output" : argv[i];
+  CliArgs a;
+  bool done;
+  int rc = cli_parse(&plot_cmd, argc, args, 10, &a, &done);
+  if (done) {
+    free(args);
+    return rc;
+  }
+  const char *dirs[10];
+  int n = a.n_positional;
+  for (int i = 0; i < n; i++) dirs[i] = a.positional[i];
+  free(args);
+  if (n == 0) return cli_error("plot needs at least one run directory (rlc plot DIR... -o FILE)");
+  const char *out = cli_str(&a, "--output", "curves.png");
+  rlcStatus s = rlc_run_plot(dirs, n, out);
+  if (s) return cli_fail(s);
+  printf("wrote %s\n", out);
+  return 0;
+}

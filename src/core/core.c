@@ -32,10 +32,14 @@ const char *rlc_status_name(rlcStatus s) {
 const char *rlc_last_error(void) { return last_error; }
 
 rlcStatus rlc_error(rlcStatus s, const char *fmt, ...) {
+  // Format aside first: callers may wrap the previous message
+  // (rlc_error(s, "loading x: %s", rlc_last_error())).
+  char msg[sizeof last_error];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(last_error, sizeof last_error, fmt, ap);
+  vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  memcpy(last_error, msg, sizeof msg);
   // One line, always: messages end up on a terminal after "rlc: error: ".
   for (char *p = last_error; *p; p++)
     if (*p == '\n') *p = ' ';

@@ -1,0 +1,759 @@
+// driver.c: the training driver. One loop serves every agent: act on the
+// vector env's observations, step, hand the transitions to the agent, let it
+// update, count episodes, evaluate the greedy policy on a separate env, log,
+// checkpoint. A checkpoint holds the configuration, the driver's counters,
+// every env copy's state and RNG, and the agent's own state, so a resumed run
+// continues exactly where an uninterrupted one would be.
+// Depends on: rlc/run.h, rlc/agent.h, rlc/env.h, rlc/out.h, run_internal.h.
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "run/run_internal.h"
+
+#define RECENT 100
+#define CKPT_MAGIC "RLCCKPT\n"
+#define CKPT_VERSION 1u
+
+// Everything the loop counts; checkpointed as one block.
+typedef struct RunCounters {
+  int64_t steps, episodes;
+  int64_t next_log, next_eval, next_ckpt;
+  int64_t eval_steps;                 // steps at the last evaluation (-1: none)
+  int eval_count;
+  double wall_s;                      // wall time of earlier sessions
+  double recent[RECENT];              // returns of the last episodes (ring)
+  int n_recent, recent_pos;
+  double int_ret, int_len;            // sums since the last metrics row
+  int64_t int_count;
+  double eval_mean, eval_std, eval_len;
+  double solved_at_s;
+  int64_t solved_at_steps;
+  bool stopped;                       // reached the threshold with stop_at_threshold
+  int64_t metrics_bytes, episodes_bytes, tb_bytes;  // file sizes at the checkpoint
+} RunCounters;
+
+struct rlcRun {
+  rlcOpts cfg;
+  char dir[2048];
+  bool has_dir;
+  const rlcAgentClass *cls;
+  char env_id[64], env_opts[512];
+  rlcVecEnv *venv;
+  rlcEnv *eval_env;
+  rlcAgent *agent;
+  int num_envs, eval_interval, eval_episodes, log_interval, ckpt_interval, gif_episodes;
+  int64_t seed, target_steps, target_episodes;
+  bool stop_at_threshold, gif;
+  uint8_t *obs_prev, *actions, *next_obs;
+  RunCounters c;
+  FILE *metrics, *episodes, *tb;
+  char tb_name[128];
+  rlcAgentInfo info;                  // last values read from the agent
+  int n_extra;
+  char extra_name[4][32];
+  double t0;                          // this session's start
+  volatile sig_atomic_t stop_requested;
+};
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void path_in(const rlcRun *r, const char *name, char *out, size_t n) {
+  snprintf(out, n, "%.1900s/%.255s", r->dir, name);
+}
+
+//------------------------------------------------------------------------------
+// Setting up
+//------------------------------------------------------------------------------
+
+// The env options string of a configuration: env_options plus the time limit.
+static rlcStatus env_options(rlcOpts *cfg, char *out, size_t n) {
+  int mes;
+  rlcStatus s = rlc_cfg_int(cfg, "max_episode_steps", -1, 1 << 30, &mes);
+  if (s) return s;
+  const char *user = rlc_cfg_str(cfg, "env_options");
+  int k = mes >= 0 ? snprintf(out, n, "%s%smax_episode_steps=%d", user, *user ? "," : "", mes)
+                   : snprintf(out, n, "%s", user);
+  if (k >= (int)n) return rlc_error(RLC_ERR_ARG, "env_options is too long");
+  return RLC_OK;
+}
+
+static rlcStatus read_settings(rlcRun *r) {
+  rlcOpts *cfg = &r->cfg;
+  int threads;
+  rlcStatus s;
+  const char *algo = rlc_cfg_str(cfg, "algo");
+  r->cls = rlc_agent_find(algo);
+  if (!r->cls) return rlc_error(RLC_ERR_NOT_FOUND, "unknown algorithm '%s' (rlc list shows them)", algo);
+  snprintf(r->env_id, sizeof r->env_id, "%s", rlc_cfg_str(cfg, "env"));
+  if ((s = env_options(cfg, r->env_opts, sizeof r->env_opts))) return s;
+  if ((s = rlc_cfg_int64(cfg, "seed", 0, (1LL << 62), &r->seed))) return s;
+  if ((s = rlc_cfg_int64(cfg, "steps", 0, (1LL << 62), &r->target_steps))) return s;
+  if ((s = rlc_cfg_int64(cfg, "episodes", 0, (1LL << 62), &r->target_episodes))) return s;
+  if ((s = rlc_cfg_int(cfg, "num_envs", 1, 65536, &r->num_envs))) return s;
+  if ((s = rlc_cfg_int(cfg, "num_threads", 1, 256, &threads))) return s;
+  if ((s = rlc_cfg_int(cfg, "eval_interval", 0, 1 << 30, &r->eval_interval))) return s;
+  if ((s = rlc_cfg_int(cfg, "eval_episodes", 1, 100000, &r->eval_episodes))) return s;
+  if ((s = rlc_cfg_int(cfg, "log_interval", 1, 1 << 30, &r->log_interval))) return s;
+  if ((s = rlc_cfg_int(cfg, "checkpoint_interval", 0, 1 << 30, &r->ckpt_interval))) return s;
+  if ((s = rlc_cfg_bool(cfg, "stop_at_threshold", &r->stop_at_threshold))) return s;
+  if ((s = rlc_cfg_bool(cfg, "gif", &r->gif))) return s;
+  if ((s = rlc_cfg_int(cfg, "gif_episodes", 1, 1000, &r->gif_episodes))) return s;
+  if (r->target_steps == 0 && r->target_episodes == 0)
+    return rlc_error(RLC_ERR_ARG, "no training budget: give --steps N or --episodes N (or steps=/episodes= in a preset)");
+
+  rlcVecEnvDef vd = rlc_vec_env_default_def();
+  vd.num_envs = r->num_envs;
+  vd.num_threads = threads < r->num_envs ? threads : r->num_envs;
+  if ((s = rlc_vec_env_create(r->env_id, r->env_opts, &vd, &r->venv))) return s;
+  if ((s = rlc_env_create(r->env_id, r->env_opts, &r->eval_env))) return s;
+  rlcAgentDef ad = {r->venv->spec, r->num_envs, (uint64_t)r->seed, cfg};
+  if ((s = r->cls->create(&ad, &r->agent))) return s;
+  rlc_opts_str(cfg, "rlc_version", NULL);  // bookkeeping, not settings
+  rlc_opts_str(cfg, "tensorboard_file", NULL);
+  if ((s = rlc_opts_check_unused(cfg, "this run"))) return s;
+
+  r->obs_prev = rlc_malloc((size_t)r->num_envs * r->venv->obs_bytes);
+  r->next_obs = rlc_malloc((size_t)r->num_envs * r->venv->obs_bytes);
+  r->actions = rlc_malloc((size_t)r->num_envs * r->venv->act_bytes);
+  if (!r->obs_prev || !r->next_obs || !r->actions) return RLC_ERR_NOMEM;
+
+  // The agent's extra scalars become columns; reading info also starts its
+  // loss average afresh.
+  r->cls->info(r->agent, &r->info);
+  r->n_extra = r->info.n_extra < 4 ? r->info.n_extra : 4;
+  for (int i = 0; i < r->n_extra; i++) snprintf(r->extra_name[i], sizeof r->extra_name[i], "%s", r->info.extra_name[i]);
+  return RLC_OK;
+}
+
+static void counters_init(RunCounters *c, const rlcRun *r) {
+  memset(c, 0, sizeof *c);
+  c->next_log = r->log_interval;
+  c->next_eval = r->eval_interval ? r->eval_interval : INT64_MAX;
+  c->next_ckpt = r->ckpt_interval ? r->ckpt_interval : INT64_MAX;
+  c->eval_steps = -1;
+  c->eval_mean = c->eval_std = c->eval_len = NAN;
+  c->solved_at_s = NAN;
+  c->solved_at_steps = -1;
+}
+
+static rlcStatus open_logs(rlcRun *r, bool fresh) {
+  char p[2200];
+  const char *mode = fresh ? "w" : "r+";
+  path_in(r, "metrics.csv", p, sizeof p);
+  r->metrics = fopen(p, mode);
+  path_in(r, "episodes.csv", p, sizeof p);
+  r->episodes = r->metrics ? fopen(p, mode) : NULL;
+  path_in(r, r->tb_name, p, sizeof p);
+  r->tb = r->episodes ? fopen(p, fresh ? "wb" : "r+b") : NULL;
+  if (!r->tb) return rlc_error(RLC_ERR_IO, "cannot open the logs in '%s': %s", r->dir, strerror(errno));
+  if (fresh) {
+    fprintf(r->metrics, "step,episodes,wall_s,steps_per_s,train_return,train_length,eval_return,eval_std,"
+                        "eval_length,loss,epsilon,temperature,lr,updates");
+    for (int i = 0; i < r->n_extra; i++) fprintf(r->metrics, ",%s,%s_ref", r->extra_name[i], r->extra_name[i]);
+    fprintf(r->metrics, "\n");
+    fprintf(r->episodes, "episode,step,return,length\n");
+    rlcStatus s = run_tb_open(r->tb);
+    if (s) return s;
+  } else {
+    // Drop what was logged after the checkpoint: the resumed run writes it again.
+    if (ftruncate(fileno(r->metrics), r->c.metrics_bytes) || ftruncate(fileno(r->episodes), r->c.episodes_bytes) ||
+        ftruncate(fileno(r->tb), r->c.tb_bytes))
+      return rlc_error(RLC_ERR_IO, "cannot rewind the logs in '%s': %s", r->dir, strerror(errno));
+    fseek(r->metrics, 0, SEEK_END);
+    fseek(r->episodes, 0, SEEK_END);
+    fseek(r->tb, 0, SEEK_END);
+  }
+  fflush(r->metrics);
+  fflush(r->episodes);
+  fflush(r->tb);
+  return RLC_OK;
+}
+
+static rlcRun *run_alloc(void) {
+  rlcRun *r = rlc_calloc(1, sizeof *r);
+  return r;
+}
+
+void rlc_run_destroy(rlcRun *r) {
+  if (!r) return;
+  if (r->metrics) fclose(r->metrics);
+  if (r->episodes) fclose(r->episodes);
+  if (r->tb) fclose(r->tb);
+  rlc_agent_destroy(r->agent);
+  rlc_vec_env_destroy(r->venv);
+  rlc_env_destroy(r->eval_env);
+  rlc_free(r->obs_prev);
+  rlc_free(r->next_obs);
+  rlc_free(r->actions);
+  rlc_free(r);
+}
+
+static bool is_dir(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool exists(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0;
+}
+
+static rlcStatus make_dirs(const char *dir) {
+  char p[2048];
+  snprintf(p, sizeof p, "%s", dir);
+  for (char *q = p + 1; *q; q++)
+    if (*q == '/') {
+      *q = 0;
+      if (mkdir(p, 0777) && errno != EEXIST) return rlc_error(RLC_ERR_IO, "cannot create '%s': %s", p, strerror(errno));
+      *q = '/';
+    }
+  if (mkdir(p, 0777) && errno != EEXIST) return rlc_error(RLC_ERR_IO, "cannot create '%s': %s", p, strerror(errno));
+  if (!is_dir(p)) return rlc_error(RLC_ERR_IO, "'%s' exists and is not a directory", p);
+  return RLC_OK;
+}
+
+rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcRun **out) {
+  *out = NULL;
+  if (dir && strlen(dir) >= 1900) return rlc_error(RLC_ERR_ARG, "run directory path is too long");
+  if (dir && !force) {
+    // Refuse to mix two runs in one directory (nothing is written then).
+    char p[2048];
+    snprintf(p, sizeof p, "%s/config.txt", dir);
+    if (exists(p))
+      return rlc_error(RLC_ERR_ARG, "'%s' holds another run (use --resume %s to continue it, --force to overwrite it, or --out DIR)", dir, dir);
+  }
+  rlcRun *r = run_alloc();
+  if (!r) return RLC_ERR_NOMEM;
+  r->cfg = *cfg;
+  rlcStatus s = read_settings(r);
+  if (s) {
+    rlc_run_destroy(r);
+    return s;
+  }
+  counters_init(&r->c, r);
+  if ((s = rlc_vec_env_reset(r->venv, r->seed))) {
+    rlc_run_destroy(r);
+    return s;
+  }
+  if (dir) {
+    snprintf(r->dir, sizeof r->dir, "%s", dir);
+    r->has_dir = true;
+    snprintf(r->tb_name, sizeof r->tb_name, "events.out.tfevents.%lld.rlc", (long long)time(NULL));
+    char p[2200];
+    if (!(s = make_dirs(dir))) {
+      // A forced overwrite starts clean: old checkpoints and events go.
+      const char *old[] = {"checkpoint.rlc", "curve.png", "agent.gif"};
+      for (int i = 0; i < 3; i++) {
+        path_in(r, old[i], p, sizeof p);
+        remove(p);
+      }
+      DIR *d = opendir(dir);
+      for (struct dirent *e; d && (e = readdir(d));)
+        if (!strncmp(e->d_name, "events.out.tfevents.", 20)) {
+          path_in(r, e->d_name, p, sizeof p);
+          remove(p);
+        }
+      if (d) closedir(d);
+      path_in(r, "config.txt", p, sizeof p);
+      s = rlc_opts_set(&r->cfg, "rlc_version", RLC_VERSION);
+      if (!s) s = rlc_opts_set(&r->cfg, "tensorboard_file", r->tb_name);
+      if (!s) s = run_config_write(&r->cfg, p);
+    }
+    if (!s) s = open_logs(r, true);
+  }
+  if (s) {
+    rlc_run_destroy(r);
+    return s;
+  }
+  r->t0 = now_s();
+  *out = r;
+  return RLC_OK;
+}
+
+//------------------------------------------------------------------------------
+// Checkpoints
+//------------------------------------------------------------------------------
+
+static void put_config(rlcBuf *b, const rlcOpts *cfg) {
+  rlc_buf_put_tag(b, "config");
+  int32_t n = cfg->n;
+  rlc_buf_put(b, &n, 4);
+  for (int i = 0; i < cfg->n; i++) {
+    rlc_buf_put(b, cfg->key[i], sizeof cfg->key[i]);
+    rlc_buf_put(b, cfg->val[i], sizeof cfg->val[i]);
+  }
+}
+
+static rlcStatus get_config(rlcBuf *b, rlcOpts *cfg) {
+  int32_t n;
+  memset(cfg, 0, sizeof *cfg);
+  rlcStatus s = rlc_buf_get_tag(b, "config");
+  if (!s) s = rlc_buf_get(b, &n, 4);
+  if (s) return s;
+  if (n < 0 || n > RLC_OPTS_MAX) return rlc_error(RLC_ERR_FORMAT, "corrupted configuration (%d settings)", n);
+  cfg->n = n;
+  for (int i = 0; i < n && !s; i++) {
+    s = rlc_buf_get(b, cfg->key[i], sizeof cfg->key[i]);
+    if (!s) s = rlc_buf_get(b, cfg->val[i], sizeof cfg->val[i]);
+    cfg->key[i][sizeof cfg->key[i] - 1] = cfg->val[i][sizeof cfg->val[i] - 1] = 0;
+  }
+  return s;
+}
+
+static void put_venv(rlcBuf *b, const rlcVecEnv *v) {
+  rlc_buf_put_tag(b, "venv");
+  int32_t n = v->num_envs;
+  uint64_t sb = v->state_bytes, ob = v->obs_bytes;
+  rlc_buf_put(b, &n, 4);
+  rlc_buf_put(b, &sb, 8);
+  rlc_buf_put(b, &ob, 8);
+  rlc_buf_put(b, v->states, (size_t)n * v->state_bytes);
+  rlc_buf_put(b, v->rngs, (size_t)n * sizeof *v->rngs);
+  rlc_buf_put(b, v->obs, (size_t)n * v->obs_bytes);
+  rlc_buf_put(b, v->episode_return, (size_t)n * sizeof *v->episode_return);
+  rlc_buf_put(b, v->episode_length, (size_t)n * sizeof *v->episode_length);
+  rlc_buf_put(b, &v->total_steps, sizeof v->total_steps);
+}
+
+static rlcStatus get_venv(rlcBuf *b, rlcVecEnv *v) {
+  int32_t n;
+  uint64_t sb, ob;
+  rlcStatus s = rlc_buf_get_tag(b, "venv");
+  if (!s) s = rlc_buf_get(b, &n, 4);
+  if (!s) s = rlc_buf_get(b, &sb, 8);
+  if (!s) s = rlc_buf_get(b, &ob, 8);
+  if (s) return s;
+  if (n != v->num_envs || sb != v->state_bytes || ob != v->obs_bytes)
+    return rlc_error(RLC_ERR_FORMAT, "env state does not match the configuration");
+  s = rlc_buf_get(b, v->states, (size_t)n * v->state_bytes);
+  if (!s) s = rlc_buf_get(b, v->rngs, (size_t)n * sizeof *v->rngs);
+  if (!s) s = rlc_buf_get(b, v->obs, (size_t)n * v->obs_bytes);
+  if (!s) s = rlc_buf_get(b, v->episode_return, (size_t)n * sizeof *v->episode_return);
+  if (!s) s = rlc_buf_get(b, v->episode_length, (size_t)n * sizeof *v->episode_length);
+  if (!s) s = rlc_buf_get(b, &v->total_steps, sizeof v->total_steps);
+  v->seeded = true;
+  return s;
+}
+
+static rlcStatus checkpoint(rlcRun *r) {
+  if (!r->has_dir) return RLC_OK;
+  fflush(r->metrics);
+  fflush(r->episodes);
+  fflush(r->tb);
+  r->c.metrics_bytes = ftell(r->metrics);
+  r->c.episodes_bytes = ftell(r->episodes);
+  r->c.tb_bytes = ftell(r->tb);
+  RunCounters saved = r->c;
+  saved.wall_s += now_s() - r->t0;
+  rlcBuf b = {0};
+  uint32_t ver = CKPT_VERSION;
+  rlc_buf_put(&b, CKPT_MAGIC, 8);
+  rlc_buf_put(&b, &ver, 4);
+  put_config(&b, &r->cfg);
+  rlc_buf_put_tag(&b, "driver");
+  rlc_buf_put(&b, &saved, sizeof saved);
+  put_venv(&b, r->venv);
+  rlc_buf_put_tag(&b, "agent");
+  r->cls->save(r->agent, &b);
+  rlc_buf_put_tag(&b, "end");
+  uint32_t crc = rlc_crc32(0, b.data, b.len);
+  rlc_buf_put(&b, &crc, 4);
+  rlcStatus s = b.err;
+  if (!s) {
+    char p[2200];
+    path_in(r, "checkpoint.rlc", p, sizeof p);
+    s = rlc_file_write_atomic(p, b.data, b.len, "checkpoint");
+  }
+  rlc_buf_free(&b);
+  return s;
+}
+
+// Opens dir's checkpoint: checks magic, version and CRC, and reads the
+// configuration; b is left at the driver section.
+static rlcStatus ckpt_open(const char *dir, rlcBuf *b, rlcOpts *cfg) {
+  char p[2100];
+  snprintf(p, sizeof p, "%s/checkpoint.rlc", dir);
+  memset(b, 0, sizeof *b);
+  if (!is_dir(dir)) return rlc_error(RLC_ERR_NOT_FOUND, "'%s' is not a run directory", dir);
+  rlcStatus s = rlc_file_read(p, &b->data, &b->len);
+  if (s == RLC_ERR_NOT_FOUND) return rlc_error(s, "'%s' has no checkpoint (checkpoint.rlc); is it a run directory?", dir);
+  if (s) return s;
+  uint32_t ver, crc;
+  if (b->len < 16 || memcmp(b->data, CKPT_MAGIC, 8))
+    return rlc_error(RLC_ERR_FORMAT, "'%s' is not an rlc checkpoint (bad magic)", p);
+  memcpy(&ver, b->data + 8, 4);
+  if (ver != CKPT_VERSION)
+    return rlc_error(RLC_ERR_FORMAT, "'%s' has checkpoint version %u; this build reads %u", p, ver, CKPT_VERSION);
+  memcpy(&crc, b->data + b->len - 4, 4);
+  if (rlc_crc32(0, b->data, b->len - 4) != crc)
+    return rlc_error(RLC_ERR_FORMAT, "'%s' is corrupted (CRC-32 mismatch)", p);
+  b->len -= 4;
+  b->pos = 12;
+  s = get_config(b, cfg);
+  if (s) return rlc_error(s, "'%s': %s", p, rlc_last_error());
+  return RLC_OK;
+}
+
+// Restores the driver, env and agent sections into a run built from the same
+// configuration.
+static rlcStatus ckpt_restore(rlcRun *r, rlcBuf *b, const char *dir) {
+  rlcStatus s = rlc_buf_get_tag(b, "driver");
+  if (!s) s = rlc_buf_get(b, &r->c, sizeof r->c);
+  if (!s) s = get_venv(b, r->venv);
+  if (!s) s = rlc_buf_get_tag(b, "agent");
+  if (!s) s = r->cls->load(r->agent, b);
+  if (!s) s = rlc_buf_get_tag(b, "end");
+  if (!s && b->pos != b->len) s = rlc_error(RLC_ERR_FORMAT, "trailing data");
+  if (s) return rlc_error(s, "checkpoint in '%s': %s", dir, rlc_last_error());
+  return RLC_OK;
+}
+
+static rlcStatus run_from_checkpoint(const char *dir, bool with_logs, rlcRun **out) {
+  *out = NULL;
+  rlcBuf b;
+  rlcRun *r = run_alloc();
+  if (!r) return RLC_ERR_NOMEM;
+  rlcStatus s = ckpt_open(dir, &b, &r->cfg);
+  if (!s) s = read_settings(r);
+  if (!s) s = ckpt_restore(r, &b, dir);
+  rlc_buf_free(&b);
+  if (!s && with_logs) {
+    snprintf(r->dir, sizeof r->dir, "%s", dir);
+    r->has_dir = true;
+    snprintf(r->tb_name, sizeof r->tb_name, "%s", rlc_opts_str(&r->cfg, "tensorboard_file", "events.out.tfevents.rlc"));
+    s = open_logs(r, false);
+  }
+  if (s) {
+    rlc_run_destroy(r);
+    return s;
+  }
+  r->t0 = now_s();
+  *out = r;
+  return RLC_OK;
+}
+
+rlcStatus rlc_run_resume(const char *dir, rlcRun **out) { return run_from_checkpoint(dir, true, out); }
+
+rlcStatus rlc_run_load(const char *dir, rlcRun **out) {
+  rlcStatus s = run_from_checkpoint(dir, false, out);
+  if (!s && (*out)->cls->finish) (*out)->cls->finish((*out)->agent);
+  return s;
+}
+
+//------------------------------------------------------------------------------
+// Evaluation
+//------------------------------------------------------------------------------
+
+// Greedy episodes on env seeded seed, seed+1, ...; records the first
+// gif_episodes of them when gif is not NULL.
+static rlcStatus evaluate(rlcAgent *agent, rlcEnv *env, int episodes, int64_t seed, double *mean,
+                          double *std, double *mean_len, rlcGif *gif, int gif_episodes) {
+  const rlcEnvSpec *spec = env->spec;
+  size_t ob = rlc_space_bytes(&spec->observation_space), ab = rlc_space_bytes(&spec->action_space);
+  uint8_t *obs = rlc_malloc(ob), *act = rlc_malloc(ab), *rgb = NULL;
+  if (gif) rgb = rlc_malloc((size_t)spec->render_width * spec->render_height * 3);
+  rlcStatus s = (!obs || !act || (gif && !rgb)) ? RLC_ERR_NOMEM : RLC_OK;
+  double sum = 0, sum2 = 0, lsum = 0;
+  rlcRenderArgs ra = {0};
+  for (int e = 0; e < episodes && !s; e++) {
+    bool record = gif && e < gif_episodes;
+    s = rlc_env_reset(env, seed + e, obs);
+    double ret = 0;
+    int len = 0;
+    bool term = false, trunc = false;
+    while (!s) {
+      if (record) {
+        if (agent->cls->q_table) ra.q = agent->cls->q_table(agent, &ra.q_states, &ra.q_actions);
+        s = rlc_env_render(env, &ra, rgb);
+        if (!s) s = rlc_gif_add_frame(gif, rgb);
+        if (s || term || trunc) break;
+      } else if (term || trunc) break;
+      agent->cls->act(agent, obs, 1, false, act);
+      double rew;
+      s = rlc_env_step(env, act, obs, &rew, &term, &trunc);
+      ret += rew;
+      len++;
+    }
+    sum += ret;
+    sum2 += ret * ret;
+    lsum += len;
+  }
+  rlc_free(obs);
+  rlc_free(act);
+  rlc_free(rgb);
+  if (s) return s;
+  *mean = sum / episodes;
+  double var = sum2 / episodes - *mean * *mean;
+  *std = var > 0 ? sqrt(var) : 0;
+  if (mean_len) *mean_len = lsum / episodes;
+  return RLC_OK;
+}
+
+rlcStatus rlc_evaluate(rlcAgent *agent, const char *env_id, const char *env_options, int episodes,
+                       int64_t seed, double *mean, double *std, double *mean_length, const char *gif_path,
+                       int gif_episodes) {
+  if (episodes < 1) return rlc_error(RLC_ERR_ARG, "evaluation needs at least one episode");
+  rlcEnv *env;
+  rlcStatus s = rlc_env_create(env_id, env_options, &env);
+  if (s) return s;
+  rlcGif *gif = NULL;
+  if (gif_path) {
+    if (!env->spec->render_width) s = rlc_error(RLC_ERR_UNSUPPORTED, "env '%s' cannot render", env_id);
+    else s = rlc_gif_create(gif_path, env->spec->render_width, env->spec->render_height, env->spec->render_fps, &gif);
+  }
+  if (!s) s = evaluate(agent, env, episodes, seed, mean, std, mean_length, gif, gif_episodes);
+  if (gif) {
+    rlcStatus gs = rlc_gif_close(gif);
+    if (!s) s = gs;
+  }
+  rlc_env_destroy(env);
+  return s;
+}
+
+// Evaluation seeds are fixed per run, away from the training copies' seeds,
+// so every evaluation of a run sees the same starts.
+static int64_t eval_seed(const rlcRun *r) { return r->seed + 1000003; }
+
+//------------------------------------------------------------------------------
+// Logging
+//------------------------------------------------------------------------------
+
+static double wall(const rlcRun *r) { return r->c.wall_s + now_s() - r->t0; }
+
+static void csv_num(FILE *f, double v) {
+  if (isnan(v)) fputs(",", f);
+  else fprintf(f, ",%.6g", v);
+}
+
+static void tb(rlcRun *r, const char *tag, double v) {
+  if (r->has_dir && !isnan(v)) run_tb_scalar(r->tb, tag, r->c.steps, v);
+}
+
+static void log_row(rlcRun *r, bool with_eval) {
+  r->cls->info(r->agent, &r->info);
+  if (!r->has_dir) return;
+  double w = wall(r);
+  double tr = r->c.int_count ? r->c.int_ret / r->c.int_count : NAN;
+  double tl = r->c.int_count ? r->c.int_len / r->c.int_count : NAN;
+  fprintf(r->metrics, "%lld,%lld", (long long)r->c.steps, (long long)r->c.episodes);
+  csv_num(r->metrics, w);
+  csv_num(r->metrics, w > 0 ? r->c.steps / w : NAN);
+  csv_num(r->metrics, tr);
+  csv_num(r->metrics, tl);
+  csv_num(r->metrics, with_eval ? r->c.eval_mean : NAN);
+  csv_num(r->metrics, with_eval ? r->c.eval_std : NAN);
+  csv_num(r->metrics, with_eval ? r->c.eval_len : NAN);
+  csv_num(r->metrics, r->info.loss);
+  csv_num(r->metrics, r->info.epsilon);
+  csv_num(r->metrics, r->info.temperature);
+  csv_num(r->metrics, r->info.lr);
+  fprintf(r->metrics, ",%lld", (long long)r->info.updates);
+  for (int i = 0; i < r->n_extra; i++) {
+    csv_num(r->metrics, i < r->info.n_extra ? r->info.extra[i] : NAN);
+    csv_num(r->metrics, i < r->info.n_extra ? r->info.extra_ref[i] : NAN);
+  }
+  fputc('\n', r->metrics);
+  fflush(r->metrics);
+  tb(r, "train/average_return", tr);
+  tb(r, "train/average_episode_length", tl);
+  tb(r, "train/loss", r->info.loss);
+  tb(r, "train/epsilon", r->info.epsilon);
+  tb(r, "train/temperature", r->info.temperature);
+  tb(r, "train/learning_rate", r->info.lr);
+  tb(r, "train/steps_per_second", w > 0 ? r->c.steps / w : NAN);
+  for (int i = 0; i < r->n_extra && i < r->info.n_extra; i++) {
+    char tag[64];
+    snprintf(tag, sizeof tag, "train/%s", r->extra_name[i]);
+    tb(r, tag, r->info.extra[i]);
+  }
+  if (with_eval) {
+    tb(r, "eval/average_return", r->c.eval_mean);
+    tb(r, "eval/std_return", r->c.eval_std);
+    tb(r, "eval/average_episode_length", r->c.eval_len);
+  }
+  fflush(r->tb);
+  r->c.int_ret = r->c.int_len = 0;
+  r->c.int_count = 0;
+}
+
+static rlcStatus run_eval(rlcRun *r) {
+  rlcStatus s = evaluate(r->agent, r->eval_env, r->eval_episodes, eval_seed(r), &r->c.eval_mean, &r->c.eval_std,
+                         &r->c.eval_len, NULL, 0);
+  if (s) return s;
+  r->c.eval_count++;
+  r->c.eval_steps = r->c.steps;
+  double thr = r->venv->spec->reward_threshold;
+  if (!isnan(thr) && r->c.eval_mean >= thr) {
+    if (isnan(r->c.solved_at_s)) {
+      r->c.solved_at_s = wall(r);
+      r->c.solved_at_steps = r->c.steps;
+    }
+    if (r->stop_at_threshold) r->c.stopped = true;
+  }
+  log_row(r, true);
+  return RLC_OK;
+}
+
+void rlc_run_status(const rlcRun *r, rlcRunStatus *st) {
+  memset(st, 0, sizeof *st);
+  st->steps = r->c.steps;
+  st->episodes = r->c.episodes;
+  st->target_steps = r->target_steps;
+  st->target_episodes = r->target_episodes;
+  st->wall_s = wall(r);
+  st->steps_per_s = st->wall_s > 0 ? r->c.steps / st->wall_s : 0;
+  double sum = 0;
+  for (int i = 0; i < r->c.n_recent; i++) sum += r->c.recent[i];
+  st->recent_return = r->c.n_recent ? sum / r->c.n_recent : NAN;
+  st->eval_mean = r->c.eval_mean;
+  st->eval_std = r->c.eval_std;
+  st->eval_count = r->c.eval_count;
+  st->solved_at_s = r->c.solved_at_s;
+  st->solved_at_steps = r->c.solved_at_steps;
+  double thr = r->venv->spec->reward_threshold;
+  st->solved = !isnan(thr) && !isnan(r->c.eval_mean) && r->c.eval_mean >= thr;
+  st->info = r->info;
+}
+
+rlcAgent *rlc_run_agent(rlcRun *r) { return r->agent; }
+const rlcEnvSpec *rlc_run_spec(const rlcRun *r) { return r->venv->spec; }
+rlcOpts *rlc_run_cfg(rlcRun *r) { return &r->cfg; }
+int rlc_run_eval_episodes(const rlcRun *r) { return r->eval_episodes; }
+void rlc_run_request_stop(rlcRun *r) { r->stop_requested = 1; }
+
+//------------------------------------------------------------------------------
+// The loop
+//------------------------------------------------------------------------------
+
+static rlcStatus finish_files(rlcRun *r) {
+  char p[2200];
+  rlcStatus s = RLC_OK;
+  path_in(r, "curve.png", p, sizeof p);
+  const char *dirs[1] = {r->dir};
+  s = rlc_run_plot(dirs, 1, p);
+  if (s) rlc_log(RLC_LOG_WARN, "curve.png not written: %s", rlc_last_error());
+  if (r->gif && r->eval_env->spec->render_width) {
+    path_in(r, "agent.gif", p, sizeof p);
+    double m, sd, len;
+    rlcGif *gif;
+    const rlcEnvSpec *es = r->eval_env->spec;
+    s = rlc_gif_create(p, es->render_width, es->render_height, es->render_fps, &gif);
+    if (!s) {
+      s = evaluate(r->agent, r->eval_env, r->gif_episodes, eval_seed(r), &m, &sd, &len, gif, r->gif_episodes);
+      rlcStatus gs = rlc_gif_close(gif);
+      if (!s) s = gs;
+    }
+  }
+  return s;
+}
+
+rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgressFn progress, void *user) {
+  if (steps > 0 || episodes > 0) {
+    r->target_steps = steps > 0 ? steps : 0;
+    r->target_episodes = episodes > 0 ? episodes : 0;
+    char v[32];
+    snprintf(v, sizeof v, "%lld", (long long)r->target_steps);
+    rlc_opts_set(&r->cfg, "steps", v);
+    snprintf(v, sizeof v, "%lld", (long long)r->target_episodes);
+    rlc_opts_set(&r->cfg, "episodes", v);
+    if (r->has_dir) {
+      char p[2200];
+      path_in(r, "config.txt", p, sizeof p);
+      rlcStatus s = run_config_write(&r->cfg, p);
+      if (s) return s;
+    }
+  }
+  rlcVecEnv *v = r->venv;
+  rlcAgent *a = r->agent;
+  const rlcAgentClass *cls = r->cls;
+  const int n = r->num_envs;
+  const size_t ob = v->obs_bytes;
+  rlcStepBatch batch = {n, r->obs_prev, r->actions, v->reward, v->terminated, v->truncated, r->next_obs,
+                        v->final_return, v->final_length};
+  double next_progress = 0;
+  rlcStatus s = RLC_OK;
+  int64_t iter = 0;
+  r->stop_requested = 0;
+  while (!s && !r->c.stopped && !r->stop_requested &&
+         (r->target_steps == 0 || r->c.steps < r->target_steps) &&
+         (r->target_episodes == 0 || r->c.episodes < r->target_episodes)) {
+    cls->act(a, v->obs, n, true, r->actions);
+    memcpy(r->obs_prev, v->obs, (size_t)n * ob);
+    if ((s = rlc_vec_env_step(v, r->actions))) break;
+    // Where an episode ended, the agent sees its final observation.
+    memcpy(r->next_obs, v->obs, (size_t)n * ob);
+    for (int i = 0; i < n; i++)
+      if (v->terminated[i] || v->truncated[i]) {
+        memcpy(r->next_obs + i * ob, (const uint8_t *)v->final_obs + i * ob, ob);
+        RunCounters *c = &r->c;
+        c->episodes++;
+        c->recent[c->recent_pos] = v->final_return[i];
+        c->recent_pos = (c->recent_pos + 1) % RECENT;
+        if (c->n_recent < RECENT) c->n_recent++;
+        c->int_ret += v->final_return[i];
+        c->int_len += v->final_length[i];
+        c->int_count++;
+        if (r->has_dir) {
+          fprintf(r->episodes, "%lld,%lld,%.10g,%d\n", (long long)c->episodes, (long long)(c->steps + n),
+                  v->final_return[i], v->final_length[i]);
+          run_tb_scalar(r->tb, "train/episode_return", c->steps + n, v->final_return[i]);
+        }
+      }
+    if ((s = cls->observe(a, &batch))) break;
+    if ((s = cls->update(a))) break;
+    r->c.steps += n;
+    if (r->c.steps >= r->c.next_log) {
+      while (r->c.next_log <= r->c.steps) r->c.next_log += r->log_interval;
+      if (r->c.steps < r->c.next_eval) log_row(r, false);
+    }
+    if (r->c.steps >= r->c.next_eval) {
+      while (r->c.next_eval <= r->c.steps) r->c.next_eval += r->eval_interval;
+      if ((s = run_eval(r))) break;
+    }
+    if (r->c.steps >= r->c.next_ckpt) {
+      while (r->c.next_ckpt <= r->c.steps) r->c.next_ckpt += r->ckpt_interval;
+      if ((s = checkpoint(r))) break;
+    }
+    if (progress && (++iter & 63) == 0) {
+      double t = now_s();
+      if (t >= next_progress) {
+        next_progress = t + 0.2;
+        rlcRunStatus st;
+        rlc_run_status(r, &st);
+        progress(&st, user);
+      }
+    }
+  }
+  if (s) return s;
+  // The end of this session: the checkpoint first (an evaluation may draw
+  // from the agent's streams: a resumed run must not see that), then an
+  // evaluation at the final step unless one was just made, the plot, the GIF.
+  if ((s = checkpoint(r))) return s;
+  if (r->c.eval_steps != r->c.steps && (s = run_eval(r))) return s;
+  bool done = r->c.stopped || (r->target_steps && r->c.steps >= r->target_steps) ||
+              (r->target_episodes && r->c.episodes >= r->target_episodes);
+  if (done && cls->finish) {
+    // The book's DQN restores its best weights here; the checkpoint keeps the
+    // state before, so a resumed run trains on exactly as an unbroken one.
+    cls->finish(a);
+    if ((s = run_eval(r))) return s;
+  }
+  if (progress) {
+    rlcRunStatus st;
+    rlc_run_status(r, &st);
+    progress(&st, user);
+  }
+  if (r->has_dir) s = finish_files(r);
+  return s;
+}

@@ -1,0 +1,30 @@
+// run_internal.h: what the run layer's files share (not public).
+#ifndef RLC_RUN_INTERNAL_H
+#define RLC_RUN_INTERNAL_H
+
+#include <stdio.h>
+
+#include "rlc/out.h"
+#include "rlc/run.h"
+
+// config.txt
+rlcStatus run_config_write(const rlcOpts *cfg, const char *path);
+rlcStatus run_config_read(rlcOpts *cfg, const char *path);
+
+// TensorBoard events (TFRecord framing).
+uint32_t run_tb_masked_crc(const uint8_t *p, size_t n);
+rlcStatus run_tb_open(FILE *fp);
+rlcStatus run_tb_scalar(FILE *fp, const char *tag, int64_t step, double value);
+
+// A CSV file read back as columns of doubles (empty cells are NAN).
+#define RUN_TABLE_MAX_COLS 32
+typedef struct RunTable {
+  int ncols, nrows;
+  char *name[RUN_TABLE_MAX_COLS];
+  double *col[RUN_TABLE_MAX_COLS];
+} RunTable;
+rlcStatus run_table_read(RunTable *t, const char *path);
+const double *run_table_col(const RunTable *t, const char *name);
+void run_table_free(RunTable *t);
+
+#endif
