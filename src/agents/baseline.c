@@ -70,7 +70,7 @@ static rlcStatus create_random(const rlcAgentDef *def, rlcAgent **out);
 static rlcStatus create_heuristic(const rlcAgentDef *def, rlcAgent **out);
 
 static const rlcPreset random_presets[] = {
-    {NULL, NULL, "episodes=100,eval_episodes=100,gif=false", "baseline: 100 episodes"},
+    {NULL, NULL, "episodes=100,eval_episodes=100", "baseline: 100 episodes"},
 };
 
 const rlcAgentClass rlc_agent_random = {

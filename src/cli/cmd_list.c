@@ -5,8 +5,45 @@
 
 static const CliOpt opts[] = {
     {"--json", NULL, "print one JSON object per env, then a summary object"},
+    {"--algos", NULL, "list the algorithms and their presets instead"},
+    {"--algo", "NAME", "an algorithm's hyperparameters (with defaults) and presets"},
 };
-static const CliCmd cmd = {"list", "[--json]", "List the environments rlc knows.", opts, 1, cmd_list};
+static const CliCmd cmd = {"list", "[--json] [--algos | --algo NAME]", "List the environments, algorithms and presets rlc knows.",
+                           opts, 3, cmd_list};
+
+static void print_presets(const rlcAgentClass *c) {
+  for (int k = 0; k < c->n_presets; k++) {
+    const rlcPreset *p = &c->presets[k];
+    printf("    %-22s %-16s %s\n", p->name ? p->name : "(default)", p->env ? p->env : "any env", p->doc ? p->doc : "");
+  }
+}
+
+static int list_algos(const char *one) {
+  if (one) {
+    const rlcAgentClass *c = rlc_agent_find(one);
+    if (!c) return cli_error("unknown algorithm '%s' (rlc list --algos shows them)", one);
+    printf("%s: %s\n\nhyperparameters (--set NAME=VALUE):\n", c->name, c->doc);
+    static const char *types[] = {"int", "number", "bool", "text"};
+    if (!c->n_params) printf("  (none)\n");
+    for (int i = 0; i < c->n_params; i++)
+      printf("  %-22s %-7s %-12s %s\n", c->params[i].name, types[c->params[i].type], c->params[i].def, c->params[i].doc);
+    int n;
+    const rlcParam *d = rlc_run_params(&n);
+    printf("\ndriver settings (--set NAME=VALUE):\n");
+    for (int i = 0; i < n; i++) printf("  %-22s %-7s %-12s %s\n", d[i].name, types[d[i].type], d[i].def, d[i].doc);
+    printf("\npresets (--preset NAME; the defaults apply without one):\n");
+    print_presets(c);
+    return 0;
+  }
+  printf("%-16s %s\n", "algorithm", "description");
+  for (int i = 0; i < rlc_agent_count(); i++) {
+    const rlcAgentClass *c = rlc_agent_get(i);
+    printf("%-16s %s\n", c->name, c->doc);
+    print_presets(c);
+  }
+  printf("\n%d algorithms. rlc list --algo NAME shows one's hyperparameters.\n", rlc_agent_count());
+  return 0;
+}
 
 int cmd_list(int argc, char **argv) {
   CliArgs a;
@@ -14,6 +51,7 @@ int cmd_list(int argc, char **argv) {
   int rc = cli_parse(&cmd, argc, argv, 0, &a, &done);
   if (done) return rc;
   bool json = cli_has(&a, "--json");
+  if (cli_has(&a, "--algos") || cli_has(&a, "--algo")) return list_algos(cli_str(&a, "--algo", NULL));
   int n = rlc_env_registry_count();
   if (!json) printf("%-20s %9s %9s  %-14s %s\n", "id", "max steps", "threshold", "actions", "observations");
   for (int i = 0; i < n; i++) {

@@ -20,7 +20,7 @@ static const rlcParam driver_params[] = {
     {"eval_interval", RLC_PARAM_INT, "0", "evaluate the greedy policy every N env steps (0: only at the end)"},
     {"eval_episodes", RLC_PARAM_INT, "10", "episodes per evaluation"},
     {"log_interval", RLC_PARAM_INT, "1000", "a metrics row every N env steps"},
-    {"checkpoint_interval", RLC_PARAM_INT, "0", "checkpoint every N env steps (0: at each evaluation and at the end)"},
+    {"checkpoint_interval", RLC_PARAM_INT, "0", "also checkpoint every N env steps (0: only at the end of training)"},
     {"stop_at_threshold", RLC_PARAM_BOOL, "false", "stop when an evaluation reaches the env's reward threshold"},
     {"gif", RLC_PARAM_BOOL, "true", "write agent.gif of the trained greedy agent"},
     {"gif_episodes", RLC_PARAM_INT, "1", "episodes in agent.gif"},

@@ -1,0 +1,88 @@
+#!/bin/sh
+# tests/cli_train.sh: rlc train / eval / plot end to end: the run directory,
+# --json lines, resume, refusing to overwrite, one-line errors.
+# Usage: sh tests/cli_train.sh BUILD_DIR. Last line: "N passed, N failed".
+B=${1:-build}
+RLC="$B/rlc"
+T=$(mktemp -d /tmp/rlc-cli-train-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { echo "ok   cli_train: $1"; pass=$((pass + 1)); }
+ko() { echo "FAIL cli_train: $1"; fail=$((fail + 1)); }
+expect_fail() {
+  name=$1 pat=$2
+  shift 2
+  "$@" >"$T/out" 2>"$T/err"
+  rc=$?
+  lines=$(wc -l <"$T/err")
+  if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && grep -q "^rlc: error: .*$pat" "$T/err"; then ok "$name"
+  else ko "$name (exit $rc, stderr: $(head -c 300 "$T/err"))"; fi
+}
+last_json() {
+  "$@" >"$T/out" 2>"$T/err" || return 1
+  J=$(tail -n 1 "$T/out")
+  case "$J" in "{"*"}") return 0 ;; *) return 1 ;; esac
+}
+json_get() { echo "$J" | sed -n "s/.*\"$1\": \([^,}]*\).*/\1/p"; }
+
+# A run directory with everything in it.
+R="$T/h"
+if last_json "$RLC" train --algo heuristic --steps 2000 --set eval_interval=1000,eval_episodes=5 --out "$R" --json; then
+  ok "train --json"
+  for k in env algo seed steps episodes wall_s steps_per_s eval_mean_return eval_std_return eval_episodes solved; do
+    [ -n "$(json_get $k)" ] || ko "train --json lacks $k"
+  done
+  [ "$(json_get steps)" = 2000 ] && ok "train ran 2000 steps" || ko "steps = $(json_get steps)"
+  [ "$(json_get algo)" = '"heuristic"' ] && ok "json algo" || ko "json algo $(json_get algo)"
+else ko "train --json (exit $?, $(head -c 300 "$T/err"))"; fi
+for f in config.txt metrics.csv episodes.csv checkpoint.rlc curve.png agent.gif; do
+  [ -s "$R/$f" ] && ok "run dir has $f" || ko "run dir lacks $f"
+done
+ls "$R"/events.out.tfevents.* >/dev/null 2>&1 && ok "run dir has a TensorBoard events file" || ko "no events file"
+head -n 1 "$R/metrics.csv" | grep -q "^step,episodes,wall_s,steps_per_s,train_return,train_length,eval_return" \
+  && ok "metrics.csv header" || ko "metrics.csv header: $(head -n 1 "$R/metrics.csv")"
+grep -q "^eval_interval=1000$" "$R/config.txt" && grep -q "^rlc_version=" "$R/config.txt" \
+  && ok "config.txt holds the resolved settings" || ko "config.txt"
+
+# Refuse to overwrite; --force does.
+before=$(md5sum <"$R/metrics.csv")
+expect_fail "out dir holds another run" "holds another run" "$RLC" train --algo random --steps 100 --out "$R"
+[ "$before" = "$(md5sum <"$R/metrics.csv")" ] && ok "nothing overwritten" || ko "metrics.csv changed"
+"$RLC" train --algo random --steps 100 --out "$R" --force --quiet && ok "--force overwrites" || ko "--force"
+
+# Resume: N then 2N equals 2N at once (episodes and metrics without the clock).
+"$RLC" train --algo random --steps 1500 --seed 4 --out "$T/a" --quiet --set eval_interval=500 &&
+  "$RLC" train --resume "$T/a" --steps 3000 --quiet &&
+  "$RLC" train --algo random --steps 3000 --seed 4 --out "$T/b" --quiet --set eval_interval=500
+if cmp -s "$T/a/episodes.csv" "$T/b/episodes.csv" &&
+  [ "$(cut -d, -f1,2,5- "$T/a/metrics.csv")" = "$(cut -d, -f1,2,5- "$T/b/metrics.csv")" ]; then
+  ok "resume to 2N equals 2N"
+else ko "resume differs"; fi
+expect_fail "resume cannot change settings" "cannot change it" "$RLC" train --resume "$T/a" --seed 5
+
+# eval and plot.
+if last_json "$RLC" eval "$R" --episodes 3 --json; then
+  [ "$(json_get eval_episodes)" = 3 ] && ok "eval --json" || ko "eval episodes $(json_get eval_episodes)"
+else ko "eval --json ($(head -c 300 "$T/err"))"; fi
+"$RLC" eval "$T/a" --episodes 2 --gif "$T/e.gif" >/dev/null && [ -s "$T/e.gif" ] && ok "eval --gif" || ko "eval --gif"
+"$RLC" plot "$T/a" "$T/b" -o "$T/ab.png" >/dev/null && [ -s "$T/ab.png" ] && ok "plot two runs" || ko "plot"
+
+# Bad input: one line, nonzero, nothing written.
+expect_fail "unknown algorithm" "unknown algorithm 'nope'" "$RLC" train --algo nope --out "$T/x"
+expect_fail "unknown env" "unknown env id" "$RLC" train --algo random --env Nope-v0 --out "$T/x"
+expect_fail "unknown preset" "unknown preset" "$RLC" train --preset nope --out "$T/x"
+expect_fail "unknown hyperparameter" "unknown hyperparameter 'stepz'" "$RLC" train --algo random --set stepz=3 --out "$T/x"
+expect_fail "malformed value" "expected an integer" "$RLC" train --algo random --set steps=lots --out "$T/x"
+expect_fail "impossible value" "num_envs=-2" "$RLC" train --algo random --steps 10 --set num_envs=-2 --out "$T/x"
+[ ! -e "$T/x" ] && ok "failed runs write nothing" || ko "a failed run created $T/x"
+expect_fail "missing checkpoint" "is not a run directory" "$RLC" eval "$T/none"
+printf 'garbage' >"$T/a/checkpoint.rlc"
+expect_fail "corrupt checkpoint (eval)" "not an rlc checkpoint" "$RLC" eval "$T/a"
+expect_fail "corrupt checkpoint (resume)" "not an rlc checkpoint" "$RLC" train --resume "$T/a" --steps 5000
+expect_fail "plot of a non-run" "not a run directory" "$RLC" plot "$T/none" -o "$T/n.png"
+"$RLC" list --algos | grep -q "^random" && ok "list --algos" || ko "list --algos"
+expect_fail "list unknown algo" "unknown algorithm" "$RLC" list --algo nope
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

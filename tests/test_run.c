@@ -1,0 +1,296 @@
+// test_run.c: the training driver and the run directory: configuration
+// resolution and its errors, the files a run writes (CSV, TensorBoard framing,
+// config, plot), checkpoints (exact resume for every registered algorithm,
+// corrupt files refused), and refusing to overwrite another run.
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "run/run_internal.h"
+#include "test.h"
+
+static rlcStatus config(rlcOpts *cfg, const char *algo, const char *env, const char *preset, const char *set) {
+  const char *sets[1] = {set};
+  return rlc_run_config(cfg, algo, env, preset, sets, set ? 1 : 0);
+}
+
+TEST(run_config_resolution) {
+  rlcOpts cfg;
+  CHECK_OK(config(&cfg, "random", "CartPole-v1", NULL, "steps=100,eval_episodes=3"));
+  CHECK(!strcmp(rlc_opts_str(&cfg, "algo", ""), "random"));
+  CHECK(!strcmp(rlc_opts_str(&cfg, "steps", ""), "100"));
+  CHECK(!strcmp(rlc_opts_str(&cfg, "eval_episodes", ""), "3"));
+  // Every driver setting is present (config.txt lists them all).
+  int n;
+  const rlcParam *p = rlc_run_params(&n);
+  for (int i = 0; i < n; i++) CHECK_MSG(rlc_opts_str(&cfg, p[i].name, NULL), "missing %s", p[i].name);
+
+  CHECK_ERR(config(&cfg, "no-such-algo", NULL, NULL, NULL), RLC_ERR_NOT_FOUND);
+  CHECK(strstr(rlc_last_error(), "unknown algorithm 'no-such-algo'"));
+  CHECK_ERR(config(&cfg, NULL, NULL, "no-such-preset", NULL), RLC_ERR_NOT_FOUND);
+  CHECK_ERR(config(&cfg, "random", "CartPole-v9", NULL, NULL), RLC_ERR_NOT_FOUND);
+  CHECK_ERR(config(&cfg, "random", NULL, NULL, "eval_episode=3"), RLC_ERR_ARG);
+  CHECK_MSG(strstr(rlc_last_error(), "did you mean 'eval_episodes'"), "%s", rlc_last_error());
+  CHECK_ERR(config(&cfg, "random", NULL, NULL, "steps=abc"), RLC_ERR_ARG);
+  CHECK(strstr(rlc_last_error(), "steps=abc: expected an integer"));
+  CHECK_ERR(config(&cfg, "random", NULL, NULL, "stop_at_threshold=maybe"), RLC_ERR_ARG);
+  CHECK_ERR(config(&cfg, "random", NULL, NULL, "algo=heuristic"), RLC_ERR_ARG);
+
+  // Impossible values are refused when the run is built, before any file.
+  rlcRun *run;
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/bad", test_tmpdir());
+  CHECK_OK(config(&cfg, "random", NULL, NULL, "steps=0,episodes=0"));
+  CHECK_ERR(rlc_run_create(&cfg, dir, false, &run), RLC_ERR_ARG);
+  CHECK(strstr(rlc_last_error(), "no training budget"));
+  CHECK_OK(config(&cfg, "random", NULL, NULL, "steps=10,num_envs=0"));
+  CHECK_ERR(rlc_run_create(&cfg, dir, false, &run), RLC_ERR_ARG);
+  CHECK(strstr(rlc_last_error(), "num_envs=0"));
+  struct stat st;
+  CHECK(stat(dir, &st) != 0);
+  CHECK_OK(config(&cfg, "heuristic", "CartPole-v1", NULL, "steps=10,eval_episodes=0"));
+  CHECK_ERR(rlc_run_create(&cfg, NULL, false, &run), RLC_ERR_ARG);
+  CHECK(strstr(rlc_last_error(), "eval_episodes=0: must be in [1, 100000]"));
+}
+
+// The TFRecord framing TensorBoard reads: length, masked CRC-32C of the
+// length, data, masked CRC-32C of the data. Returns the records, or -1.
+static int tb_records(const char *path, bool *has_version, bool *has_tag, const char *tag) {
+  uint8_t *d;
+  size_t n, at = 0;
+  if (rlc_file_read(path, &d, &n)) return -1;
+  int count = 0;
+  while (at + 12 <= n) {
+    uint64_t len;
+    uint32_t c1, c2;
+    memcpy(&len, d + at, 8);
+    memcpy(&c1, d + at + 8, 4);
+    if (c1 != run_tb_masked_crc(d + at, 8) || at + 12 + len + 4 > n) break;
+    memcpy(&c2, d + at + 12 + len, 4);
+    if (c2 != run_tb_masked_crc(d + at + 12, len)) break;
+    const uint8_t *ev = d + at + 12;
+    if (memmem(ev, len, "brain.Event:2", 13)) *has_version = true;
+    if (memmem(ev, len, tag, strlen(tag))) *has_tag = true;
+    at += 12 + len + 4;
+    count++;
+  }
+  rlc_free(d);
+  return at == n ? count : -1;
+}
+
+static int count_lines(const char *path) {
+  FILE *f = fopen(path, "r");
+  int n = 0, c;
+  if (!f) return -1;
+  while ((c = fgetc(f)) != EOF) n += c == '\n';
+  fclose(f);
+  return n;
+}
+
+TEST(run_directory_files) {
+  rlcOpts cfg;
+  char dir[512], p[700];
+  snprintf(dir, sizeof dir, "%s/run", test_tmpdir());
+  CHECK_OK(config(&cfg, "heuristic", "CartPole-v1", NULL, "steps=3000,eval_interval=1000,eval_episodes=4,log_interval=500,gif=true"));
+  rlcRun *run;
+  CHECK_OK(rlc_run_create(&cfg, dir, false, &run));
+  CHECK_OK(rlc_run_train(run, 0, 0, NULL, NULL));
+  rlcRunStatus st;
+  rlc_run_status(run, &st);
+  CHECK_EQ_INT(st.steps, 3000);
+  CHECK_EQ_INT(st.eval_count, 3);
+  CHECK(st.eval_mean > 25 && st.eval_mean < 70);  // the book's basic policy: ~42
+  rlc_run_destroy(run);
+
+  // metrics.csv: header + one row per log interval (evaluations at 1000,
+  // 2000, 3000 replace the log rows there).
+  snprintf(p, sizeof p, "%s/metrics.csv", dir);
+  RunTable t;
+  CHECK_OK(run_table_read(&t, p));
+  CHECK_EQ_INT(t.nrows, 6);
+  const double *step = run_table_col(&t, "step"), *ev = run_table_col(&t, "eval_return");
+  CHECK(step && ev);
+  if (step && ev && t.nrows == 6) {
+    CHECK_EQ_INT(step[0], 500);
+    CHECK_EQ_INT(step[5], 3000);
+    CHECK(isnan(ev[0]) && !isnan(ev[1]) && !isnan(ev[5]));
+    CHECK_NEAR(ev[5], st.eval_mean, 1e-4 * fabs(st.eval_mean));
+  }
+  run_table_free(&t);
+  // episodes.csv: one row per finished episode.
+  snprintf(p, sizeof p, "%s/episodes.csv", dir);
+  CHECK_EQ_INT(count_lines(p), st.episodes + 1);
+  // config.txt reads back to the configuration.
+  snprintf(p, sizeof p, "%s/config.txt", dir);
+  rlcOpts back;
+  CHECK_OK(run_config_read(&back, p));
+  CHECK(!strcmp(rlc_opts_str(&back, "eval_interval", ""), "1000"));
+  CHECK(!strcmp(rlc_opts_str(&back, "rlc_version", ""), RLC_VERSION));
+  // TensorBoard: well-framed records, the version event, the eval scalars.
+  snprintf(p, sizeof p, "%s/%s", dir, rlc_opts_str(&back, "tensorboard_file", ""));
+  bool ver = false, tag = false;
+  int recs = tb_records(p, &ver, &tag, "eval/average_return");
+  CHECK_MSG(recs > 10, "%d TFRecords", recs);
+  CHECK(ver && tag);
+  // The plot and the GIF.
+  uint8_t *rgb;
+  int w, h, frames;
+  snprintf(p, sizeof p, "%s/curve.png", dir);
+  CHECK_OK(rlc_png_read(p, &rgb, &w, &h));
+  CHECK_EQ_INT(w, 900);
+  rlc_free(rgb);
+  snprintf(p, sizeof p, "%s/agent.gif", dir);
+  CHECK_OK(rlc_gif_read_info(p, &frames, &w, &h));
+  CHECK(frames > 20);
+
+  // Another run is not written over this one without force.
+  CHECK_ERR(rlc_run_create(&cfg, dir, false, &run), RLC_ERR_ARG);
+  CHECK(strstr(rlc_last_error(), "holds another run"));
+  CHECK_OK(rlc_run_create(&cfg, dir, true, &run));
+  rlc_run_destroy(run);
+}
+
+static rlcStatus save_agent(rlcRun *r, rlcBuf *b) {
+  rlcAgent *a = rlc_run_agent(r);
+  memset(b, 0, sizeof *b);
+  a->cls->save(a, b);
+  return b->err;
+}
+
+// Metrics without the wall-clock columns.
+static char *csv_without_time(const char *path) {
+  uint8_t *d;
+  size_t n;
+  if (rlc_file_read(path, &d, &n)) return NULL;
+  char *out = rlc_malloc(n + 1);
+  size_t k = 0;
+  int col = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (d[i] == '\n') col = 0;
+    else if (d[i] == ',') col++;
+    if (col == 2 || col == 3) continue;  // wall_s, steps_per_s
+    out[k++] = (char)d[i];
+  }
+  out[k] = 0;
+  rlc_free(d);
+  return out;
+}
+
+// For every registered algorithm: N steps, resume to 2N, equals 2N in one go
+// (episodes, metrics, and the agent's whole saved state).
+TEST(run_resume_equals_uninterrupted_every_algo) {
+  for (int i = 0; i < rlc_agent_count(); i++) {
+    const rlcAgentClass *cls = rlc_agent_get(i);
+    const char *envs[] = {"CartPole-v1", "FrozenLake-v1"};
+    for (int e = 0; e < 2; e++) {
+      rlcOpts cfg;
+      const char *set = "steps=1500,eval_interval=1000,eval_episodes=2,log_interval=250,gif=false,seed=3";
+      if (config(&cfg, cls->name, envs[e], NULL, set)) continue;
+      char a[600], b[600], pa[700], pb[700];
+      snprintf(a, sizeof a, "%s/%s-%d-a", test_tmpdir(), cls->name, e);
+      snprintf(b, sizeof b, "%s/%s-%d-b", test_tmpdir(), cls->name, e);
+      rlcRun *ra, *rb;
+      rlcStatus s = rlc_run_create(&cfg, a, false, &ra);
+      if (s == RLC_ERR_UNSUPPORTED) continue;  // e.g. tabular on CartPole
+      CHECK_MSG(s == RLC_OK, "%s on %s: %s", cls->name, envs[e], rlc_last_error());
+      if (s) continue;
+      CHECK_OK(rlc_run_train(ra, 0, 0, NULL, NULL));
+      rlc_run_destroy(ra);
+      CHECK_OK(rlc_run_resume(a, &ra));
+      CHECK_OK(rlc_run_train(ra, 3000, 0, NULL, NULL));
+      CHECK_OK(rlc_run_create(&cfg, b, false, &rb));
+      CHECK_OK(rlc_run_train(rb, 3000, 0, NULL, NULL));
+      rlcRunStatus sa, sb;
+      rlc_run_status(ra, &sa);
+      rlc_run_status(rb, &sb);
+      CHECK_EQ_INT(sa.steps, sb.steps);
+      CHECK_MSG(sa.episodes == sb.episodes, "%s: %lld vs %lld episodes", cls->name, (long long)sa.episodes,
+                (long long)sb.episodes);
+      rlcBuf ba, bb;
+      CHECK_OK(save_agent(ra, &ba));
+      CHECK_OK(save_agent(rb, &bb));
+      CHECK_MSG(ba.len == bb.len && !memcmp(ba.data, bb.data, ba.len), "%s on %s: agent state differs after resume",
+                cls->name, envs[e]);
+      rlc_buf_free(&ba);
+      rlc_buf_free(&bb);
+      snprintf(pa, sizeof pa, "%s/episodes.csv", a);
+      snprintf(pb, sizeof pb, "%s/episodes.csv", b);
+      char *ea = csv_without_time(pa), *eb = csv_without_time(pb);
+      CHECK_MSG(ea && eb && !strcmp(ea, eb), "%s: episodes.csv differs", cls->name);
+      rlc_free(ea);
+      rlc_free(eb);
+      snprintf(pa, sizeof pa, "%s/metrics.csv", a);
+      snprintf(pb, sizeof pb, "%s/metrics.csv", b);
+      ea = csv_without_time(pa), eb = csv_without_time(pb);
+      CHECK_MSG(ea && eb && !strcmp(ea, eb), "%s: metrics.csv differs", cls->name);
+      rlc_free(ea);
+      rlc_free(eb);
+      rlc_run_destroy(ra);
+      rlc_run_destroy(rb);
+      break;
+    }
+  }
+}
+
+TEST(run_corrupt_checkpoint_refused) {
+  rlcOpts cfg;
+  char dir[512], p[700];
+  snprintf(dir, sizeof dir, "%s/c", test_tmpdir());
+  CHECK_OK(config(&cfg, "random", "CartPole-v1", NULL, "steps=500,gif=false"));
+  rlcRun *run;
+  CHECK_OK(rlc_run_create(&cfg, dir, false, &run));
+  CHECK_OK(rlc_run_train(run, 0, 0, NULL, NULL));
+  rlc_run_destroy(run);
+  snprintf(p, sizeof p, "%s/checkpoint.rlc", dir);
+  uint8_t *d;
+  size_t n;
+  CHECK_OK(rlc_file_read(p, &d, &n));
+  // A flipped byte, a truncated file, a missing file, not a checkpoint.
+  d[n / 2] ^= 0x40;
+  CHECK_OK(rlc_file_write_atomic(p, d, n, "test"));
+  CHECK_ERR(rlc_run_resume(dir, &run), RLC_ERR_FORMAT);
+  CHECK(strstr(rlc_last_error(), "corrupted"));
+  d[n / 2] ^= 0x40;
+  CHECK_OK(rlc_file_write_atomic(p, d, n / 3, "test"));
+  CHECK_ERR(rlc_run_load(dir, &run), RLC_ERR_FORMAT);
+  CHECK_OK(rlc_file_write_atomic(p, "hello", 5, "test"));
+  CHECK_ERR(rlc_run_load(dir, &run), RLC_ERR_FORMAT);
+  CHECK(strstr(rlc_last_error(), "not an rlc checkpoint"));
+  remove(p);
+  CHECK_ERR(rlc_run_load(dir, &run), RLC_ERR_NOT_FOUND);
+  CHECK(strstr(rlc_last_error(), "no checkpoint"));
+  // Intact again: loads.
+  CHECK_OK(rlc_file_write_atomic(p, d, n, "test"));
+  CHECK_OK(rlc_run_load(dir, &run));
+  rlc_run_destroy(run);
+  rlc_free(d);
+}
+
+TEST(run_plot_compares_runs) {
+  char a[600], b[600], out[700];
+  const char *dirs[2] = {a, b};
+  for (int i = 0; i < 2; i++) {
+    rlcOpts cfg;
+    snprintf(i ? b : a, 600, "%s/p%d", test_tmpdir(), i);
+    CHECK_OK(config(&cfg, i ? "heuristic" : "random", "CartPole-v1", NULL, "steps=2000,gif=false,eval_interval=500"));
+    rlcRun *run;
+    CHECK_OK(rlc_run_create(&cfg, i ? b : a, false, &run));
+    CHECK_OK(rlc_run_train(run, 0, 0, NULL, NULL));
+    rlc_run_destroy(run);
+  }
+  snprintf(out, sizeof out, "%s/both.png", test_tmpdir());
+  CHECK_OK(rlc_run_plot(dirs, 2, out));
+  uint8_t *rgb;
+  int w, h;
+  CHECK_OK(rlc_png_read(out, &rgb, &w, &h));
+  // Two colors of two runs appear (palette 0 blue and 1 orange).
+  int blue = 0, orange = 0;
+  for (int i = 0; i < w * h; i++) {
+    uint8_t *px = rgb + 3 * i;
+    blue += px[0] < 60 && px[1] > 100 && px[1] < 140 && px[2] > 160;
+    orange += px[0] > 240 && px[1] > 110 && px[1] < 140 && px[2] < 40;
+  }
+  CHECK_MSG(blue > 100 && orange > 100, "blue %d, orange %d pixels", blue, orange);
+  rlc_free(rgb);
+  const char *bad[1] = {"/nonexistent/run"};
+  CHECK_ERR(rlc_run_plot(bad, 1, out), RLC_ERR_NOT_FOUND);
+}
