@@ -24,8 +24,9 @@ static double nice_step(double range, int target) {
 static void fmt_tick(char *buf, size_t n, double v, double step) {
   double a = fabs(v);
   if (a == 0) snprintf(buf, n, "0");
-  else if (a >= 1e6 || a < 1e-3) snprintf(buf, n, "%.3g", v);
-  else if (step >= 1 && a >= 1000 && fmod(a, 1000) == 0) snprintf(buf, n, "%gk", v / 1000);
+  else if (a < 1e-3 || a >= 1e12) snprintf(buf, n, "%.3g", v);
+  else if (step >= 1e5 && a >= 1e6) snprintf(buf, n, "%gM", round(v / step) * step / 1e6);
+  else if (step >= 100 && a >= 1000) snprintf(buf, n, "%gk", round(v / step) * step / 1000);
   else snprintf(buf, n, "%g", round(v / step) * step);
 }
 
@@ -116,10 +117,32 @@ static void draw_panel(cairo_t *cr, const rlcPlotPanel *p, double X, double Y, d
     cairo_set_source_rgba(cr, c[0], c[1], c[2], se->alpha > 0 ? se->alpha : 1);
     cairo_set_line_width(cr, se->width > 0 ? se->width : 1.5);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    bool pen = false;
-    for (int i = 0; i < se->n; i++) {
-      double x = se->x[i], y = se->y[i];
-      if (!isfinite(x) || !isfinite(y)) {
+    // Long series (every episode of a long run) are drawn as each pixel
+    // column's min-max span: the same picture, and Cairo does not stroke
+    // hundreds of thousands of segments.
+    bool pen = false, decimate = se->n > 4 * (int)(x1 - x0);
+    int col = INT32_MIN;
+    double lo = 0, hi = 0;
+    for (int i = 0; i <= se->n; i++) {
+      bool last = i == se->n;
+      double x = last ? NAN : se->x[i], y = last ? NAN : se->y[i];
+      bool ok = isfinite(x) && isfinite(y);
+      if (decimate) {
+        int px = ok ? (int)floor(PX(x)) : INT32_MIN;
+        if (px != col || !ok) {
+          if (col != INT32_MIN) {
+            if (pen) cairo_line_to(cr, col + 0.5, PY(lo));
+            else cairo_move_to(cr, col + 0.5, PY(lo));
+            cairo_line_to(cr, col + 0.5, PY(hi));
+            pen = true;
+          }
+          col = px;
+          lo = hi = y;
+        } else lo = fmin(lo, y), hi = fmax(hi, y);
+        if (!ok) pen = false;
+        continue;
+      }
+      if (!ok) {
         pen = false;
         continue;
       }
