@@ -120,6 +120,13 @@ int cmd_train(int argc, char **argv) {
       if (!strcmp(argv[i], "--set") && i + 1 < argc) sets[n_sets++] = argv[++i];
       else if (!strncmp(argv[i], "--set=", 6)) sets[n_sets++] = argv[i] + 6;
     }
+    // --steps / --episodes replace the preset's budget (schedules that anneal
+    // over the run read it from the configuration).
+    char budget[96];
+    if (cli_has(&a, "--steps") || cli_has(&a, "--episodes")) {
+      snprintf(budget, sizeof budget, "steps=%lld,episodes=%lld", steps, episodes);
+      sets[n_sets++] = budget;
+    }
     if (cli_has(&a, "--seed")) {
       snprintf(seedset, sizeof seedset, "seed=%lld", seed);
       sets[n_sets++] = seedset;
@@ -153,7 +160,9 @@ int cmd_train(int argc, char **argv) {
   active_run = run;
   signal(SIGINT, on_sigint);
   double t0 = cli_now();
-  s = rlc_run_train(run, steps, episodes, tty ? progress_line : NULL, NULL);
+  // A resumed run takes the new total; a new one has it in its configuration.
+  bool resume = cli_has(&a, "--resume");
+  s = rlc_run_train(run, resume ? steps : 0, resume ? episodes : 0, tty ? progress_line : NULL, NULL);
   double wall = cli_now() - t0;
   signal(SIGINT, SIG_DFL);
   active_run = NULL;

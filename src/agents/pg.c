@@ -1,0 +1,692 @@
+// pg.c: the first policy networks of Hands-On ML ch. 18. "imitation" trains
+// the book's 4-5-1 network to copy the env's hand-written policy (binary
+// cross-entropy on every env's observation, one RMSprop step per vector
+// step); "reinforce" is the book's REINFORCE: N whole episodes per update
+// with a stochastic policy, returns discounted per episode and normalized
+// over all of them, each step's gradient weighted by its normalized return,
+// averaged over all steps, applied once. Two actions use a sigmoid unit for
+// P(first action) (the book), more use a softmax.
+// Depends on: rlc/agent.h, rlc/nn.h, rlc/rollout.h (discounted returns),
+// rlc/env.h (the teacher: the unwrapped env's heuristic).
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rlc/agent.h"
+#include "rlc/nn.h"
+#include "rlc/rollout.h"
+
+extern const rlcAgentClass rlc_agent_imitation, rlc_agent_reinforce;
+
+//------------------------------------------------------------------------------
+// Shared by both agents: the policy network and its action choice
+//------------------------------------------------------------------------------
+
+// The policy: obs -> hidden layers -> 1 sigmoid unit (two actions, the book's
+// P(left)) or A logits (softmax policy).
+typedef struct Policy {
+  int obs_size, n_actions, act_start;
+  bool sigmoid;
+  rlcNet *net;
+  rlcOptim *opt;
+  double lr;
+  float *probs;      // (max_batch, A) scratch for sampling
+} Policy;
+
+static rlcStatus check_spaces(const rlcEnvSpec *spec, const char *algo) {
+  const rlcSpace *os = &spec->observation_space, *as = &spec->action_space;
+  char buf[96];
+  if (os->type != RLC_SPACE_BOX || os->dtype != RLC_F32)
+    return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs float32 Box observations (%s has %s)", algo,
+                     spec->id, rlc_space_str(os, buf, sizeof buf));
+  if (as->type != RLC_SPACE_DISCRETE || as->n < 2)
+    return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs Discrete actions (%s has %s)", algo, spec->id,
+                     rlc_space_str(as, buf, sizeof buf));
+  return RLC_OK;
+}
+
+static rlcStatus read_optim(rlcOpts *cfg, rlcOptimDef *od) {
+  int k;
+  rlcStatus s = rlc_cfg_choice(cfg, "optimizer", "adam|nadam|rmsprop|sgd", &k);
+  if (s) return s;
+  static const rlcOptimType types[] = {RLC_OPTIM_ADAM, RLC_OPTIM_NADAM, RLC_OPTIM_RMSPROP, RLC_OPTIM_SGD};
+  *od = rlc_optim_default_def(types[k]);
+  if (!s) s = rlc_cfg_double(cfg, "lr", 1e-12, 10, &od->lr);
+  if (!s) s = rlc_cfg_double(cfg, "eps", 1e-30, 1, &od->eps);
+  if (!s) s = rlc_cfg_double(cfg, "rho", 0, 0.999999, &od->rho);  // read always: no unused keys
+  return s;
+}
+
+// hidden: "5", "32-32" or "" (none); the head comes from the action count.
+static rlcStatus policy_create(Policy *p, const rlcAgentDef *def, int max_batch, uint64_t net_seed) {
+  rlcOpts *cfg = def->cfg;
+  const rlcEnvSpec *spec = def->spec;
+  int act, head, init;
+  rlcStatus s = rlc_cfg_choice(cfg, "activation", "relu|elu|tanh|sigmoid", &act);
+  if (!s) s = rlc_cfg_choice(cfg, "head", "auto|sigmoid|softmax", &head);
+  if (!s) s = rlc_cfg_choice(cfg, "init", "keras|torch", &init);
+  rlcOptimDef od;
+  if (!s) s = read_optim(cfg, &od);
+  if (s) return s;
+  p->obs_size = spec->observation_space.size;
+  p->n_actions = spec->action_space.n;
+  p->act_start = spec->action_space.start;
+  p->sigmoid = head == 1 || (head == 0 && p->n_actions == 2);
+  if (p->sigmoid && p->n_actions != 2)
+    return rlc_error(RLC_ERR_ARG, "head=sigmoid needs exactly 2 actions (%s has %d)", spec->id,
+                     p->n_actions);
+  const char *hidden = rlc_cfg_str(cfg, "hidden");
+  char arch[256];
+  int outs = p->sigmoid ? 1 : p->n_actions;
+  if (!*hidden || !strcmp(hidden, "none")) snprintf(arch, sizeof arch, "%d-%d", p->obs_size, outs);
+  else snprintf(arch, sizeof arch, "%d-%s-%d", p->obs_size, hidden, outs);
+  static const rlcLayerType acts[] = {RLC_LAYER_RELU, RLC_LAYER_ELU, RLC_LAYER_TANH, RLC_LAYER_SIGMOID};
+  rlcNetDef nd = rlc_net_default_def();
+  if (rlc_net_def_mlp(&nd, arch, acts[act]))
+    return rlc_error(RLC_ERR_ARG, "hidden=%s: expected layer sizes like 32-32", hidden);
+  if (init == 0)  // Keras Dense: Glorot-uniform kernels, zero biases
+    for (int i = 0; i < nd.n_layers; i++) {
+      nd.layers[i].has_init = true;
+      nd.layers[i].weight_init = (rlcInit){.type = RLC_INIT_GLOROT_UNIFORM};
+      nd.layers[i].bias_init = (rlcInit){.type = RLC_INIT_ZEROS};
+    }
+  if (p->sigmoid) rlc_net_def_add(&nd, RLC_LAYER_SIGMOID, 0);
+  nd.max_batch = max_batch;
+  nd.seed = net_seed;
+  s = rlc_net_create(&nd, &p->net);
+  if (!s) s = rlc_optim_create(&od, p->net->n_params, &p->opt);
+  if (s) return s;
+  p->lr = od.lr;
+  p->probs = rlc_calloc((size_t)max_batch * p->n_actions, sizeof(float));
+  return p->probs ? RLC_OK : RLC_ERR_NOMEM;
+}
+
+static void policy_free(Policy *p) {
+  rlc_net_destroy(p->net);
+  rlc_optim_destroy(p->opt);
+  rlc_free(p->probs);
+}
+
+// Actions for n observations, in chunks of the net's batch. Sampling follows
+// the book: right (1) when a uniform draw exceeds P(left); softmax policies
+// draw from their probabilities. Greedy: the most probable action.
+static void policy_act(Policy *p, rlcRng *rng, const void *obs, int n, bool explore, void *actions) {
+  int32_t *out = actions;
+  int A = p->n_actions, mb = p->net->max_batch;
+  double pr[64];
+  for (int b0 = 0; b0 < n; b0 += mb) {
+    int B = n - b0 < mb ? n - b0 : mb;
+    const float *y = rlc_net_forward(p->net, (const float *)obs + (size_t)b0 * p->obs_size, B);
+    for (int b = 0; b < B; b++) {
+      int a;
+      if (p->sigmoid) {
+        double left = y[b];
+        a = explore ? rlc_rng_random(rng) > left : !(left > 0.5);
+      } else if (!explore) {
+        a = rlc_argmax_f32(y + (size_t)b * A, A, NULL);
+      } else {
+        const float *z = y + (size_t)b * A;
+        double mx = z[0], sum = 0.0;
+        for (int j = 1; j < A; j++) mx = z[j] > mx ? z[j] : mx;
+        if (A <= 64) {
+          for (int j = 0; j < A; j++) sum += pr[j] = exp(z[j] - mx);
+          for (int j = 0; j < A; j++) pr[j] /= sum;
+          a = rlc_rng_categorical(rng, pr, A);
+        } else {  // inverse CDF without a buffer
+          for (int j = 0; j < A; j++) sum += exp(z[j] - mx);
+          double u = rlc_rng_random(rng) * sum, c = 0.0;
+          a = A - 1;
+          for (int j = 0; j < A; j++)
+            if ((c += exp(z[j] - mx)) > u) {
+              a = j;
+              break;
+            }
+        }
+      }
+      out[b0 + b] = a + p->act_start;
+    }
+  }
+}
+
+// Gradient of sum_b w_b * CE_b / scale for the chunk the net just saw: CE is
+// the book's binary cross-entropy of P(left) against the target (sigmoid) or
+// the categorical cross-entropy of the action (softmax). Accumulates into the
+// net's grads; returns sum_b w_b * CE_b. dout is (B, outs) scratch.
+static double policy_weighted_ce(Policy *p, float *dout, const float *y, const int32_t *idx,
+                                 const float *w, int B, double scale) {
+  double loss;
+  float wb[256], tgt[256];
+  for (int b = 0; b < B; b++) wb[b] = (float)(w[b] * B / scale);
+  if (p->sigmoid) {
+    // target for P(left) is 1 when the action was left (index 0)
+    for (int b = 0; b < B; b++) tgt[b] = idx[b] == 0 ? 1.0f : 0.0f;
+    loss = rlc_loss_bce(dout, NULL, y, tgt, wb, B, 1);
+  } else {
+    loss = rlc_loss_sparse_ce_logits(dout, NULL, y, idx, wb, B, p->n_actions);
+  }
+  rlc_net_backward(p->net, dout, NULL);
+  return loss * scale;
+}
+
+static void put_rng(rlcBuf *b, const rlcRng *r) { rlc_buf_put(b, r, sizeof *r); }
+static rlcStatus get_rng(rlcBuf *b, rlcRng *r) { return rlc_buf_get(b, r, sizeof *r); }
+
+// The chunk size of batched passes: weights and targets live on the stack.
+#define CHUNK 256
+
+//------------------------------------------------------------------------------
+// imitation
+//------------------------------------------------------------------------------
+
+typedef struct Imitation {
+  rlcAgent base;
+  Policy pol;
+  rlcRng rng;
+  void (*teacher)(const rlcEnvSpec *, const void *, void *);
+  const rlcEnvSpec *teacher_spec;
+  float *obs;          // (N, obs): the last observed batch
+  int32_t *labels;     // (N): the teacher's actions (indices)
+  float *dout;         // (N, outs)
+  int n;               // observations waiting for an update
+  int64_t updates;
+  double loss_sum;
+  int loss_n;
+} Imitation;
+
+static const rlcParam imitation_params[] = {
+    {"hidden", RLC_PARAM_STR, "5", "hidden layer sizes (\"32-32\"; \"none\": linear)"},
+    {"activation", RLC_PARAM_STR, "elu", "hidden activation: relu|elu|tanh|sigmoid"},
+    {"head", RLC_PARAM_STR, "auto", "auto|sigmoid|softmax: sigmoid P(first action) for 2 actions (the book)"},
+    {"init", RLC_PARAM_STR, "keras", "keras (Glorot-uniform weights, zero biases) | torch (PyTorch's default)"},
+    {"optimizer", RLC_PARAM_STR, "rmsprop", "adam|nadam|rmsprop|sgd"},
+    {"lr", RLC_PARAM_DOUBLE, "0.001", "learning rate (Keras RMSprop default)"},
+    {"rho", RLC_PARAM_DOUBLE, "0.9", "RMSprop decay"},
+    {"eps", RLC_PARAM_DOUBLE, "1e-7", "optimizer epsilon (Keras)"},
+};
+
+static const rlcPreset imitation_presets[] = {
+    {"homl-imitation", "CartPole-v1", "env=CartPole-v1,num_envs=50,steps=250000",
+     "Hands-On ML ch. 18: the 4-5-1 network copies the basic policy on 50 envs, 5000 iterations"},
+};
+
+static void imitation_destroy(rlcAgent *a) {
+  Imitation *m = (Imitation *)a;
+  if (!m) return;
+  policy_free(&m->pol);
+  rlc_free(m->obs);
+  rlc_free(m->labels);
+  rlc_free(m->dout);
+  rlc_free(m);
+}
+
+static rlcStatus imitation_create(const rlcAgentDef *def, rlcAgent **out) {
+  *out = NULL;
+  rlcStatus s = check_spaces(def->spec, "imitation");
+  if (s) return s;
+  const rlcEnvSpec *u = rlc_spec_unwrapped(def->spec);
+  if (!u->cls || !u->cls->heuristic)
+    return rlc_error(RLC_ERR_UNSUPPORTED, "imitation needs a teacher: %s has no heuristic policy",
+                     def->spec->id);
+  if (u->observation_space.size != def->spec->observation_space.size)
+    return rlc_error(RLC_ERR_UNSUPPORTED,
+                     "imitation: the teacher reads %s's own observations (no frame stacking)",
+                     def->spec->id);
+  Imitation *m = rlc_calloc(1, sizeof *m);
+  if (!m) return RLC_ERR_NOMEM;
+  m->base.cls = &rlc_agent_imitation;
+  m->base.spec = def->spec;
+  m->base.num_envs = def->num_envs;
+  int N = def->num_envs, mb = N < CHUNK ? N : CHUNK;
+  rlcRng seeds;
+  rlc_rng_seed_child(&seeds, def->seed, 0);
+  rlc_rng_seed_child(&m->rng, def->seed, 1);
+  s = policy_create(&m->pol, def, mb, rlc_rng_next64(&seeds));
+  if (!s) {
+    int outs = m->pol.sigmoid ? 1 : m->pol.n_actions;
+    m->obs = rlc_calloc((size_t)N * m->pol.obs_size, sizeof(float));
+    m->labels = rlc_calloc((size_t)N, sizeof(int32_t));
+    m->dout = rlc_calloc((size_t)mb * outs, sizeof(float));
+    if (!m->obs || !m->labels || !m->dout) s = RLC_ERR_NOMEM;
+  }
+  if (s) {
+    imitation_destroy(&m->base);
+    return s;
+  }
+  m->teacher = u->cls->heuristic;
+  m->teacher_spec = u;
+  *out = &m->base;
+  return RLC_OK;
+}
+
+static void imitation_act(rlcAgent *a, const void *obs, int n, bool explore, void *actions) {
+  Imitation *m = (Imitation *)a;
+  policy_act(&m->pol, &m->rng, obs, n, explore, actions);
+}
+
+static rlcStatus imitation_observe(rlcAgent *a, const rlcStepBatch *b) {
+  Imitation *m = (Imitation *)a;
+  if (b->n < 1 || b->n > a->num_envs)
+    return rlc_error(RLC_ERR_ARG, "imitation: observe got %d transitions (num_envs %d)", b->n,
+                     a->num_envs);
+  // The book's targets come from the observations the actions were taken in.
+  memcpy(m->obs, b->obs, sizeof(float) * (size_t)b->n * m->pol.obs_size);
+  for (int i = 0; i < b->n; i++) {
+    int32_t act = 0;
+    m->teacher(m->teacher_spec, m->obs + (size_t)i * m->pol.obs_size, &act);
+    m->labels[i] = act - m->pol.act_start;
+  }
+  m->n = b->n;
+  return RLC_OK;
+}
+
+// One optimizer step on the cross-entropy averaged over the batch (Keras'
+// reduce_mean of binary_crossentropy).
+static rlcStatus imitation_update(rlcAgent *a) {
+  Imitation *m = (Imitation *)a;
+  if (m->n == 0) return RLC_OK;
+  Policy *p = &m->pol;
+  float ones[CHUNK];
+  for (int b = 0; b < CHUNK; b++) ones[b] = 1.0f;
+  rlc_net_zero_grad(p->net);
+  double loss = 0.0;
+  for (int b0 = 0; b0 < m->n; b0 += p->net->max_batch) {
+    int B = m->n - b0 < p->net->max_batch ? m->n - b0 : p->net->max_batch;
+    const float *y = rlc_net_forward(p->net, m->obs + (size_t)b0 * p->obs_size, B);
+    loss += policy_weighted_ce(p, m->dout, y, m->labels + b0, ones, B, m->n);
+  }
+  rlc_optim_step(p->opt, p->net->params, p->net->grads, p->lr);
+  m->updates++;
+  m->loss_sum += loss / m->n;
+  m->loss_n++;
+  m->n = 0;
+  return RLC_OK;
+}
+
+static void imitation_info(rlcAgent *a, rlcAgentInfo *out) {
+  Imitation *m = (Imitation *)a;
+  memset(out, 0, sizeof *out);
+  out->loss = m->loss_n ? m->loss_sum / m->loss_n : NAN;
+  out->epsilon = out->temperature = NAN;
+  out->lr = m->pol.lr;
+  out->updates = m->updates;
+  m->loss_sum = 0;
+  m->loss_n = 0;
+}
+
+static void imitation_save(const rlcAgent *a, rlcBuf *b) {
+  const Imitation *m = (const Imitation *)a;
+  rlc_buf_put_tag(b, "imitation");
+  put_rng(b, &m->rng);
+  rlc_buf_put(b, &m->updates, sizeof m->updates);
+  rlc_net_state_put(m->pol.net, b);
+  rlc_optim_state_put(m->pol.opt, b);
+}
+
+static rlcStatus imitation_load(rlcAgent *a, rlcBuf *b) {
+  Imitation *m = (Imitation *)a;
+  rlcStatus s = rlc_buf_get_tag(b, "imitation");
+  if (!s) s = get_rng(b, &m->rng);
+  if (!s) s = rlc_buf_get(b, &m->updates, sizeof m->updates);
+  if (!s) s = rlc_net_state_get(m->pol.net, b);
+  if (!s) s = rlc_optim_state_get(m->pol.opt, b);
+  m->n = 0;
+  return s;
+}
+
+//------------------------------------------------------------------------------
+// reinforce
+//------------------------------------------------------------------------------
+
+// Episodes run in every env copy at once; each copy's current episode grows
+// in its own slot, and a finished episode moves to the update pool. An update
+// takes every episode finished since the last one, once there are at least
+// `episodes_per_update` (with one env: exactly that many, as the book).
+// Episodes still running keep their steps across the update.
+typedef struct Reinforce {
+  rlcAgent base;
+  Policy pol;
+  rlcNet *critic;           // baseline=true: V(s) of the same shape
+  rlcOptim *critic_opt;
+  rlcRng rng;
+  double gamma;
+  int per_update;           // episodes per update
+  bool normalize, baseline;
+  int cap;                  // steps one episode may have
+  // Running episodes, per copy: (N, cap, ...)
+  float *run_obs;
+  int32_t *run_act;
+  double *run_rew;
+  int *run_len;
+  // The pool of finished episodes: (pool_cap, ...) laid end to end
+  int pool_cap, pool_steps, pool_eps, pool_eps_cap;
+  float *pool_obs;
+  int32_t *pool_act;
+  double *pool_rew, *pool_ret;
+  int *pool_len;
+  float *weights;           // (pool_cap): normalized returns (minus baseline)
+  float *dout;              // (CHUNK, max(outs, 1))
+  int64_t updates;
+  double loss_sum, last_return;
+  int loss_n;
+} Reinforce;
+
+static const rlcParam reinforce_params[] = {
+    {"hidden", RLC_PARAM_STR, "5", "hidden layer sizes (\"32-32\"; \"none\": linear)"},
+    {"activation", RLC_PARAM_STR, "elu", "hidden activation: relu|elu|tanh|sigmoid"},
+    {"head", RLC_PARAM_STR, "auto", "auto|sigmoid|softmax: sigmoid P(first action) for 2 actions (the book)"},
+    {"init", RLC_PARAM_STR, "keras", "keras (Glorot-uniform weights, zero biases) | torch (PyTorch's default)"},
+    {"optimizer", RLC_PARAM_STR, "adam", "adam|nadam|rmsprop|sgd"},
+    {"lr", RLC_PARAM_DOUBLE, "0.01", "learning rate"},
+    {"rho", RLC_PARAM_DOUBLE, "0.9", "RMSprop decay"},
+    {"eps", RLC_PARAM_DOUBLE, "1e-7", "optimizer epsilon (Keras)"},
+    {"gamma", RLC_PARAM_DOUBLE, "0.95", "discount factor"},
+    {"episodes_per_update", RLC_PARAM_INT, "10", "whole episodes per gradient step"},
+    {"normalize_returns", RLC_PARAM_BOOL, "true", "normalize the discounted returns over the update's episodes (the book)"},
+    {"baseline", RLC_PARAM_BOOL, "false", "subtract a learned V(s) (a critic of the same shape fit to the same returns)"},
+    {"max_steps_per_episode", RLC_PARAM_INT, "10000", "episode storage when the env has no time limit"},
+};
+
+static const rlcPreset reinforce_presets[] = {
+    {"homl-reinforce", "CartPole-v1",
+     "env=CartPole-v1,max_episode_steps=200,num_envs=1,episodes=1500,hidden=5,activation=elu,"
+     "head=sigmoid,init=keras,optimizer=adam,lr=0.01,gamma=0.95,episodes_per_update=10",
+     "Hands-On ML ch. 18: REINFORCE, 150 iterations of 10 episodes of at most 200 steps"},
+    {"homl-lander-reinforce", "LunarLander-v3",
+     "env=LunarLander-v3,max_episode_steps=1000,num_envs=1,episodes=3200,hidden=32-32,"
+     "activation=relu,head=softmax,init=keras,optimizer=nadam,lr=0.005,gamma=0.99,"
+     "episodes_per_update=16",
+     "Hands-On ML ch. 18 exercise: REINFORCE on LunarLander, 200 iterations of 16 episodes"},
+};
+
+static void reinforce_destroy(rlcAgent *a) {
+  Reinforce *r = (Reinforce *)a;
+  if (!r) return;
+  policy_free(&r->pol);
+  rlc_net_destroy(r->critic);
+  rlc_optim_destroy(r->critic_opt);
+  rlc_free(r->run_obs);
+  rlc_free(r->run_act);
+  rlc_free(r->run_rew);
+  rlc_free(r->run_len);
+  rlc_free(r->pool_obs);
+  rlc_free(r->pool_act);
+  rlc_free(r->pool_rew);
+  rlc_free(r->pool_len);
+  rlc_free(r->weights);
+  rlc_free(r->dout);
+  rlc_free(r);
+}
+
+static rlcStatus reinforce_create(const rlcAgentDef *def, rlcAgent **out) {
+  *out = NULL;
+  rlcStatus s = check_spaces(def->spec, "reinforce");
+  if (s) return s;
+  Reinforce *r = rlc_calloc(1, sizeof *r);
+  if (!r) return RLC_ERR_NOMEM;
+  r->base.cls = &rlc_agent_reinforce;
+  r->base.spec = def->spec;
+  r->base.num_envs = def->num_envs;
+  int N = def->num_envs, max_steps;
+  rlcOpts *cfg = def->cfg;
+  s = rlc_cfg_double(cfg, "gamma", 0, 1, &r->gamma);
+  if (!s) s = rlc_cfg_int(cfg, "episodes_per_update", 1, 1 << 20, &r->per_update);
+  if (!s) s = rlc_cfg_bool(cfg, "normalize_returns", &r->normalize);
+  if (!s) s = rlc_cfg_bool(cfg, "baseline", &r->baseline);
+  if (!s) s = rlc_cfg_int(cfg, "max_steps_per_episode", 1, 1 << 24, &max_steps);
+  rlcRng seeds;
+  rlc_rng_seed_child(&seeds, def->seed, 0);
+  rlc_rng_seed_child(&r->rng, def->seed, 1);
+  if (!s) s = policy_create(&r->pol, def, CHUNK, rlc_rng_next64(&seeds));
+  if (!s && r->baseline) {
+    // The critic: the policy's hidden layers and one linear output.
+    rlcNetDef nd = r->pol.net->def;
+    nd.n_layers -= r->pol.sigmoid ? 2 : 1;
+    rlcLayerDef *o = rlc_net_def_add(&nd, RLC_LAYER_DENSE, 1);
+    o->has_init = nd.layers[0].has_init;
+    o->weight_init = nd.layers[0].weight_init;
+    o->bias_init = nd.layers[0].bias_init;
+    nd.seed = rlc_rng_next64(&seeds);
+    s = rlc_net_create(&nd, &r->critic);
+    if (!s) s = rlc_optim_create(&r->pol.opt->def, r->critic->n_params, &r->critic_opt);
+  }
+  if (s) {
+    reinforce_destroy(&r->base);
+    return s;
+  }
+  r->cap = def->spec->max_episode_steps > 0 ? def->spec->max_episode_steps : max_steps;
+  // At most num_envs episodes finish in one step, so the pool holds at most
+  // per_update - 1 + N episodes when an update becomes due.
+  int pool_eps = r->per_update - 1 + N;
+  double pool_steps = (double)pool_eps * r->cap;
+  if (pool_steps * (r->pol.obs_size + 4) > 2e9 || (double)N * r->cap * (r->pol.obs_size + 4) > 2e9) {
+    reinforce_destroy(&r->base);
+    return rlc_error(RLC_ERR_ARG, "reinforce: %d episodes of up to %d steps do not fit in memory",
+                     pool_eps, r->cap);
+  }
+  int O = r->pol.obs_size, outs = r->pol.sigmoid ? 1 : r->pol.n_actions;
+  r->pool_cap = (int)pool_steps;
+  r->pool_eps_cap = pool_eps;
+  r->run_obs = rlc_calloc((size_t)N * r->cap * O, sizeof(float));
+  r->run_act = rlc_calloc((size_t)N * r->cap, sizeof(int32_t));
+  r->run_rew = rlc_calloc((size_t)N * r->cap, sizeof(double));
+  r->run_len = rlc_calloc((size_t)N, sizeof(int));
+  r->pool_obs = rlc_calloc((size_t)r->pool_cap * O, sizeof(float));
+  r->pool_act = rlc_calloc((size_t)r->pool_cap, sizeof(int32_t));
+  r->pool_rew = rlc_calloc(2 * (size_t)r->pool_cap, sizeof(double));
+  r->pool_len = rlc_calloc((size_t)pool_eps, sizeof(int));
+  r->weights = rlc_calloc((size_t)r->pool_cap, sizeof(float));
+  r->dout = rlc_calloc((size_t)CHUNK * outs, sizeof(float));
+  if (!r->run_obs || !r->run_act || !r->run_rew || !r->run_len || !r->pool_obs || !r->pool_act ||
+      !r->pool_rew || !r->pool_len || !r->weights || !r->dout) {
+    reinforce_destroy(&r->base);
+    return RLC_ERR_NOMEM;
+  }
+  r->pool_ret = r->pool_rew + r->pool_cap;
+  r->last_return = NAN;
+  *out = &r->base;
+  return RLC_OK;
+}
+
+static void reinforce_act(rlcAgent *a, const void *obs, int n, bool explore, void *actions) {
+  Reinforce *r = (Reinforce *)a;
+  policy_act(&r->pol, &r->rng, obs, n, explore, actions);
+}
+
+static rlcStatus reinforce_observe(rlcAgent *a, const rlcStepBatch *b) {
+  Reinforce *r = (Reinforce *)a;
+  if (b->n != a->num_envs)
+    return rlc_error(RLC_ERR_ARG, "reinforce: observe got %d transitions for %d envs", b->n,
+                     a->num_envs);
+  int O = r->pol.obs_size;
+  for (int i = 0; i < b->n; i++) {
+    int len = r->run_len[i];
+    if (len >= r->cap)
+      return rlc_error(RLC_ERR_STATE,
+                       "reinforce: an episode passed %d steps; set max_episode_steps or "
+                       "max_steps_per_episode",
+                       r->cap);
+    size_t k = (size_t)i * r->cap + len;
+    memcpy(r->run_obs + k * O, (const float *)b->obs + (size_t)i * O, sizeof(float) * O);
+    r->run_act[k] = ((const int32_t *)b->actions)[i] - r->pol.act_start;
+    r->run_rew[k] = b->reward[i];
+    r->run_len[i] = ++len;
+    // Truncated episodes end here too: the book's returns do not bootstrap.
+    if (!b->terminated[i] && !b->truncated[i]) continue;
+    if (r->pool_eps == r->pool_eps_cap)
+      return rlc_error(RLC_ERR_STATE, "reinforce: %d episodes waiting; call update after each observe",
+                       r->pool_eps);
+    size_t src = (size_t)i * r->cap, dst = (size_t)r->pool_steps;
+    memcpy(r->pool_obs + dst * O, r->run_obs + src * O, sizeof(float) * O * len);
+    memcpy(r->pool_act + dst, r->run_act + src, sizeof(int32_t) * len);
+    memcpy(r->pool_rew + dst, r->run_rew + src, sizeof(double) * len);
+    r->pool_len[r->pool_eps++] = len;
+    r->pool_steps += len;
+    r->run_len[i] = 0;
+  }
+  return RLC_OK;
+}
+
+static rlcStatus reinforce_update(rlcAgent *a) {
+  Reinforce *r = (Reinforce *)a;
+  if (r->pool_eps < r->per_update) return RLC_OK;
+  Policy *p = &r->pol;
+  int S = r->pool_steps, O = p->obs_size;
+  // Each episode's undiscounted return, for the info line.
+  double sum_ret = 0.0;
+  for (int k = 0; k < S; k++) sum_ret += r->pool_rew[k];
+  r->last_return = sum_ret / r->pool_eps;
+  if (r->normalize) rlc_discount_normalize(r->pool_ret, r->pool_rew, r->pool_len, r->pool_eps, r->gamma);
+  else
+    for (int e = 0, off = 0; e < r->pool_eps; off += r->pool_len[e++])
+      rlc_discount_rewards(r->pool_ret + off, r->pool_rew + off, r->pool_len[e], r->gamma);
+  for (int k = 0; k < S; k++) r->weights[k] = (float)r->pool_ret[k];
+  if (r->baseline) {
+    // Weights = returns - V(s), then one step of the critic towards the returns.
+    float tgt[CHUNK], dv[CHUNK];
+    rlc_net_zero_grad(r->critic);
+    for (int b0 = 0; b0 < S; b0 += CHUNK) {
+      int B = S - b0 < CHUNK ? S - b0 : CHUNK;
+      const float *v = rlc_net_forward(r->critic, r->pool_obs + (size_t)b0 * O, B);
+      for (int b = 0; b < B; b++) {
+        tgt[b] = r->weights[b0 + b];
+        r->weights[b0 + b] -= v[b];
+      }
+      rlc_loss_mse(dv, NULL, v, tgt, NULL, B, 1);
+      for (int b = 0; b < B; b++) dv[b] *= (float)B / S;
+      rlc_net_backward(r->critic, dv, NULL);
+    }
+    rlc_optim_step(r->critic_opt, r->critic->params, r->critic->grads, p->lr);
+  }
+  // The mean over all steps of (weight x that step's gradient).
+  rlc_net_zero_grad(p->net);
+  double loss = 0.0;
+  for (int b0 = 0; b0 < S; b0 += CHUNK) {
+    int B = S - b0 < CHUNK ? S - b0 : CHUNK;
+    const float *y = rlc_net_forward(p->net, r->pool_obs + (size_t)b0 * O, B);
+    loss += policy_weighted_ce(p, r->dout, y, r->pool_act + b0, r->weights + b0, B, S);
+  }
+  rlc_optim_step(p->opt, p->net->params, p->net->grads, p->lr);
+  r->updates++;
+  r->loss_sum += loss / S;
+  r->loss_n++;
+  r->pool_eps = r->pool_steps = 0;
+  return RLC_OK;
+}
+
+static void reinforce_info(rlcAgent *a, rlcAgentInfo *out) {
+  Reinforce *r = (Reinforce *)a;
+  memset(out, 0, sizeof *out);
+  out->loss = r->loss_n ? r->loss_sum / r->loss_n : NAN;
+  out->epsilon = out->temperature = NAN;
+  out->lr = r->pol.lr;
+  out->updates = r->updates;
+  out->n_extra = 1;
+  out->extra_name[0] = "iteration_return";  // mean return of the last update's episodes
+  out->extra[0] = r->last_return;
+  out->extra_ref[0] = NAN;
+  r->loss_sum = 0;
+  r->loss_n = 0;
+}
+
+static void reinforce_save(const rlcAgent *a, rlcBuf *b) {
+  const Reinforce *r = (const Reinforce *)a;
+  int N = a->num_envs, O = r->pol.obs_size;
+  rlc_buf_put_tag(b, "reinforce");
+  put_rng(b, &r->rng);
+  int32_t hdr[4] = {N, r->cap, r->pool_steps, r->pool_eps};
+  rlc_buf_put(b, hdr, sizeof hdr);
+  rlc_buf_put(b, &r->updates, sizeof r->updates);
+  rlc_buf_put(b, &r->last_return, sizeof r->last_return);
+  rlc_net_state_put(r->pol.net, b);
+  rlc_optim_state_put(r->pol.opt, b);
+  if (r->critic) {
+    rlc_net_state_put(r->critic, b);
+    rlc_optim_state_put(r->critic_opt, b);
+  }
+  // Running episodes (only their filled part) and the pool.
+  rlc_buf_put(b, r->run_len, sizeof(int) * N);
+  for (int i = 0; i < N; i++) {
+    size_t k = (size_t)i * r->cap;
+    rlc_buf_put(b, r->run_obs + k * O, sizeof(float) * O * r->run_len[i]);
+    rlc_buf_put(b, r->run_act + k, sizeof(int32_t) * r->run_len[i]);
+    rlc_buf_put(b, r->run_rew + k, sizeof(double) * r->run_len[i]);
+  }
+  rlc_buf_put(b, r->pool_len, sizeof(int) * r->pool_eps);
+  rlc_buf_put(b, r->pool_obs, sizeof(float) * O * r->pool_steps);
+  rlc_buf_put(b, r->pool_act, sizeof(int32_t) * r->pool_steps);
+  rlc_buf_put(b, r->pool_rew, sizeof(double) * r->pool_steps);
+}
+
+static rlcStatus reinforce_load(rlcAgent *a, rlcBuf *b) {
+  Reinforce *r = (Reinforce *)a;
+  int N = a->num_envs, O = r->pol.obs_size;
+  int32_t hdr[4];
+  rlcStatus s = rlc_buf_get_tag(b, "reinforce");
+  if (!s) s = get_rng(b, &r->rng);
+  if (!s) s = rlc_buf_get(b, hdr, sizeof hdr);
+  if (s) return s;
+  if (hdr[0] != N || hdr[1] != r->cap || hdr[2] < 0 || hdr[2] > r->pool_cap || hdr[3] < 0 ||
+      hdr[3] > r->pool_eps_cap)
+    return rlc_error(RLC_ERR_FORMAT, "reinforce checkpoint: %d envs, episodes of %d steps (this run: %d, %d)",
+                     (int)hdr[0], (int)hdr[1], N, r->cap);
+  r->pool_steps = hdr[2];
+  r->pool_eps = hdr[3];
+  s = rlc_buf_get(b, &r->updates, sizeof r->updates);
+  if (!s) s = rlc_buf_get(b, &r->last_return, sizeof r->last_return);
+  if (!s) s = rlc_net_state_get(r->pol.net, b);
+  if (!s) s = rlc_optim_state_get(r->pol.opt, b);
+  if (!s && r->critic) s = rlc_net_state_get(r->critic, b);
+  if (!s && r->critic) s = rlc_optim_state_get(r->critic_opt, b);
+  if (!s) s = rlc_buf_get(b, r->run_len, sizeof(int) * N);
+  for (int i = 0; i < N && !s; i++) {
+    if (r->run_len[i] < 0 || r->run_len[i] > r->cap)
+      return rlc_error(RLC_ERR_FORMAT, "reinforce checkpoint: episode length %d", r->run_len[i]);
+    size_t k = (size_t)i * r->cap;
+    s = rlc_buf_get(b, r->run_obs + k * O, sizeof(float) * O * r->run_len[i]);
+    if (!s) s = rlc_buf_get(b, r->run_act + k, sizeof(int32_t) * r->run_len[i]);
+    if (!s) s = rlc_buf_get(b, r->run_rew + k, sizeof(double) * r->run_len[i]);
+  }
+  if (!s) s = rlc_buf_get(b, r->pool_len, sizeof(int) * r->pool_eps);
+  if (!s) s = rlc_buf_get(b, r->pool_obs, sizeof(float) * O * r->pool_steps);
+  if (!s) s = rlc_buf_get(b, r->pool_act, sizeof(int32_t) * r->pool_steps);
+  if (!s) s = rlc_buf_get(b, r->pool_rew, sizeof(double) * r->pool_steps);
+  return s;
+}
+
+//------------------------------------------------------------------------------
+// Classes
+//------------------------------------------------------------------------------
+
+const rlcAgentClass rlc_agent_imitation = {
+    .name = "imitation",
+    .doc = "a policy network copying the env's hand-written policy (Hands-On ML ch. 18)",
+    .params = imitation_params,
+    .n_params = (int)(sizeof imitation_params / sizeof imitation_params[0]),
+    .presets = imitation_presets,
+    .n_presets = (int)(sizeof imitation_presets / sizeof imitation_presets[0]),
+    .create = imitation_create,
+    .destroy = imitation_destroy,
+    .act = imitation_act,
+    .observe = imitation_observe,
+    .update = imitation_update,
+    .info = imitation_info,
+    .save = imitation_save,
+    .load = imitation_load,
+};
+
+const rlcAgentClass rlc_agent_reinforce = {
+    .name = "reinforce",
+    .doc = "REINFORCE over whole episodes with normalized returns (Hands-On ML ch. 18)",
+    .params = reinforce_params,
+    .n_params = (int)(sizeof reinforce_params / sizeof reinforce_params[0]),
+    .presets = reinforce_presets,
+    .n_presets = (int)(sizeof reinforce_presets / sizeof reinforce_presets[0]),
+    .create = reinforce_create,
+    .destroy = reinforce_destroy,
+    .act = reinforce_act,
+    .observe = reinforce_observe,
+    .update = reinforce_update,
+    .info = reinforce_info,
+    .save = reinforce_save,
+    .load = reinforce_load,
+};

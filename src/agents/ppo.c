@@ -1,0 +1,779 @@
+// ppo.c: actor-critic policy gradients over vectorized rollouts, "a2c" and
+// "ppo" (CleanRL's ppo.py and ppo_continuous_action.py, with SB3's A2C as
+// the one-epoch, unclipped case). Each update: a rollout of num_steps x
+// num_envs, GAE(lambda) that bootstraps through time limits and not through
+// terminations, then epochs of shuffled minibatches: policy loss (clipped
+// surrogate for PPO, plain -logp * adv for A2C), value loss (optionally
+// clipped), entropy bonus, one global gradient-norm clip over actor and
+// critic, one optimizer step. Separate actor and critic networks with
+// CleanRL's orthogonal init; a categorical policy for discrete actions, a
+// Gaussian with a learned state-independent log-std for boxes (raw samples go
+// to the env, which clips as Gymnasium's do). Optional observation and
+// reward normalization (running mean/std), saved in checkpoints.
+// Depends on: rlc/agent.h, rlc/nn.h, rlc/rollout.h.
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rlc/agent.h"
+#include "rlc/nn.h"
+#include "rlc/rollout.h"
+
+extern const rlcAgentClass rlc_agent_a2c, rlc_agent_ppo;
+
+#define MAX_DIMS 64  // continuous action dimensions (log-std gradients on the stack)
+
+typedef struct AC {
+  rlcAgent base;
+  bool ppo;
+  // Spaces
+  int O;                    // observation floats
+  bool discrete;
+  int A;                    // discrete: actions; box: dimensions
+  int act_start;            // discrete: first action value
+  int outs;                 // actor outputs per sample: A logits or 2D (mean | log_std)
+  size_t act_bytes;
+  // Hyperparameters
+  int T, num_minibatches, epochs;
+  double gamma, lambda, lr0, clip, vclip, ent_coef, vf_coef, max_grad_norm, target_kl;
+  bool anneal, norm_adv, clip_vloss, norm_obs, norm_reward;
+  double clip_obs;
+  int64_t anneal_iters;     // iterations over which lr goes to 0 (0: constant)
+  // Learners
+  rlcNet *actor, *critic;
+  rlcOptim *actor_opt, *critic_opt;
+  rlcRng rng;
+  rlcRunningMeanStd obs_rms;
+  rlcRewardNorm rew_norm;
+  rlcRollout *ro;
+  // Collection state: act(explore) fills slot ro->t and keeps the actions it
+  // returned, so observe can tell that the batch is the one it acted on.
+  bool pending;
+  void *pending_act;        // (N, act)
+  // Scratch (allocated at creation; sized for max(N, minibatch) samples)
+  int mbmax;
+  float *x;                 // (mbmax, O) normalized observations
+  float *mb_obs, *mb_act_f, *mb_logp, *mb_adv, *mb_ret, *mb_val, *ratio;  // minibatch
+  int32_t *mb_act_i;
+  float *dout, *mean, *dmean, *dent, *dv, *zeros;  // gradients and compact Gaussian means
+  int *perm;                // (T * N)
+  int *idx;                 // (N) truncated envs of a step
+  // Counters and statistics
+  int64_t iterations, updates;
+  double lr;
+  double loss_sum, pg_sum, v_sum, ent_sum, kl_sum, clipfrac_sum;
+  int stat_n;
+} AC;
+
+//------------------------------------------------------------------------------
+// Hyperparameters and presets
+//------------------------------------------------------------------------------
+
+#define COMMON_PARAMS(STEPS, LAMBDA, LR, ANNEAL, OPT, EPS, MB, EPOCHS, NADV, ENT, VF)             \
+  {"num_steps", RLC_PARAM_INT, STEPS, "steps per env in one rollout"},                           \
+  {"gamma", RLC_PARAM_DOUBLE, "0.99", "discount factor"},                                         \
+  {"gae_lambda", RLC_PARAM_DOUBLE, LAMBDA, "GAE lambda (1: Monte Carlo returns to the rollout end)"}, \
+  {"lr", RLC_PARAM_DOUBLE, LR, "learning rate"},                                                  \
+  {"anneal_lr", RLC_PARAM_BOOL, ANNEAL, "lr falls linearly to 0 over anneal_steps"},             \
+  {"anneal_steps", RLC_PARAM_INT, "0", "env steps of the annealing (0: the run's `steps`)"},    \
+  {"optimizer", RLC_PARAM_STR, OPT, "adam|rmsprop"},                                              \
+  {"eps", RLC_PARAM_DOUBLE, EPS, "optimizer epsilon (rmsprop: inside the sqrt, Keras)"},         \
+  {"rho", RLC_PARAM_DOUBLE, "0.99", "RMSprop decay"},                                             \
+  {"num_minibatches", RLC_PARAM_INT, MB, "minibatches per epoch"},                               \
+  {"update_epochs", RLC_PARAM_INT, EPOCHS, "passes over each rollout"},                          \
+  {"norm_adv", RLC_PARAM_BOOL, NADV, "normalize advantages per minibatch"},                      \
+  {"ent_coef", RLC_PARAM_DOUBLE, ENT, "entropy bonus coefficient"},                              \
+  {"vf_coef", RLC_PARAM_DOUBLE, VF, "value loss coefficient (the loss is 0.5 * mean squared error)"}, \
+  {"max_grad_norm", RLC_PARAM_DOUBLE, "0.5", "global gradient-norm clip over both nets (0: none)"}, \
+  {"hidden", RLC_PARAM_STR, "64-64", "hidden layer sizes of actor and critic"},                  \
+  {"activation", RLC_PARAM_STR, "tanh", "relu|elu|tanh"},                                        \
+  {"ortho_init", RLC_PARAM_BOOL, "true", "orthogonal init (gain sqrt 2; actor out 0.01, critic out 1; zero biases)"}, \
+  {"log_std_init", RLC_PARAM_DOUBLE, "0", "Gaussian policies: initial log-std"},                \
+  {"norm_obs", RLC_PARAM_BOOL, "false", "normalize observations by running mean/std"},           \
+  {"clip_obs", RLC_PARAM_DOUBLE, "10", "normalized observations clipped to +-clip_obs"},         \
+  {"norm_reward", RLC_PARAM_BOOL, "false", "scale rewards by the std of the discounted return"}, \
+  {"clip_reward", RLC_PARAM_DOUBLE, "10", "normalized rewards clipped to +-clip_reward"}
+
+static const rlcParam ppo_params[] = {
+    COMMON_PARAMS("128", "0.95", "2.5e-4", "true", "adam", "1e-5", "4", "4", "true", "0.01", "0.5"),
+    {"clip_coef", RLC_PARAM_DOUBLE, "0.2", "surrogate clipping epsilon"},
+    {"clip_vloss", RLC_PARAM_BOOL, "true", "clip the value change to +-clip_coef as well"},
+    {"target_kl", RLC_PARAM_DOUBLE, "0", "stop the epochs once the approximate KL exceeds it (0: never)"},
+};
+
+// SB3's A2C: 5 steps, lambda 1, RMSprop 7e-4 (alpha 0.99, eps 1e-5 outside
+// the sqrt; rlc's RMSprop puts eps inside, where 1e-10 gives the same floor),
+// no advantage normalization, no entropy bonus, vf_coef 0.5 on an un-halved
+// MSE (= 1.0 here).
+static const rlcParam a2c_params[] = {
+    COMMON_PARAMS("5", "1.0", "7e-4", "false", "rmsprop", "1e-10", "1", "1", "false", "0.0", "1.0"),
+};
+
+static const rlcPreset ppo_presets[] = {
+    {"cleanrl-ppo", "CartPole-v1",
+     "env=CartPole-v1,num_envs=4,steps=500000,num_steps=128,lr=2.5e-4,anneal_lr=true,gamma=0.99,"
+     "gae_lambda=0.95,num_minibatches=4,update_epochs=4,norm_adv=true,clip_coef=0.2,"
+     "clip_vloss=true,ent_coef=0.01,vf_coef=0.5,max_grad_norm=0.5,hidden=64-64,activation=tanh",
+     "CleanRL ppo.py defaults on CartPole-v1 (4 envs x 128 steps, 500k steps)"},
+    {NULL, "CartPole-v1",
+     "num_envs=8,steps=100000,num_steps=32,lr=1e-3,anneal_lr=true,gamma=0.98,gae_lambda=0.8,"
+     "num_minibatches=1,update_epochs=20,clip_coef=0.2,ent_coef=0.0",
+     "rl-zoo's tuned PPO for CartPole-v1"},
+    {NULL, "Pendulum-v1",
+     "num_envs=4,steps=300000,num_steps=256,lr=5e-4,anneal_lr=true,gamma=0.9,gae_lambda=0.95,"
+     "num_minibatches=16,update_epochs=10,clip_coef=0.2,ent_coef=0.0,norm_obs=true,"
+     "norm_reward=true",
+     "PPO for Pendulum-v1 after rl-zoo's settings (no gSDE)"},
+};
+
+static const rlcPreset a2c_presets[] = {
+    {NULL, "CartPole-v1", "num_envs=8,steps=500000,ent_coef=0.0",
+     "rl-zoo's A2C for CartPole-v1 (8 envs x 5 steps)"},
+};
+
+//------------------------------------------------------------------------------
+// Creation
+//------------------------------------------------------------------------------
+
+static void ac_destroy(rlcAgent *a) {
+  AC *c = (AC *)a;
+  if (!c) return;
+  rlc_net_destroy(c->actor);
+  rlc_net_destroy(c->critic);
+  rlc_optim_destroy(c->actor_opt);
+  rlc_optim_destroy(c->critic_opt);
+  rlc_rms_free(&c->obs_rms);
+  rlc_reward_norm_free(&c->rew_norm);
+  rlc_rollout_destroy(c->ro);
+  rlc_free(c->pending_act);
+  rlc_free(c->x);
+  rlc_free(c->mb_obs);
+  rlc_free(c->mb_act_i);
+  rlc_free(c->dout);
+  rlc_free(c->perm);
+  rlc_free(c);
+}
+
+// An MLP from O inputs through `hidden` to `out` linear outputs; CleanRL's
+// layer_init when ortho: orthogonal weights (gain sqrt(2) inside, out_gain at
+// the output) and zero biases.
+static rlcStatus make_net(rlcNetDef *nd, int O, const char *hidden, rlcLayerType act, int out,
+                          bool ortho, double out_gain) {
+  char arch[256];
+  if (!*hidden || !strcmp(hidden, "none")) snprintf(arch, sizeof arch, "%d-%d", O, out);
+  else snprintf(arch, sizeof arch, "%d-%s-%d", O, hidden, out);
+  if (rlc_net_def_mlp(nd, arch, act))
+    return rlc_error(RLC_ERR_ARG, "hidden=%s: expected layer sizes like 64-64", hidden);
+  if (ortho) {
+    int last = nd->n_layers - 1;
+    for (int i = 0; i < nd->n_layers; i++) {
+      if (nd->layers[i].type != RLC_LAYER_DENSE) continue;
+      nd->layers[i].has_init = true;
+      nd->layers[i].weight_init = (rlcInit){.type = RLC_INIT_ORTHOGONAL, .a = i == last ? out_gain : sqrt(2.0)};
+      nd->layers[i].bias_init = (rlcInit){.type = RLC_INIT_ZEROS};
+    }
+  }
+  return RLC_OK;
+}
+
+static rlcStatus ac_read(AC *c, const rlcAgentDef *def) {
+  rlcOpts *cfg = def->cfg;
+  rlcStatus s = rlc_cfg_int(cfg, "num_steps", 1, 1 << 20, &c->T);
+  if (!s) s = rlc_cfg_double(cfg, "gamma", 0, 1, &c->gamma);
+  if (!s) s = rlc_cfg_double(cfg, "gae_lambda", 0, 1, &c->lambda);
+  if (!s) s = rlc_cfg_double(cfg, "lr", 1e-12, 10, &c->lr0);
+  if (!s) s = rlc_cfg_bool(cfg, "anneal_lr", &c->anneal);
+  if (!s) s = rlc_cfg_int(cfg, "num_minibatches", 1, 1 << 20, &c->num_minibatches);
+  if (!s) s = rlc_cfg_int(cfg, "update_epochs", 1, 100000, &c->epochs);
+  if (!s) s = rlc_cfg_bool(cfg, "norm_adv", &c->norm_adv);
+  if (!s) s = rlc_cfg_double(cfg, "ent_coef", 0, 1e6, &c->ent_coef);
+  if (!s) s = rlc_cfg_double(cfg, "vf_coef", 0, 1e6, &c->vf_coef);
+  if (!s) s = rlc_cfg_double(cfg, "max_grad_norm", 0, INFINITY, &c->max_grad_norm);
+  if (!s) s = rlc_cfg_bool(cfg, "norm_obs", &c->norm_obs);
+  if (!s) s = rlc_cfg_double(cfg, "clip_obs", 0, INFINITY, &c->clip_obs);
+  if (!s) s = rlc_cfg_bool(cfg, "norm_reward", &c->norm_reward);
+  if (s) return s;
+  if (c->ppo) {
+    s = rlc_cfg_double(cfg, "clip_coef", 1e-9, 1e6, &c->clip);
+    if (!s) s = rlc_cfg_bool(cfg, "clip_vloss", &c->clip_vloss);
+    if (!s) s = rlc_cfg_double(cfg, "target_kl", 0, INFINITY, &c->target_kl);
+    if (s) return s;
+  }
+  int64_t anneal_steps;
+  s = rlc_cfg_int64(cfg, "anneal_steps", 0, INT64_MAX, &anneal_steps);
+  if (s) return s;
+  if (anneal_steps == 0) {
+    // The run's length, when the configuration comes from the driver.
+    double steps = 0;
+    if (rlc_opts_double(cfg, "steps", 0, &steps) == RLC_OK && steps > 0) anneal_steps = (int64_t)steps;
+    rlc_clear_error();
+  }
+  int64_t batch = (int64_t)c->T * def->num_envs;
+  c->anneal_iters = c->anneal && anneal_steps > 0 ? (anneal_steps / batch > 0 ? anneal_steps / batch : 1) : 0;
+  if (c->num_minibatches > batch)
+    return rlc_error(RLC_ERR_ARG, "num_minibatches=%d: more than the %lld samples of a rollout",
+                     c->num_minibatches, (long long)batch);
+  return RLC_OK;
+}
+
+static rlcStatus ac_create(const rlcAgentDef *def, rlcAgent **out, bool ppo) {
+  *out = NULL;
+  const char *algo = ppo ? "ppo" : "a2c";
+  const rlcEnvSpec *spec = def->spec;
+  const rlcSpace *os = &spec->observation_space, *as = &spec->action_space;
+  char buf[96];
+  if (os->type != RLC_SPACE_BOX || os->dtype != RLC_F32)
+    return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs float32 Box observations (%s has %s)", algo,
+                     spec->id, rlc_space_str(os, buf, sizeof buf));
+  if (!(as->type == RLC_SPACE_DISCRETE || (as->type == RLC_SPACE_BOX && as->dtype == RLC_F32)))
+    return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs Discrete or float32 Box actions (%s has %s)",
+                     algo, spec->id, rlc_space_str(as, buf, sizeof buf));
+  if (as->type == RLC_SPACE_BOX && as->size > MAX_DIMS)
+    return rlc_error(RLC_ERR_UNSUPPORTED, "%s: at most %d action dimensions (%s has %d)", algo,
+                     MAX_DIMS, spec->id, as->size);
+  AC *c = rlc_calloc(1, sizeof *c);
+  if (!c) return RLC_ERR_NOMEM;
+  c->base.cls = ppo ? &rlc_agent_ppo : &rlc_agent_a2c;
+  c->base.spec = spec;
+  c->base.num_envs = def->num_envs;
+  c->ppo = ppo;
+  c->O = os->size;
+  c->discrete = as->type == RLC_SPACE_DISCRETE;
+  c->A = c->discrete ? as->n : as->size;
+  c->act_start = c->discrete ? as->start : 0;
+  c->outs = c->discrete ? c->A : 2 * c->A;
+  c->act_bytes = rlc_space_bytes(as);
+  int N = def->num_envs;
+  rlcOpts *cfg = def->cfg;
+  double clip_reward = 0, log_std_init = 0, eps, rho;
+  bool ortho;
+  int act, opt;
+  rlcStatus s = ac_read(c, def);
+  if (!s) s = rlc_cfg_double(cfg, "clip_reward", 0, INFINITY, &clip_reward);
+  if (!s) s = rlc_cfg_double(cfg, "log_std_init", -20, 20, &log_std_init);
+  if (!s) s = rlc_cfg_bool(cfg, "ortho_init", &ortho);
+  if (!s) s = rlc_cfg_choice(cfg, "activation", "relu|elu|tanh", &act);
+  if (!s) s = rlc_cfg_choice(cfg, "optimizer", "adam|rmsprop", &opt);
+  if (!s) s = rlc_cfg_double(cfg, "eps", 1e-30, 1, &eps);
+  if (!s) s = rlc_cfg_double(cfg, "rho", 0, 0.999999, &rho);
+  if (s) {
+    ac_destroy(&c->base);
+    return s;
+  }
+  int batch = c->T * N;
+  int mb = (batch + c->num_minibatches - 1) / c->num_minibatches;
+  c->mbmax = mb > N ? mb : N;
+  // Nets: CleanRL's Agent, actor and critic apart.
+  static const rlcLayerType acts[] = {RLC_LAYER_RELU, RLC_LAYER_ELU, RLC_LAYER_TANH};
+  const char *hidden = rlc_cfg_str(cfg, "hidden");
+  rlcRng seeds;
+  rlc_rng_seed_child(&seeds, def->seed, 0);
+  rlc_rng_seed_child(&c->rng, def->seed, 1);
+  rlcNetDef ad = rlc_net_default_def(), cd = rlc_net_default_def();
+  s = make_net(&ad, c->O, hidden, acts[act], c->A, ortho, 0.01);
+  if (!s && !c->discrete) {
+    rlcLayerDef *g = rlc_net_def_add(&ad, RLC_LAYER_GAUSSIAN, c->A);
+    if (g) g->log_std_init = log_std_init;
+  }
+  if (!s) s = make_net(&cd, c->O, hidden, acts[act], 1, ortho, 1.0);
+  if (!s) {
+    ad.max_batch = cd.max_batch = c->mbmax;
+    ad.seed = rlc_rng_next64(&seeds);
+    cd.seed = rlc_rng_next64(&seeds);
+    s = rlc_net_create(&ad, &c->actor);
+  }
+  if (!s) s = rlc_net_create(&cd, &c->critic);
+  if (!s) {
+    rlcOptimDef od = rlc_optim_default_def(opt == 0 ? RLC_OPTIM_ADAM : RLC_OPTIM_RMSPROP);
+    od.lr = c->lr0;
+    od.eps = eps;
+    od.rho = rho;
+    s = rlc_optim_create(&od, c->actor->n_params, &c->actor_opt);
+    if (!s) s = rlc_optim_create(&od, c->critic->n_params, &c->critic_opt);
+  }
+  if (!s) s = rlc_rms_init(&c->obs_rms, c->O);
+  if (!s) s = rlc_reward_norm_init(&c->rew_norm, N, c->gamma, clip_reward);
+  if (!s) s = rlc_rollout_create(c->T, N, c->O, c->discrete ? 1 : c->A, c->discrete, &c->ro);
+  if (s) {
+    ac_destroy(&c->base);
+    return s;
+  }
+  // Scratch, in three blocks.
+  size_t M = (size_t)c->mbmax;
+  c->pending_act = rlc_calloc((size_t)N, c->act_bytes);
+  c->x = rlc_calloc(M * c->O, sizeof(float));
+  c->mb_obs = rlc_calloc(M * c->O + M * c->A + 7 * M, sizeof(float));
+  c->mb_act_i = rlc_calloc(M, sizeof(int32_t));
+  c->dout = rlc_calloc(M * c->outs + 3 * M * c->A + 2 * M, sizeof(float));
+  c->perm = rlc_calloc((size_t)batch + N, sizeof(int));
+  if (!c->pending_act || !c->x || !c->mb_obs || !c->mb_act_i || !c->dout || !c->perm) {
+    ac_destroy(&c->base);
+    return RLC_ERR_NOMEM;
+  }
+  float *p = c->mb_obs + M * c->O;
+  c->mb_act_f = p, p += M * c->A;
+  c->mb_logp = p, p += M;
+  c->mb_adv = p, p += M;
+  c->mb_ret = p, p += M;
+  c->mb_val = p, p += M;
+  c->ratio = p, p += M;
+  c->zeros = p, p += M;
+  p = c->dout + M * c->outs;
+  c->mean = p, p += M * c->A;
+  c->dmean = p, p += M * c->A;
+  c->dent = p, p += M * c->A;
+  c->dv = p, p += M;
+  c->idx = c->perm + batch;
+  c->lr = c->lr0;
+  *out = &c->base;
+  return RLC_OK;
+}
+
+static rlcStatus ppo_create(const rlcAgentDef *def, rlcAgent **out) { return ac_create(def, out, true); }
+static rlcStatus a2c_create(const rlcAgentDef *def, rlcAgent **out) { return ac_create(def, out, false); }
+
+//------------------------------------------------------------------------------
+// Acting
+//------------------------------------------------------------------------------
+
+// The Gaussian head's log-std parameters (D) inside the actor.
+static const float *log_std_of(const AC *c) {
+  const rlcLayer *L = &c->actor->layers[c->actor->n_layers - 1];
+  return c->actor->params + L->param_offset;
+}
+
+// Compact means (B, D) out of the head's [mean | log_std] rows.
+static void split_mean(const AC *c, float *mean, const float *y, int B) {
+  for (int b = 0; b < B; b++)
+    memcpy(mean + (size_t)b * c->A, y + (size_t)b * c->outs, sizeof(float) * c->A);
+}
+
+static int sample_categorical(rlcRng *rng, const float *z, int A) {
+  double mx = z[0], sum = 0.0, pr[64];
+  for (int j = 1; j < A; j++) mx = z[j] > mx ? z[j] : mx;
+  if (A <= 64) {
+    for (int j = 0; j < A; j++) sum += pr[j] = exp(z[j] - mx);
+    for (int j = 0; j < A; j++) pr[j] /= sum;
+    return rlc_rng_categorical(rng, pr, A);
+  }
+  for (int j = 0; j < A; j++) sum += exp(z[j] - mx);
+  double u = rlc_rng_random(rng) * sum, acc = 0.0;
+  for (int j = 0; j < A; j++)
+    if ((acc += exp(z[j] - mx)) > u) return j;
+  return A - 1;
+}
+
+// Observations as the nets see them: normalized with the current statistics
+// (no update), or as they are.
+static const float *prep_obs(AC *c, float *dst, const float *obs, int B) {
+  if (!c->norm_obs) return obs;
+  rlc_rms_normalize(&c->obs_rms, dst, obs, B, c->clip_obs);
+  return dst;
+}
+
+// Policy forward on B prepared observations x: actions (as indices for
+// discrete) into act_i / act_f, their log-probabilities into logp when not NULL.
+static void policy_sample(AC *c, const float *x, int B, bool explore, int32_t *act_i, float *act_f,
+                          float *logp) {
+  const float *y = rlc_net_forward(c->actor, x, B);
+  if (c->discrete) {
+    for (int b = 0; b < B; b++) {
+      const float *z = y + (size_t)b * c->A;
+      act_i[b] = explore ? sample_categorical(&c->rng, z, c->A) : rlc_argmax_f32(z, c->A, NULL);
+    }
+    if (logp) rlc_pg_categorical(NULL, logp, y, act_i, c->zeros, B, c->A);
+    return;
+  }
+  const float *ls = log_std_of(c);
+  for (int b = 0; b < B; b++)
+    for (int d = 0; d < c->A; d++) {
+      double m = y[(size_t)b * c->outs + d];
+      act_f[(size_t)b * c->A + d] = (float)(explore ? m + exp((double)ls[d]) * rlc_rng_normal(&c->rng) : m);
+    }
+  if (logp) {
+    split_mean(c, c->mean, y, B);
+    rlc_pg_gaussian(NULL, NULL, logp, c->mean, ls, act_f, c->zeros, B, c->A);
+  }
+}
+
+static void values_of(AC *c, float *v, const float *x, int B) {
+  const float *y = rlc_net_forward(c->critic, x, B);
+  memcpy(v, y, sizeof(float) * B);
+}
+
+// Fills rollout slot t from the observations and (when given) actions of a
+// training step; samples the actions when acts is NULL.
+static void fill_slot(AC *c, const float *obs, const void *acts) {
+  rlcRollout *ro = c->ro;
+  int N = c->base.num_envs;
+  size_t k = rlc_rollout_at(ro, ro->t, 0);
+  float *x = ro->obs + k * c->O;
+  // Statistics see each observation once, when it is acted on (Gymnasium's
+  // NormalizeObservation updates as observations arrive).
+  if (c->norm_obs) {
+    rlc_rms_update(&c->obs_rms, obs, N);
+    rlc_rms_normalize(&c->obs_rms, x, obs, N, c->clip_obs);
+  } else {
+    memcpy(x, obs, sizeof(float) * (size_t)N * c->O);
+  }
+  int32_t *ai = c->discrete ? ro->act_i + k : NULL;
+  float *af = c->discrete ? NULL : ro->act_f + k * c->A;
+  if (!acts) {
+    policy_sample(c, x, N, true, ai, af, ro->logp + k);
+  } else {
+    if (c->discrete)
+      for (int i = 0; i < N; i++) ai[i] = ((const int32_t *)acts)[i] - c->act_start;
+    else
+      memcpy(af, acts, sizeof(float) * (size_t)N * c->A);
+    const float *y = rlc_net_forward(c->actor, x, N);
+    if (c->discrete) {
+      rlc_pg_categorical(NULL, ro->logp + k, y, ai, c->zeros, N, c->A);
+    } else {
+      split_mean(c, c->mean, y, N);
+      rlc_pg_gaussian(NULL, NULL, ro->logp + k, c->mean, log_std_of(c), af, c->zeros, N, c->A);
+    }
+  }
+  values_of(c, ro->values + k, x, N);
+}
+
+static void ac_act(rlcAgent *a, const void *obs, int n, bool explore, void *actions) {
+  AC *c = (AC *)a;
+  int N = a->num_envs;
+  rlcRollout *ro = c->ro;
+  if (explore && n == N && ro->t < ro->num_steps) {
+    // A training step: the rollout keeps what the update will need.
+    fill_slot(c, obs, NULL);
+    size_t k = rlc_rollout_at(ro, ro->t, 0);
+    if (c->discrete)
+      for (int i = 0; i < N; i++) ((int32_t *)actions)[i] = ro->act_i[k + i] + c->act_start;
+    else
+      memcpy(actions, ro->act_f + k * c->A, sizeof(float) * (size_t)N * c->A);
+    memcpy(c->pending_act, actions, c->act_bytes * N);
+    c->pending = true;
+    return;
+  }
+  for (int b0 = 0; b0 < n; b0 += c->mbmax) {
+    int B = n - b0 < c->mbmax ? n - b0 : c->mbmax;
+    const float *x = prep_obs(c, c->x, (const float *)obs + (size_t)b0 * c->O, B);
+    if (c->discrete) {
+      int32_t *ai = (int32_t *)actions + b0;
+      policy_sample(c, x, B, explore, ai, NULL, NULL);
+      for (int b = 0; b < B; b++) ai[b] += c->act_start;
+    } else {
+      policy_sample(c, x, B, explore, NULL, (float *)actions + (size_t)b0 * c->A, NULL);
+    }
+  }
+}
+
+//------------------------------------------------------------------------------
+// Observing
+//------------------------------------------------------------------------------
+
+static rlcStatus ac_observe(rlcAgent *a, const rlcStepBatch *b) {
+  AC *c = (AC *)a;
+  rlcRollout *ro = c->ro;
+  int N = a->num_envs;
+  if (b->n != N)
+    return rlc_error(RLC_ERR_ARG, "%s: observe got %d transitions for %d envs", a->cls->name, b->n, N);
+  if (ro->t >= ro->num_steps)
+    return rlc_error(RLC_ERR_STATE, "%s: the rollout is full; call update after each observe", a->cls->name);
+  // Actions chosen elsewhere (or not the ones act returned): re-derive the slot.
+  if (!c->pending || memcmp(c->pending_act, b->actions, c->act_bytes * N)) {
+    if (c->discrete)
+      for (int i = 0; i < N; i++) {
+        int32_t ai = ((const int32_t *)b->actions)[i] - c->act_start;
+        if (ai < 0 || ai >= c->A)
+          return rlc_error(RLC_ERR_ARG, "%s: action %d of env %d outside the action space",
+                           a->cls->name, (int)ai + c->act_start, i);
+      }
+    fill_slot(c, b->obs, b->actions);
+  }
+  c->pending = false;
+  size_t k = rlc_rollout_at(ro, ro->t, 0);
+  if (c->norm_reward) {
+    rlc_reward_norm_step(&c->rew_norm, ro->rewards + k, b->reward, b->terminated, b->truncated);
+  } else {
+    for (int i = 0; i < N; i++) ro->rewards[k + i] = (float)b->reward[i];
+  }
+  memcpy(ro->terminated + k, b->terminated, sizeof(bool) * N);
+  memcpy(ro->truncated + k, b->truncated, sizeof(bool) * N);
+  // A time limit cut the episode: its last step bootstraps from V(final obs).
+  int nt = 0;
+  for (int i = 0; i < N; i++)
+    if (b->truncated[i] && !b->terminated[i]) c->idx[nt++] = i;
+  if (nt) {
+    for (int j = 0; j < nt; j++)
+      memcpy(c->mb_obs + (size_t)j * c->O, (const float *)b->next_obs + (size_t)c->idx[j] * c->O,
+             sizeof(float) * c->O);
+    const float *x = prep_obs(c, c->x, c->mb_obs, nt);
+    values_of(c, c->mb_val, x, nt);
+    for (int j = 0; j < nt; j++) ro->final_values[k + c->idx[j]] = c->mb_val[j];
+  }
+  ro->t++;
+  if (ro->t == ro->num_steps) {
+    const float *x = prep_obs(c, c->x, b->next_obs, N);
+    values_of(c, ro->last_values, x, N);
+  }
+  return RLC_OK;
+}
+
+//------------------------------------------------------------------------------
+// Updating
+//------------------------------------------------------------------------------
+
+// One gradient step on minibatch indices idx (M): returns the total loss.
+static double minibatch_step(AC *c, const int *idx, int M) {
+  rlcRollout *ro = c->ro;
+  int O = c->O, A = c->A;
+  for (int j = 0; j < M; j++) {
+    int k = idx[j];
+    memcpy(c->mb_obs + (size_t)j * O, ro->obs + (size_t)k * O, sizeof(float) * O);
+    if (c->discrete) c->mb_act_i[j] = ro->act_i[k];
+    else memcpy(c->mb_act_f + (size_t)j * A, ro->act_f + (size_t)k * A, sizeof(float) * A);
+    c->mb_logp[j] = ro->logp[k];
+    c->mb_adv[j] = ro->adv[k];
+    c->mb_ret[j] = ro->ret[k];
+    c->mb_val[j] = ro->values[k];
+  }
+  if (c->norm_adv) rlc_normalize_advantages(c->mb_adv, M);
+  rlc_net_zero_grad(c->actor);
+  rlc_net_zero_grad(c->critic);
+  // Actor: policy term and entropy bonus, loss = pg - ent_coef * H.
+  const float *y = rlc_net_forward(c->actor, c->mb_obs, M);
+  double pg, ent;
+  if (c->discrete) {
+    if (c->ppo)
+      pg = rlc_ppo_clip_categorical(c->dout, c->ratio, y, c->mb_act_i, c->mb_logp, c->mb_adv, c->clip, M, A);
+    else
+      pg = rlc_pg_categorical(c->dout, NULL, y, c->mb_act_i, c->mb_adv, M, A);
+    ent = rlc_entropy_categorical(c->dent, y, M, A);
+    size_t n = (size_t)M * A;
+    for (size_t i = 0; i < n; i++) c->dout[i] -= (float)(c->ent_coef * c->dent[i]);
+  } else {
+    const float *ls = log_std_of(c);
+    float dl[MAX_DIMS], dle[MAX_DIMS];
+    split_mean(c, c->mean, y, M);
+    if (c->ppo)
+      pg = rlc_ppo_clip_gaussian(c->dmean, dl, c->ratio, c->mean, ls, c->mb_act_f, c->mb_logp,
+                                 c->mb_adv, c->clip, M, A);
+    else
+      pg = rlc_pg_gaussian(c->dmean, dl, NULL, c->mean, ls, c->mb_act_f, c->mb_adv, M, A);
+    ent = rlc_entropy_gaussian(dle, ls, A);
+    // dout rows are [dmean | dlog_std]; the head sums log_std rows over the
+    // batch, so the whole log_std gradient goes in the first row.
+    memset(c->dout, 0, sizeof(float) * (size_t)M * c->outs);
+    for (int b = 0; b < M; b++)
+      memcpy(c->dout + (size_t)b * c->outs, c->dmean + (size_t)b * A, sizeof(float) * A);
+    for (int d = 0; d < A; d++) c->dout[A + d] = (float)(dl[d] - c->ent_coef * dle[d]);
+  }
+  rlc_net_backward(c->actor, c->dout, NULL);
+  // Critic: vf_coef * 0.5 * mean(max((v - R)^2, (v_clipped - R)^2)).
+  const float *v = rlc_net_forward(c->critic, c->mb_obs, M);
+  double vl = 0.0, g = c->vf_coef / M;
+  for (int j = 0; j < M; j++) {
+    double d1 = (double)v[j] - c->mb_ret[j], l1 = d1 * d1;
+    if (c->ppo && c->clip_vloss) {
+      double dv = (double)v[j] - c->mb_val[j];
+      bool inside = dv > -c->clip && dv < c->clip;
+      double vc = c->mb_val[j] + (dv < -c->clip ? -c->clip : dv > c->clip ? c->clip : dv);
+      double d2 = vc - c->mb_ret[j], l2 = d2 * d2;
+      if (l1 >= l2) {
+        vl += l1;
+        c->dv[j] = (float)(g * d1);
+      } else {
+        vl += l2;
+        c->dv[j] = inside ? (float)(g * d2) : 0.0f;
+      }
+    } else {
+      vl += l1;
+      c->dv[j] = (float)(g * d1);
+    }
+  }
+  vl = 0.5 * vl / M;
+  rlc_net_backward(c->critic, c->dv, NULL);
+  // One global norm over both nets, as clip_grad_norm_(agent.parameters()).
+  if (c->max_grad_norm > 0) {
+    double na = rlc_clip_grad_norm(c->actor->grads, c->actor->n_params, 0);
+    double nc = rlc_clip_grad_norm(c->critic->grads, c->critic->n_params, 0);
+    double norm = sqrt(na * na + nc * nc);
+    if (isfinite(norm) && norm > c->max_grad_norm) {
+      float scale = (float)(c->max_grad_norm / (norm + 1e-6));
+      for (size_t i = 0; i < c->actor->n_params; i++) c->actor->grads[i] *= scale;
+      for (size_t i = 0; i < c->critic->n_params; i++) c->critic->grads[i] *= scale;
+    }
+  }
+  rlc_optim_step(c->actor_opt, c->actor->params, c->actor->grads, c->lr);
+  rlc_optim_step(c->critic_opt, c->critic->params, c->critic->grads, c->lr);
+  c->updates++;
+  double loss = pg - c->ent_coef * ent + c->vf_coef * vl;
+  c->loss_sum += loss;
+  c->pg_sum += pg;
+  c->v_sum += vl;
+  c->ent_sum += ent;
+  c->stat_n++;
+  return loss;
+}
+
+// Approximate KL (CleanRL's (r - 1) - log r) and the clipped fraction of the
+// last minibatch's ratios.
+static void ratio_stats(const AC *c, int M, double *kl, double *clipfrac) {
+  double s = 0.0, f = 0.0;
+  for (int j = 0; j < M; j++) {
+    double r = c->ratio[j];
+    s += (r - 1.0) - log(r);
+    f += fabs(r - 1.0) > c->clip;
+  }
+  *kl = s / M;
+  *clipfrac = f / M;
+}
+
+static rlcStatus ac_update(rlcAgent *a) {
+  AC *c = (AC *)a;
+  rlcRollout *ro = c->ro;
+  if (ro->t < ro->num_steps) return RLC_OK;
+  if (c->anneal_iters > 0) {
+    double frac = 1.0 - (double)c->iterations / (double)c->anneal_iters;
+    c->lr = frac > 0 ? frac * c->lr0 : 0.0;
+  }
+  rlc_rollout_compute(ro, c->gamma, c->lambda);
+  int batch = ro->num_steps * ro->num_envs;
+  int mb = (batch + c->num_minibatches - 1) / c->num_minibatches;
+  for (int i = 0; i < batch; i++) c->perm[i] = i;
+  for (int e = 0; e < c->epochs; e++) {
+    // Shuffle (numpy's permutation order is not reproduced; only the idea).
+    if (c->num_minibatches > 1)
+      for (int i = batch - 1; i > 0; i--) {
+        int j = (int)rlc_rng_integers(&c->rng, 0, i + 1), t = c->perm[i];
+        c->perm[i] = c->perm[j];
+        c->perm[j] = t;
+      }
+    double kl = 0.0;
+    for (int s0 = 0; s0 < batch; s0 += mb) {
+      int M = batch - s0 < mb ? batch - s0 : mb;
+      minibatch_step(c, c->perm + s0, M);
+      if (c->ppo) {
+        double cf;
+        ratio_stats(c, M, &kl, &cf);
+        c->kl_sum += kl;
+        c->clipfrac_sum += cf;
+      }
+    }
+    // CleanRL stops the epochs when the last minibatch's KL passes the target.
+    if (c->ppo && c->target_kl > 0 && kl > c->target_kl) break;
+  }
+  c->iterations++;
+  ro->t = 0;
+  return RLC_OK;
+}
+
+//------------------------------------------------------------------------------
+// Info, checkpoints
+//------------------------------------------------------------------------------
+
+static void ac_info(rlcAgent *a, rlcAgentInfo *out) {
+  AC *c = (AC *)a;
+  memset(out, 0, sizeof *out);
+  double n = c->stat_n;
+  out->loss = n ? c->loss_sum / n : NAN;
+  out->epsilon = out->temperature = NAN;
+  out->lr = c->lr;
+  out->updates = c->updates;
+  out->n_extra = c->ppo ? 4 : 3;
+  out->extra_name[0] = "entropy";
+  out->extra[0] = n ? c->ent_sum / n : NAN;
+  out->extra_name[1] = "value_loss";
+  out->extra[1] = n ? c->v_sum / n : NAN;
+  if (c->ppo) {
+    out->extra_name[2] = "approx_kl";
+    out->extra[2] = n ? c->kl_sum / n : NAN;
+    out->extra_name[3] = "clipfrac";
+    out->extra[3] = n ? c->clipfrac_sum / n : NAN;
+  } else {
+    out->extra_name[2] = "policy_loss";
+    out->extra[2] = n ? c->pg_sum / n : NAN;
+  }
+  for (int k = 0; k < 4; k++) out->extra_ref[k] = NAN;
+  c->loss_sum = c->pg_sum = c->v_sum = c->ent_sum = c->kl_sum = c->clipfrac_sum = 0.0;
+  c->stat_n = 0;
+}
+
+static void ac_save(const rlcAgent *a, rlcBuf *b) {
+  const AC *c = (const AC *)a;
+  rlc_buf_put_tag(b, a->cls->name);
+  rlc_buf_put(b, &c->rng, sizeof c->rng);
+  rlc_buf_put(b, &c->iterations, sizeof c->iterations);
+  rlc_buf_put(b, &c->updates, sizeof c->updates);
+  rlc_buf_put(b, &c->lr, sizeof c->lr);
+  // The schedule's horizon as the run began (a resumed run may be given more steps).
+  rlc_buf_put(b, &c->anneal_iters, sizeof c->anneal_iters);
+  uint8_t pending = c->pending;
+  rlc_buf_put(b, &pending, 1);
+  rlc_buf_put(b, c->pending_act, c->act_bytes * a->num_envs);
+  rlc_net_state_put(c->actor, b);
+  rlc_net_state_put(c->critic, b);
+  rlc_optim_state_put(c->actor_opt, b);
+  rlc_optim_state_put(c->critic_opt, b);
+  rlc_rms_put(&c->obs_rms, b);
+  rlc_reward_norm_put(&c->rew_norm, b);
+  rlc_rollout_put(c->ro, b);
+}
+
+static rlcStatus ac_load(rlcAgent *a, rlcBuf *b) {
+  AC *c = (AC *)a;
+  uint8_t pending = 0;
+  rlcStatus s = rlc_buf_get_tag(b, a->cls->name);
+  if (!s) s = rlc_buf_get(b, &c->rng, sizeof c->rng);
+  if (!s) s = rlc_buf_get(b, &c->iterations, sizeof c->iterations);
+  if (!s) s = rlc_buf_get(b, &c->updates, sizeof c->updates);
+  if (!s) s = rlc_buf_get(b, &c->lr, sizeof c->lr);
+  if (!s) s = rlc_buf_get(b, &c->anneal_iters, sizeof c->anneal_iters);
+  if (!s) s = rlc_buf_get(b, &pending, 1);
+  if (!s) s = rlc_buf_get(b, c->pending_act, c->act_bytes * a->num_envs);
+  if (!s) s = rlc_net_state_get(c->actor, b);
+  if (!s) s = rlc_net_state_get(c->critic, b);
+  if (!s) s = rlc_optim_state_get(c->actor_opt, b);
+  if (!s) s = rlc_optim_state_get(c->critic_opt, b);
+  if (!s) s = rlc_rms_get(&c->obs_rms, b);
+  if (!s) s = rlc_reward_norm_get(&c->rew_norm, b);
+  if (!s) s = rlc_rollout_get(c->ro, b);
+  c->pending = !s && pending;
+  return s;
+}
+
+//------------------------------------------------------------------------------
+// Classes
+//------------------------------------------------------------------------------
+
+const rlcAgentClass rlc_agent_ppo = {
+    .name = "ppo",
+    .doc = "PPO with clipped surrogate, GAE, minibatch epochs (CleanRL), discrete or Gaussian",
+    .params = ppo_params,
+    .n_params = (int)(sizeof ppo_params / sizeof ppo_params[0]),
+    .presets = ppo_presets,
+    .n_presets = (int)(sizeof ppo_presets / sizeof ppo_presets[0]),
+    .create = ppo_create,
+    .destroy = ac_destroy,
+    .act = ac_act,
+    .observe = ac_observe,
+    .update = ac_update,
+    .info = ac_info,
+    .save = ac_save,
+    .load = ac_load,
+};
+
+const rlcAgentClass rlc_agent_a2c = {
+    .name = "a2c",
+    .doc = "advantage actor-critic, synchronous (SB3's A2C), discrete or Gaussian",
+    .params = a2c_params,
+    .n_params = (int)(sizeof a2c_params / sizeof a2c_params[0]),
+    .presets = a2c_presets,
+    .n_presets = (int)(sizeof a2c_presets / sizeof a2c_presets[0]),
+    .create = a2c_create,
+    .destroy = ac_destroy,
+    .act = ac_act,
+    .observe = ac_observe,
+    .update = ac_update,
+    .info = ac_info,
+    .save = ac_save,
+    .load = ac_load,
+};
