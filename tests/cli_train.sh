@@ -84,5 +84,9 @@ expect_fail "plot of a non-run" "not a run directory" "$RLC" plot "$T/none" -o "
 "$RLC" list --algos | grep -q "^random" && ok "list --algos" || ko "list --algos"
 expect_fail "list unknown algo" "unknown algorithm" "$RLC" list --algo nope
 
+# The library example trains PPO briefly and acts with the trained agent.
+"$B/examples/train_agent" "$T/ex" >"$T/out" 2>&1 && grep -q "one greedy episode: return" "$T/out" \
+  && ok "examples/train_agent runs" || ko "examples/train_agent: $(head -c 300 "$T/out")"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
