@@ -18,6 +18,8 @@
 #include "run/run_internal.h"
 
 #define RECENT 100
+#define EVAL_CAP 10000
+#define GIF_CAP 1000
 #define CKPT_MAGIC "RLCCKPT\n"
 #define CKPT_VERSION 1u
 
@@ -472,18 +474,22 @@ static rlcStatus evaluate(rlcAgent *agent, rlcEnv *env, int episodes, int64_t se
     double ret = 0;
     int len = 0;
     bool term = false, trunc = false;
+    // A greedy policy can loop forever where the env has no time limit
+    // (CliffWalking): such evaluations end after EVAL_CAP steps.
+    int cap = spec->max_episode_steps > 0 ? INT32_MAX : EVAL_CAP;
     while (!s) {
       if (record) {
         if (agent->cls->q_table) ra.q = agent->cls->q_table(agent, &ra.q_states, &ra.q_actions);
         s = rlc_env_render(env, &ra, rgb);
         if (!s) s = rlc_gif_add_frame(gif, rgb);
-        if (s || term || trunc) break;
+        // GIFs stay small: a recorded episode stops after GIF_CAP frames.
+        if (s || term || trunc || rlc_gif_frame_count(gif) >= GIF_CAP * (e + 1)) break;
       } else if (term || trunc) break;
       agent->cls->act(agent, obs, 1, false, act);
       double rew;
       s = rlc_env_step(env, act, obs, &rew, &term, &trunc);
       ret += rew;
-      len++;
+      trunc |= ++len >= cap;
     }
     sum += ret;
     sum2 += ret * ret;
