@@ -17,7 +17,7 @@ static const rlcParam driver_params[] = {
     {"num_envs", RLC_PARAM_INT, "1", "env copies stepped together"},
     {"num_threads", RLC_PARAM_INT, "1", "threads stepping the env copies (results do not depend on it)"},
     {"max_episode_steps", RLC_PARAM_INT, "-1", "time limit (-1: the env's registered one, 0: none)"},
-    {"eval_interval", RLC_PARAM_INT, "0", "evaluate the greedy policy every N env steps (0: only at the end)"},
+    {"eval_interval", RLC_PARAM_INT, "10000", "evaluate the greedy policy every N env steps (0: only at the end)"},
     {"eval_episodes", RLC_PARAM_INT, "10", "episodes per evaluation"},
     {"log_interval", RLC_PARAM_INT, "1000", "a metrics row every N env steps"},
     {"checkpoint_interval", RLC_PARAM_INT, "0", "also checkpoint every N env steps (0: only at the end of training)"},
