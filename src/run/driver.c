@@ -111,8 +111,6 @@ static rlcStatus read_settings(rlcRun *r) {
   if ((s = rlc_cfg_bool(cfg, "stop_at_threshold", &r->stop_at_threshold))) return s;
   if ((s = rlc_cfg_bool(cfg, "gif", &r->gif))) return s;
   if ((s = rlc_cfg_int(cfg, "gif_episodes", 1, 1000, &r->gif_episodes))) return s;
-  if (r->target_steps == 0 && r->target_episodes == 0)
-    return rlc_error(RLC_ERR_ARG, "no training budget: give --steps N or --episodes N (or steps=/episodes= in a preset)");
 
   rlcVecEnvDef vd = rlc_vec_env_default_def();
   vd.num_envs = r->num_envs;
@@ -124,6 +122,9 @@ static rlcStatus read_settings(rlcRun *r) {
   rlc_opts_str(cfg, "rlc_version", NULL);  // bookkeeping, not settings
   rlc_opts_str(cfg, "tensorboard_file", NULL);
   if ((s = rlc_opts_check_unused(cfg, "this run"))) return s;
+  // After the agent: "this algorithm cannot work with this env" says more.
+  if (r->target_steps == 0 && r->target_episodes == 0)
+    return rlc_error(RLC_ERR_ARG, "no training budget: give --steps N or --episodes N (or steps=/episodes= in a preset)");
 
   r->obs_prev = rlc_malloc((size_t)r->num_envs * r->venv->obs_bytes);
   r->next_obs = rlc_malloc((size_t)r->num_envs * r->venv->obs_bytes);
