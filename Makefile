@@ -114,11 +114,12 @@ test: deps
 test-run: $(BUILD)/test_rlc $(BUILD)/test_reference $(BUILD)/rlc examples
 	@BUILD=$(BUILD) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp sh tests/run_all.sh
 
-# The main job on a fresh machine: dependencies, build, then play CartPole
-# with the book's basic policy and record it as a GIF.
+# The main job on a fresh machine: dependencies, build, then `rlc train` with
+# no settings (DQN on CartPole-v1 until solved) into runs/demo: progress line,
+# curve.png, agent.gif, metrics, checkpoint.
 demo: deps
 	@$(MAKE) --no-print-directory all
-	$(BUILD)/rlc play --env CartPole-v1 --policy heuristic --episodes 10 --gif cartpole.gif
+	$(BUILD)/rlc train --out runs/demo --force
 
 test-unit: $(BUILD)/test_rlc
 	@$(BUILD)/test_rlc

@@ -1,5 +1,160 @@
-// rlc/replay.h: (being written)
+// rlc/replay.h: layer 2. Replay memories for off-policy agents (the DQN
+// family): a FIFO ring of transitions with float32 observations and discrete
+// actions; n-step transitions kept at the same index as the 1-step ones (the
+// rainbow-is-all-you-need notebook's two index-aligned buffers, in one);
+// proportional prioritized replay over a sum tree; uniform sampling with or
+// without replacement.
+//
+// Ends of episodes. A transition stores whether its episode *terminated*
+// (discount 0: nothing follows) or was *truncated* by a time limit (the
+// value of the final observation is still bootstrapped), unless the def asks
+// for the rainbow notebook's quirk of storing any end as terminal.
+//
+// n-step windows. Each stream (vector-env copy) has a window of the last n
+// transitions. When it is full, its oldest transition is stored together with
+// its n-step form, accumulated backwards as the notebook does and cut at the
+// first end of episode inside the window (next observation and end flag from
+// that transition). Windows are not flushed at episode ends (the notebook's
+// deque is not either): a transition is stored n - 1 steps after it happened.
+// Depends on: rlc/core.h.
 #ifndef RLC_REPLAY_H
 #define RLC_REPLAY_H
+
 #include "rlc/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+//------------------------------------------------------------------------------
+// Sum tree: priorities with prefix-sum search and a running minimum
+//------------------------------------------------------------------------------
+
+// A complete binary tree over `capacity` leaves (a power of two): node 1 is
+// the root, leaf i is node capacity + i. sum[node] is the sum of its leaves,
+// min[node] their minimum (+inf for leaves never set). Internal nodes are
+// recomputed from their children on every set, so they are a function of the
+// leaves alone.
+typedef struct rlcSumTree {
+  int n;            // leaves in use (as requested)
+  int capacity;     // leaves allocated: the next power of two >= n
+  double *sum, *min;// (2 * capacity) each
+} rlcSumTree;
+
+rlcStatus rlc_sum_tree_init(rlcSumTree *t, int n);
+void rlc_sum_tree_free(rlcSumTree *t);
+// Sets leaf i (0 <= i < n) to p >= 0.
+void rlc_sum_tree_set(rlcSumTree *t, int i, double p);
+static inline double rlc_sum_tree_get(const rlcSumTree *t, int i) { return t->sum[t->capacity + i]; }
+static inline double rlc_sum_tree_total(const rlcSumTree *t) { return t->sum[1]; }
+static inline double rlc_sum_tree_min(const rlcSumTree *t) { return t->min[1]; }
+// The leaf i whose prefix range [sum of leaves < i, that + leaf i) holds
+// `mass` (0 <= mass < total); never a zero leaf while the total is positive,
+// even when rounding puts `mass` at or past the total.
+int rlc_sum_tree_find(const rlcSumTree *t, double mass);
+
+//------------------------------------------------------------------------------
+// Replay memory
+//------------------------------------------------------------------------------
+
+typedef struct rlcReplayDef {
+  int capacity;            // transitions kept; the oldest is overwritten (100000)
+  int obs_size;            // float32 values per observation (required)
+  int num_streams;         // envs observed side by side, one n-step window each (1)
+  int n_step;              // 1; n > 1 also keeps every transition's n-step form
+  double gamma;            // discount of the stored discounts and n-step sums (0.99)
+  bool truncation_terminal;// store truncations as terminations (the rainbow
+                           // notebook's done = terminated or truncated); false
+  bool replacement;        // uniform sampling with replacement (true) or without
+  bool prioritized;        // proportional prioritized replay (Schaul et al.)
+  double alpha;            // priority exponent (0.6)
+  double priority_eps;     // added to |TD error| (1e-6)
+  int max_batch;           // largest sample (256)
+  uint64_t seed;           // the memory's own sampling stream
+} rlcReplayDef;
+
+rlcReplayDef rlc_replay_default_def(void);
+
+// A sampled batch: views into the memory's scratch, valid until the next
+// sample or gather. When n_step > 1, next_obs holds 2n rows: the 1-step next
+// observations, then the n-step ones (n_next_obs points at the second half),
+// so one forward pass covers both.
+typedef struct rlcReplayBatch {
+  int n;
+  int32_t *index;          // (n) slots, for rlc_replay_update_priorities
+  float *obs;              // (n, obs_size)
+  int32_t *action;         // (n)
+  float *reward;           // (n) 1-step reward
+  float *discount;         // (n) gamma, or 0 where the episode terminated
+  float *next_obs;         // (n, obs_size), or (2n, obs_size) with n-step
+  float *n_reward;         // (n) sum of up to n discounted rewards (NULL if n_step == 1)
+  float *n_discount;       // (n) gamma^k after k accumulated steps, 0 where terminated
+  float *n_next_obs;       // (n, obs_size) the observation k steps later
+  float *weight;           // (n) importance weights (1 unless prioritized)
+  // Which observation each next_obs row is: the serial number (rlc_replay_add
+  // calls counted from 0) of the transition it is the next observation of.
+  // Equal ids are equal observations, so a learner can cache values by id.
+  int64_t *next_id;        // (n), or (2n) with n-step, row for row with next_obs
+} rlcReplayBatch;
+
+typedef struct rlcReplay {
+  rlcReplayDef def;
+  int size;                // transitions stored
+  int pos;                 // next slot to write
+  int64_t added;           // transitions stored in all
+  int64_t serial;          // rlc_replay_add calls so far
+  // Storage (capacity rows each); the n-step arrays only when n_step > 1.
+  float *obs, *next_obs, *reward, *discount;
+  int32_t *action;
+  int64_t *next_id, *n_next_id;  // see rlcReplayBatch.next_id
+  float *n_next_obs, *n_reward, *n_discount;
+  // n-step windows: per stream, a ring of n pending transitions.
+  float *w_obs, *w_next;   // (streams, n, obs_size)
+  double *w_reward;        // (streams, n)
+  int32_t *w_action;
+  uint8_t *w_term, *w_done;// terminated; terminated or truncated
+  int64_t *w_serial;
+  int *w_head, *w_count;   // (streams)
+  // Prioritized replay.
+  rlcSumTree tree;         // priority^alpha per slot
+  double max_priority;     // new transitions enter with max_priority^alpha
+  rlcRng rng;
+  rlcReplayBatch batch;    // scratch for samples
+  int *pick;               // (max_batch) without-replacement draws
+} rlcReplay;
+
+// RLC_ERR_ARG for impossible settings (capacity < 1, n_step < 1, gamma
+// outside [0, 1], alpha < 0, ...), with a one-line message.
+rlcStatus rlc_replay_create(const rlcReplayDef *def, rlcReplay **out);
+void rlc_replay_destroy(rlcReplay *r);  // NULL is fine
+
+// One transition of stream `stream` (0 <= stream < num_streams; action >= 0,
+// else RLC_ERR_ARG). Goes through the stream's n-step window when n_step > 1
+// (stored once the window is full).
+rlcStatus rlc_replay_add(rlcReplay *r, int stream, const float *obs, int32_t action, double reward,
+                         const float *next_obs, bool terminated, bool truncated);
+
+// n transitions drawn at random: uniformly (with or without replacement as
+// the def says) or, when prioritized, proportionally to priority^alpha with
+// one draw per equal segment of the total (the notebook's stratified
+// scheme), importance weights (N P(i))^-beta divided by their largest
+// possible value (that of the smallest priority in the memory).
+// RLC_ERR_STATE when fewer than n transitions are stored (without
+// replacement) or none; RLC_ERR_ARG when n > max_batch.
+rlcStatus rlc_replay_sample(rlcReplay *r, int n, double beta, const rlcReplayBatch **out);
+// The transitions at the given slots (weights 1): the notebook's
+// sample_batch_from_idxs, and tests.
+rlcStatus rlc_replay_gather(rlcReplay *r, const int32_t *index, int n, const rlcReplayBatch **out);
+// New priorities |err| + priority_eps for the given slots (err: TD errors,
+// or per-sample losses for distributional agents).
+void rlc_replay_update_priorities(rlcReplay *r, const int32_t *index, const float *err, int n);
+
+// Checkpoints: contents, windows, priorities, RNG and counters, so sampling
+// continues exactly. get checks that the shapes match the def.
+void rlc_replay_state_put(const rlcReplay *r, rlcBuf *b);
+rlcStatus rlc_replay_state_get(rlcReplay *r, rlcBuf *b);
+
+#ifdef __cplusplus
+}
+#endif
 #endif
