@@ -243,6 +243,10 @@ typedef struct rlcVecEnv {
   int *episode_length;         // (N)
   int64_t total_steps;         // env steps taken over all copies
   bool seeded;
+  // >= 0: every autoreset of copy i reseeds it with autoreset_seed + i, so all
+  // its episodes start alike (the rainbow notebook's reset(seed=777) per
+  // episode). RLC_NO_SEED (the default): streams continue.
+  int64_t autoreset_seed;
   rlcVecWorkers *workers;      // NULL when single-threaded
 } rlcVecEnv;
 

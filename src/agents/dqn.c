@@ -1040,13 +1040,13 @@ static const rlcPreset pr_dueling[] = {
 static const rlcPreset pr_nstep[] = {
     {NULL, "CartPole-v1", CP_BASE CP_EPS, "rlc's CartPole-v1 default for n-step DQN"},
     {"rainbow-nstep", "CartPole-v1",
-     "env=CartPole-v1,max_episode_steps=200,steps=10000,hidden=128-128,activation=relu,init=torch,"
+     "env=CartPole-v1,max_episode_steps=200,reset_seed=777,steps=10000,hidden=128-128,activation=relu,init=torch,"
      "optimizer=adam,lr=1e-3,optim_eps=1e-8,loss=huber,huber_delta=1,gamma=0.99,batch_size=32,"
      "buffer_size=2000,n_step=3,n_step_combined=true,replacement=false,truncation_terminal=true,"
      "learning_starts=0,random_steps=0,train_freq=1,gradient_steps=1,target_update=100,tau=1,"
      "double=false,dueling=false,per=false,noisy=false,c51=false,eps_schedule=decrement,"
      "eps_start=1,eps_end=0.1,eps_decay=2000",
-     "rainbow-is-all-you-need 07: 1-step + 3-step loss, 10,000 frames, eps -0.00045 per update"},
+     "rainbow-is-all-you-need 07: 1-step + 3-step loss, 10,000 frames, eps -0.00045 per update, every episode reset with seed 777"},
 };
 
 static const rlcPreset pr_per[] = {

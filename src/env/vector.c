@@ -50,6 +50,7 @@ static void step_slice(rlcVecEnv *v, const void *actions, int lo, int hi) {
       v->final_length[i] = v->episode_length[i];
       v->episode_return[i] = 0;
       v->episode_length[i] = 0;
+      if (v->autoreset_seed >= 0) rlc_rng_seed(&v->rngs[i], (uint64_t)v->autoreset_seed + (uint64_t)i);
       spec->cls->reset(spec, state, &v->rngs[i], obs);
     }
   }
@@ -205,6 +206,7 @@ rlcStatus rlc_vec_env_create_from_spec(rlcEnvSpec *spec, const rlcVecEnvDef *def
   int n = d.num_envs;
   v->spec = spec;
   v->num_envs = n;
+  v->autoreset_seed = RLC_NO_SEED;
   v->obs_bytes = rlc_space_bytes(&spec->observation_space);
   v->act_bytes = rlc_space_bytes(&spec->action_space);
   v->state_bytes = (spec->state_size + 15) & ~(size_t)15;  // each copy 16-byte aligned

@@ -14,6 +14,7 @@ static const rlcParam driver_params[] = {
     {"seed", RLC_PARAM_INT, "0", "root seed: env copy i resets with seed+i, the agent's streams derive from it"},
     {"steps", RLC_PARAM_INT, "0", "stop after this many env steps (0: no step budget)"},
     {"episodes", RLC_PARAM_INT, "0", "stop after this many training episodes (0: no episode budget)"},
+    {"reset_seed", RLC_PARAM_INT, "-1", "reseed copy i with reset_seed+i at every reset, so episodes start alike (-1: no)"},
     {"num_envs", RLC_PARAM_INT, "1", "env copies stepped together"},
     {"num_threads", RLC_PARAM_INT, "1", "threads stepping the env copies (results do not depend on it)"},
     {"max_episode_steps", RLC_PARAM_INT, "-1", "time limit (-1: the env's registered one, 0: none)"},

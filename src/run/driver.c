@@ -51,7 +51,7 @@ struct rlcRun {
   rlcEnv *eval_env;
   rlcAgent *agent;
   int num_envs, eval_interval, eval_episodes, log_interval, ckpt_interval, gif_episodes;
-  int64_t seed, target_steps, target_episodes;
+  int64_t seed, reset_seed, target_steps, target_episodes;
   bool stop_at_threshold, gif;
   uint8_t *obs_prev, *actions, *next_obs;
   RunCounters c;
@@ -100,6 +100,7 @@ static rlcStatus read_settings(rlcRun *r) {
   snprintf(r->env_id, sizeof r->env_id, "%s", rlc_cfg_str(cfg, "env"));
   if ((s = env_options(cfg, r->env_opts, sizeof r->env_opts))) return s;
   if ((s = rlc_cfg_int64(cfg, "seed", 0, (1LL << 62), &r->seed))) return s;
+  if ((s = rlc_cfg_int64(cfg, "reset_seed", -1, (1LL << 62), &r->reset_seed))) return s;
   if ((s = rlc_cfg_int64(cfg, "steps", 0, (1LL << 62), &r->target_steps))) return s;
   if ((s = rlc_cfg_int64(cfg, "episodes", 0, (1LL << 62), &r->target_episodes))) return s;
   if ((s = rlc_cfg_int(cfg, "num_envs", 1, 65536, &r->num_envs))) return s;
@@ -116,6 +117,7 @@ static rlcStatus read_settings(rlcRun *r) {
   vd.num_envs = r->num_envs;
   vd.num_threads = threads < r->num_envs ? threads : r->num_envs;
   if ((s = rlc_vec_env_create(r->env_id, r->env_opts, &vd, &r->venv))) return s;
+  r->venv->autoreset_seed = r->reset_seed;
   if ((s = rlc_env_create(r->env_id, r->env_opts, &r->eval_env))) return s;
   rlcAgentDef ad = {r->venv->spec, r->num_envs, (uint64_t)r->seed, cfg};
   if ((s = r->cls->create(&ad, &r->agent))) return s;
@@ -245,7 +247,7 @@ rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcRun **out
     return s;
   }
   counters_init(&r->c, r);
-  if ((s = rlc_vec_env_reset(r->venv, r->seed))) {
+  if ((s = rlc_vec_env_reset(r->venv, r->reset_seed >= 0 ? r->reset_seed : r->seed))) {
     rlc_run_destroy(r);
     return s;
   }
