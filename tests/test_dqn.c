@@ -509,16 +509,6 @@ TEST(dqn_keep_best_restores_the_longest_episode) {
 // Classes, presets, errors
 //------------------------------------------------------------------------------
 
-static const rlcParam driver_params[] = {
-    {"algo", RLC_PARAM_STR, "", ""},          {"env", RLC_PARAM_STR, "", ""},
-    {"env_options", RLC_PARAM_STR, "", ""},   {"seed", RLC_PARAM_INT, "0", ""},
-    {"steps", RLC_PARAM_INT, "0", ""},        {"episodes", RLC_PARAM_INT, "0", ""},
-    {"num_envs", RLC_PARAM_INT, "1", ""},     {"num_threads", RLC_PARAM_INT, "1", ""},
-    {"max_episode_steps", RLC_PARAM_INT, "0", ""}, {"eval_interval", RLC_PARAM_INT, "0", ""},
-    {"eval_episodes", RLC_PARAM_INT, "0", ""}, {"log_interval", RLC_PARAM_INT, "0", ""},
-    {"checkpoint_interval", RLC_PARAM_INT, "0", ""}, {"stop_at_threshold", RLC_PARAM_BOOL, "1", ""},
-    {"gif", RLC_PARAM_BOOL, "0", ""},         {"gif_episodes", RLC_PARAM_INT, "1", ""},
-};
 
 TEST(dqn_classes_and_presets) {
   static const char *const names[] = {"dqn", "double-dqn", "dueling-dqn", "n-step-dqn",
@@ -533,8 +523,9 @@ TEST(dqn_classes_and_presets) {
       has_default |= pr->name == NULL && pr->env && !strcmp(pr->env, "CartPole-v1");
       // Every preset parses (driver names included) and builds an agent for its env.
       rlcOpts *cfg = calloc(1, sizeof *cfg);
-      CHECK_OK(rlc_params_apply(cfg, pr->settings, cls->params, cls->n_params, driver_params,
-                                (int)(sizeof driver_params / sizeof driver_params[0]), "preset"));
+      int nd;
+      const rlcParam *driver_params = rlc_run_params(&nd);
+      CHECK_OK(rlc_params_apply(cfg, pr->settings, cls->params, cls->n_params, driver_params, nd, "preset"));
       CHECK_OK(rlc_params_defaults(cfg, cls->params, cls->n_params));
       const char *env = pr->env ? pr->env : "CartPole-v1";
       char opts[64] = "";
