@@ -122,7 +122,7 @@ static const rlcPreset ppo_presets[] = {
     {NULL, "Pendulum-v1",
      "num_envs=4,steps=300000,num_steps=256,lr=5e-4,anneal_lr=true,gamma=0.9,gae_lambda=0.95,"
      "num_minibatches=16,update_epochs=10,clip_coef=0.2,ent_coef=0.0,norm_obs=true,"
-     "norm_reward=true",
+     "norm_reward=true,activation=relu",
      "PPO for Pendulum-v1 after rl-zoo's settings (no gSDE)"},
 };
 
