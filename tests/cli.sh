@@ -2,32 +2,8 @@
 # tests/cli.sh: end-to-end checks of the rlc command line: exit statuses, one-line
 # errors, --json lines, GIF output, the env checker on every env.
 # Usage: sh tests/cli.sh BUILD_DIR. Last line: "N passed, N failed".
-B=${1:-build}
-RLC="$B/rlc"
-T=$(mktemp -d /tmp/rlc-cli-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   cli: $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL cli: $1"; fail=$((fail + 1)); }
-
-# expect_fail NAME PATTERN CMD...: nonzero exit, exactly one stderr line matching PATTERN.
-expect_fail() {
-  name=$1 pat=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err"
-  rc=$?
-  lines=$(wc -l <"$T/err")
-  if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && grep -q "^rlc: error: .*$pat" "$T/err"; then ok "$name"
-  else ko "$name (exit $rc, stderr: $(head -c 300 "$T/err"))"; fi
-}
-# last_json CMD...: the last stdout line must be a JSON object; stores it in $J.
-last_json() {
-  "$@" >"$T/out" 2>"$T/err" || return 1
-  J=$(tail -n 1 "$T/out")
-  case "$J" in "{"*"}") return 0 ;; *) return 1 ;; esac
-}
-json_get() { echo "$J" | sed -n "s/.*\"$1\": \([^,}]*\).*/\1/p"; }
+PART=cli
+. "$(dirname "$0")/lib_cli.sh"
 
 expect_fail "unknown env id" "unknown env id 'CartPole-v9' (did you mean 'CartPole-v1'" "$RLC" play --env CartPole-v9
 expect_fail "unknown command" "unknown command" "$RLC" frobnicate
@@ -76,5 +52,4 @@ if [ -x "$B/examples/custom_env" ]; then
   if "$B/examples/custom_env" >"$T/out" 2>&1; then ok "examples/custom_env runs"; else ko "examples/custom_env: $(tail -3 "$T/out")"; fi
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+cli_summary

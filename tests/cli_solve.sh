@@ -4,32 +4,8 @@
 # (null for impossible actions, Taxi's table beyond the old 8 KB line), and
 # one-line errors.
 # Usage: sh tests/cli_solve.sh BUILD_DIR. Last line: "N passed, N failed".
-B=${1:-build}
-RLC="$B/rlc"
-T=$(mktemp -d /tmp/rlc-cli-solve-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   cli: $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL cli: $1"; fail=$((fail + 1)); }
-
-# expect_fail NAME PATTERN CMD...: nonzero exit, exactly one stderr line matching PATTERN.
-expect_fail() {
-  name=$1 pat=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err"
-  rc=$?
-  lines=$(wc -l <"$T/err")
-  if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && grep -q "^rlc: error: .*$pat" "$T/err"; then ok "$name"
-  else ko "$name (exit $rc, stderr: $(head -c 300 "$T/err"))"; fi
-}
-# last_json CMD...: the last stdout line must be a JSON object; stores it in $J.
-last_json() {
-  "$@" >"$T/out" 2>"$T/err" || return 1
-  J=$(tail -n 1 "$T/out")
-  case "$J" in "{"*"}") return 0 ;; *) return 1 ;; esac
-}
-json_get() { echo "$J" | sed -n "s/.*\"$1\": \([^,}]*\).*/\1/p"; }
+PART=cli_solve
+. "$(dirname "$0")/lib_cli.sh"
 # json_row KEY: the first row of a JSON table ("Q": [[a,b,c],...] -> a,b,c).
 json_row() { echo "$J" | sed -n "s/.*\"$1\": \[\[\([^]]*\)\].*/\1/p"; }
 # json_list KEY: a flat JSON list's items ("policy": [0,0,1] -> 0,0,1).
@@ -105,5 +81,4 @@ expect_fail "action_repeat changes the model" "planning uses the bare env" "$RLC
 expect_fail "unknown env" "unknown env id" "$RLC" solve --env GridWorld-v9
 expect_fail "bad env option" "" "$RLC" solve --env GridWorld-v0 --options size=abc
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+cli_summary

@@ -2,29 +2,8 @@
 # tests/cli_train.sh: rlc train / eval / plot end to end: the run directory,
 # --json lines, resume, refusing to overwrite, one-line errors.
 # Usage: sh tests/cli_train.sh BUILD_DIR. Last line: "N passed, N failed".
-B=${1:-build}
-RLC="$B/rlc"
-T=$(mktemp -d /tmp/rlc-cli-train-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   cli_train: $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL cli_train: $1"; fail=$((fail + 1)); }
-expect_fail() {
-  name=$1 pat=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err"
-  rc=$?
-  lines=$(wc -l <"$T/err")
-  if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && grep -q "^rlc: error: .*$pat" "$T/err"; then ok "$name"
-  else ko "$name (exit $rc, stderr: $(head -c 300 "$T/err"))"; fi
-}
-last_json() {
-  "$@" >"$T/out" 2>"$T/err" || return 1
-  J=$(tail -n 1 "$T/out")
-  case "$J" in "{"*"}") return 0 ;; *) return 1 ;; esac
-}
-json_get() { echo "$J" | sed -n "s/.*\"$1\": \([^,}]*\).*/\1/p"; }
+PART=cli_train
+. "$(dirname "$0")/lib_cli.sh"
 
 # A run directory with everything in it.
 R="$T/h"
@@ -89,5 +68,4 @@ expect_fail "list unknown algo" "unknown algorithm" "$RLC" list --algo nope
 "$B/examples/train_agent" "$T/ex" >"$T/out" 2>&1 && grep -q "one greedy episode: return" "$T/out" \
   && ok "examples/train_agent runs" || ko "examples/train_agent: $(head -c 300 "$T/out")"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+cli_summary

@@ -99,14 +99,16 @@ static void rms_merge(rlcRunningMeanStd *r, int j, double bm, double bv, double 
   r->var[j] = m2 / tot;
 }
 
-void rlc_rms_update(rlcRunningMeanStd *r, const float *x, int n) {
+// One batch of n samples (float32 observations or float64 returns): the
+// batch's mean and variance merged into the running ones.
+static void rms_update(rlcRunningMeanStd *r, const float *xf, const double *xd, int n) {
   if (n < 1) return;
   for (int j = 0; j < r->size; j++) {
     double m = 0.0, v = 0.0;
-    for (int b = 0; b < n; b++) m += x[(size_t)b * r->size + j];
+    for (int b = 0; b < n; b++) m += xf ? xf[(size_t)b * r->size + j] : xd[(size_t)b * r->size + j];
     m /= n;
     for (int b = 0; b < n; b++) {
-      double d = x[(size_t)b * r->size + j] - m;
+      double d = (xf ? xf[(size_t)b * r->size + j] : xd[(size_t)b * r->size + j]) - m;
       v += d * d;
     }
     rms_merge(r, j, m, v / n, n);
@@ -114,20 +116,8 @@ void rlc_rms_update(rlcRunningMeanStd *r, const float *x, int n) {
   r->count += n;
 }
 
-void rlc_rms_update_f64(rlcRunningMeanStd *r, const double *x, int n) {
-  if (n < 1) return;
-  for (int j = 0; j < r->size; j++) {
-    double m = 0.0, v = 0.0;
-    for (int b = 0; b < n; b++) m += x[(size_t)b * r->size + j];
-    m /= n;
-    for (int b = 0; b < n; b++) {
-      double d = x[(size_t)b * r->size + j] - m;
-      v += d * d;
-    }
-    rms_merge(r, j, m, v / n, n);
-  }
-  r->count += n;
-}
+void rlc_rms_update(rlcRunningMeanStd *r, const float *x, int n) { rms_update(r, x, NULL, n); }
+void rlc_rms_update_f64(rlcRunningMeanStd *r, const double *x, int n) { rms_update(r, NULL, x, n); }
 
 void rlc_rms_normalize(const rlcRunningMeanStd *r, float *out, const float *x, int n, double clip) {
   for (int j = 0; j < r->size; j++) {
