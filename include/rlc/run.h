@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 // The driver's own settings (names usable in presets and --set):
-//   algo, env, env_options, seed, steps, episodes, num_envs, num_threads,
+//   algo, env, env_options, seed, reset_seed, steps, episodes, num_envs, num_threads,
 //   max_episode_steps, eval_interval, eval_episodes, log_interval,
 //   checkpoint_interval, stop_at_threshold, gif, gif_episodes.
 const rlcParam *rlc_run_params(int *n);
