@@ -12,7 +12,7 @@ epsilon from 1.0 down by 0.9/2000 after every update to 0.1; hard target copy
 every 100 updates.
 
 Gymnasium cannot be installed here (no PyPI), so CartPole-v1 is the Gymnasium
-source's dynamics inline, seeded the way reset(seed=...) seeds it
+source's dynamics from gym_cartpole_baseline.py, seeded the way reset(seed=...) seeds it
 (np.random.default_rng(seed) == Generator(PCG64(SeedSequence(seed)))), with the
 TimeLimit wrapper's truncation. Plotting and video are left out.
 
@@ -20,7 +20,7 @@ Usage: python3 rainbow_nstep_torch.py [seed] [frames]
 Prints one line: seed, score (the notebook's test: one greedy episode from the
 seed-777 start), mean greedy return over 10 episodes seeded 0..9, wall seconds.
 """
-import math
+import os
 import random
 import sys
 import time
@@ -33,24 +33,21 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torch.optim as optim
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gym_cartpole_baseline import CartPole as GymCartPole  # noqa: E402
+
 torch.set_num_threads(1)
 
 
-class CartPole:
-    """Gymnasium's CartPole-v1 (cartpole.py) with TimeLimit(max_episode_steps)."""
+class CartPole(GymCartPole):
+    """Gymnasium's CartPole-v1 (the step in gym_cartpole_baseline.py) with
+    reset(seed=...) and TimeLimit(max_episode_steps)."""
 
     def __init__(self, max_episode_steps=500):
-        self.gravity, self.masscart, self.masspole = 9.8, 1.0, 0.1
-        self.total_mass = self.masspole + self.masscart
-        self.length = 0.5
-        self.polemass_length = self.masspole * self.length
-        self.force_mag, self.tau = 10.0, 0.02
-        self.theta_threshold_radians = 12 * 2 * math.pi / 360
-        self.x_threshold = 2.4
+        super().__init__()
         self.max_episode_steps = max_episode_steps
         self.np_random = np.random.default_rng()
         self.action_rng = np.random.default_rng()
-        self.state = None
         self.elapsed = 0
 
     def seed_action_space(self, seed):
@@ -62,30 +59,13 @@ class CartPole:
     def reset(self, seed=None):
         if seed is not None:
             self.np_random = np.random.default_rng(seed)
-        self.state = self.np_random.uniform(low=-0.05, high=0.05, size=(4,))
         self.elapsed = 0
-        return np.array(self.state, dtype=np.float32), {}
+        return super().reset(), {}
 
     def step(self, action):
-        x, x_dot, theta, theta_dot = self.state
-        force = self.force_mag if action == 1 else -self.force_mag
-        costheta = np.cos(theta)
-        sintheta = np.sin(theta)
-        temp = (force + self.polemass_length * np.square(theta_dot) * sintheta) / self.total_mass
-        thetaacc = (self.gravity * sintheta - costheta * temp) / (
-            self.length * (4.0 / 3.0 - self.masspole * np.square(costheta) / self.total_mass))
-        xacc = temp - self.polemass_length * thetaacc * costheta / self.total_mass
-        x = x + self.tau * x_dot
-        x_dot = x_dot + self.tau * xacc
-        theta = theta + self.tau * theta_dot
-        theta_dot = theta_dot + self.tau * thetaacc
-        self.state = np.array((x, x_dot, theta, theta_dot), dtype=np.float64)
-        terminated = bool(x < -self.x_threshold or x > self.x_threshold
-                          or theta < -self.theta_threshold_radians
-                          or theta > self.theta_threshold_radians)
+        obs, reward, terminated, _, info = super().step(action)
         self.elapsed += 1
-        truncated = self.elapsed >= self.max_episode_steps
-        return np.array(self.state, dtype=np.float32), 1.0, terminated, truncated, {}
+        return obs, reward, terminated, self.elapsed >= self.max_episode_steps, info
 
 
 # ---- the notebook from here on (plotting and video removed) -----------------
