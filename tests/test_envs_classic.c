@@ -7,6 +7,7 @@
 // the renders. The full trajectories are replayed by build/test_reference.
 #include <stdlib.h>
 
+#include "env/envs/make.h"
 #include "test.h"
 
 //------------------------------------------------------------------------------
@@ -403,6 +404,90 @@ TEST(acrobot_wrap_bounds_and_goal) {
   s->theta1 = M_PI, s->theta2 = 0.0, s->dtheta1 = 0.0, s->dtheta2 = 0.0;
   CHECK_OK(rlc_env_step(env, &act, obs, &r, &term, &trunc));
   CHECK(term && r == 0.0);
+  rlc_env_destroy(env);
+}
+
+// rlc_pow2_libm (Acrobot's and Pendulum's x**2) against libm's pow(x, 2),
+// called through a volatile exponent that GCC cannot fold into x * x: 2M
+// random doubles with squares from 2^-30 to 2^24, inside and outside the fast
+// path's range. About 0.09% of them are squares where pow and x * x differ
+// (|lo| within 0.009 ulp of half an ulp); the test requires meeting those.
+TEST(exact_pow2_matches_libm) {
+  volatile double two = 2.0;
+  rlcRng rng;
+  rlc_rng_seed(&rng, 2026);
+  long differ = 0, wrong = 0;
+  for (int i = 0; i < 2000000; i++) {
+    double x = ldexp(1.0 + rlc_rng_random(&rng), (int)rlc_rng_integers(&rng, -15, 12));
+    if (i & 1) x = -x;
+    double want = pow(x, two);
+    differ += want != x * x;
+    if (rlc_pow2_libm(x) != want && wrong++ < 5) CHECK_MSG(false, "x = %a: %a, pow %a", x, rlc_pow2_libm(x), want);
+  }
+  CHECK_MSG(differ > 1000, "only %ld squares where pow differs from x * x", differ);
+  CHECK_EQ_INT(wrong, 0);
+}
+
+// The tip is above the line when -cos(theta1) - cos(theta2 + theta1) > 1.0;
+// step() decides it from the observation's cos and sin and calls cos only
+// near the line. Bisecting the starting angle puts the stepped tip within
+// 1e-15 of the line (the libm branch), and random states cover the rest: the
+// decision always equals the formula on the new state.
+static bool acrobot_tip_formula(const rlcAcrobotState *s) { return -cos(s->theta1) - cos(s->theta2 + s->theta1) > 1.0; }
+
+static bool acrobot_step_from(rlcEnv *env, const double st[4], double *tip) {
+  rlcAcrobotState *s = rlc_env_unwrapped_state(env);
+  float obs[6];
+  double r;
+  bool term, trunc;
+  int32_t act = 2;
+  CHECK_OK(rlc_env_reset(env, 0, obs));
+  s->theta1 = st[0], s->theta2 = st[1], s->dtheta1 = st[2], s->dtheta2 = st[3];
+  CHECK_OK(rlc_env_step(env, &act, obs, &r, &term, &trunc));
+  CHECK_MSG(term == acrobot_tip_formula(s) && r == (term ? 0.0 : -1.0),
+            "from (%.17g, %.17g, %.17g, %.17g): terminated %d, the formula says %d", st[0], st[1], st[2], st[3], term,
+            acrobot_tip_formula(s));
+  *tip = -cos(s->theta1) - cos(s->theta2 + s->theta1);
+  return term;
+}
+
+TEST(acrobot_termination_near_the_line) {
+  rlcEnv *env = make_env("Acrobot-v1", NULL);
+  if (!env) return;
+  double tip;
+  rlcRng rng;
+  rlc_rng_seed(&rng, 7);
+  for (int i = 0; i < 20000; i++) {
+    double st[4] = {rlc_rng_uniform(&rng, -M_PI, M_PI), rlc_rng_uniform(&rng, -M_PI, M_PI),
+                    rlc_rng_uniform(&rng, -4 * M_PI, 4 * M_PI), rlc_rng_uniform(&rng, -9 * M_PI, 9 * M_PI)};
+    acrobot_step_from(env, st, &tip);
+  }
+  // Bisect theta1 in [1.5, pi - 0.01] (below the line after the step, and
+  // above) down to neighboring doubles, from 200 random theta2 and small
+  // velocities: the new tips straddle the line within an ulp or two, where
+  // the angle-sum formula alone would decide some of them wrong.
+  int bisected = 0;
+  for (int k = 0; k < 200; k++) {
+    double st[4] = {0, rlc_rng_uniform(&rng, -0.3, 0.3), rlc_rng_uniform(&rng, -0.05, 0.05),
+                    rlc_rng_uniform(&rng, -0.05, 0.05)};
+    double lo = 1.5, hi = M_PI - 0.01;
+    st[0] = lo;
+    bool below = !acrobot_step_from(env, st, &tip);
+    st[0] = hi;
+    if (!below || !acrobot_step_from(env, st, &tip)) continue;
+    while (nextafter(lo, hi) < hi) {
+      double mid = lo + (hi - lo) / 2;
+      if (mid <= lo || mid >= hi) mid = nextafter(lo, hi);
+      st[0] = mid;
+      if (acrobot_step_from(env, st, &tip)) hi = mid;
+      else lo = mid;
+    }
+    st[0] = hi;
+    acrobot_step_from(env, st, &tip);
+    CHECK_MSG(fabs(tip - 1.0) < 1e-14, "the bisection ended %.3g from the line", tip - 1.0);
+    bisected++;
+  }
+  CHECK_MSG(bisected >= 150, "only %d of 200 brackets held", bisected);
   rlc_env_destroy(env);
 }
 

@@ -1,8 +1,8 @@
 // acrobot.c: Acrobot-v1, Gymnasium's classic_control/acrobot.py exactly: the
 // book's dynamics (or the NIPS paper's, option book_or_nips), one RK4 step of
 // dt = 0.2 in float64 with numpy's elementwise operation order, libm sin/cos
-// and libm pow where the Python writes x**2 (compiled without FP contraction
-// and without the pow builtin, see the Makefile), and its 500x500 drawing.
+// and libm's pow(x, 2) where the Python writes x**2 (rlc_pow2_libm; compiled
+// without FP contraction, see the Makefile), and its 500x500 drawing.
 // Depends on: rlc/envs.h, rlc/draw.h.
 #include <math.h>
 #include <string.h>
@@ -59,26 +59,6 @@ static void acrobot_reset(const rlcEnvSpec *spec, void *state, rlcRng *rng, void
   write_obs(s, cos(s->theta1), sin(s->theta1), obs);
 }
 
-// pow(x, 2.0) exactly as libm computes it (numpy's x**2), mostly without the
-// call: the calls took a third of the step's time. hi = x*x is the correctly
-// rounded square and lo = fma(x, x, -hi) its exact error. glibc's pow (e_pow.c,
-// from Arm's optimized-routines) is within 0.509 ulp of the exact result from
-// its exp, plus |y log x| * 1.3 * 2^-68 * 2^53 from its log (0.54 ulp at
-// worst), so within 0.5096 ulp when x*x lies in [2^-20, 2^20]. There, when
-// |lo| <= 0.4776 ulp (0.5 / C with C = 67/64), every double but hi is more than
-// 0.52 ulp from the exact square and pow returns hi. The test is that
-// hi + C*lo rounds back to hi, which also measures lo in the smaller ulp below
-// hi when hi is a power of two. About 95% of inputs pass; the rest (|lo| near
-// half an ulp, where pow and x*x may differ, and squares outside the range)
-// call pow.
-__attribute__((noinline, cold)) static double pow2_call(double x) { return pow(x, 2); }
-
-static inline double pow2(double x) {
-  double hi = x * x;
-  bool sure = (hi >= 0x1p-20) & (hi < 0x1p20) & (fma(fma(x, x, -hi), 67.0 / 64, hi) == hi);
-  return __builtin_expect(sure, 1) ? hi : pow2_call(x);
-}
-
 // The trigonometry _dsdt needs at one point (theta1, theta2).
 typedef struct {
   double c2, s2;  // cos, sin of theta2 (the Python calls them 2 and 3 times)
@@ -121,16 +101,16 @@ static inline void accel(const Trig *t, double dtheta1, double dtheta2, double a
   double d2 = LINK_MASS_2 * (LINK_COM_POS_2 * LINK_COM_POS_2 + LINK_LENGTH_1 * LINK_COM_POS_2 * c2) +
               LINK_MOI;
   double phi2 = LINK_MASS_2 * LINK_COM_POS_2 * G * t->cphi2;
-  double phi1 = -LINK_MASS_2 * LINK_LENGTH_1 * LINK_COM_POS_2 * pow2(dtheta2) * s2 -
+  double phi1 = -LINK_MASS_2 * LINK_LENGTH_1 * LINK_COM_POS_2 * rlc_pow2_libm(dtheta2) * s2 -
                 2 * LINK_MASS_2 * LINK_LENGTH_1 * LINK_COM_POS_2 * dtheta2 * dtheta1 * s2 +
                 (LINK_MASS_1 * LINK_COM_POS_1 + LINK_MASS_2 * LINK_LENGTH_1) * G * t->cphi1 + phi2;
-  double den = LINK_MASS_2 * (LINK_COM_POS_2 * LINK_COM_POS_2) + LINK_MOI - pow2(d2) / d1;
+  double den = LINK_MASS_2 * (LINK_COM_POS_2 * LINK_COM_POS_2) + LINK_MOI - rlc_pow2_libm(d2) / d1;
   double ddtheta2;
   if (nips)
     ddtheta2 = (a + d2 / d1 * phi1 - phi2) / den;
   else
     ddtheta2 = (a + d2 / d1 * phi1 -
-                LINK_MASS_2 * LINK_LENGTH_1 * LINK_COM_POS_2 * pow2(dtheta1) * s2 - phi2) /
+                LINK_MASS_2 * LINK_LENGTH_1 * LINK_COM_POS_2 * rlc_pow2_libm(dtheta1) * s2 - phi2) /
                den;
   *dd1 = -(d2 * ddtheta2 + phi1) / d1;
   *dd2 = ddtheta2;
@@ -191,13 +171,21 @@ static void acrobot_step(const rlcEnvSpec *spec, void *state, rlcRng *rng, const
   ns[3] = ns[3] < -MAX_VEL_2 ? -MAX_VEL_2 : ns[3] > MAX_VEL_2 ? MAX_VEL_2 : ns[3];
   s->theta1 = ns[0], s->theta2 = ns[1], s->dtheta1 = ns[2], s->dtheta2 = ns[3];
 
-  // The tip is above the target line one link length over the pivot.
+  // The tip is above the target line one link length over the pivot:
+  // -cos(theta1) - cos(theta2 + theta1) > 1.0. cos(theta2 + theta1) only
+  // decides a comparison, so it comes from the observation's cos and sin by
+  // the angle-sum formula, within 3e-15 of libm's cos of the rounded sum (each
+  // libm value within 0.55 ulp <= 1.3e-16, the products and the difference
+  // rounded, the sum theta2 + theta1 within 4.5e-16 of exact); libm is called
+  // only when that leaves the comparison in doubt.
   double cos1, sin1;
   sincos(s->theta1, &sin1, &cos1);
-  bool done = -cos1 - cos(s->theta2 + s->theta1) > 1.0;
+  write_obs(s, cos1, sin1, obs);
+  double tip = -cos1 - (cos1 * s->cos_theta2 - sin1 * s->sin_theta2);
+  bool done = tip > 1.0;
+  if (__builtin_expect(fabs(tip - 1.0) < 1e-12, 0)) done = -cos1 - cos(s->theta2 + s->theta1) > 1.0;
   *terminated = done;
   *reward = done ? 0.0 : -1.0;
-  write_obs(s, cos1, sin1, obs);
 }
 
 //------------------------------------------------------------------------------
