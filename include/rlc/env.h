@@ -93,6 +93,10 @@ typedef struct rlcEnvClass {
   void (*heuristic)(const rlcEnvSpec *spec, const void *obs, void *action);
   // Optional: frees spec->cfg.
   void (*free_cfg)(void *cfg);
+  // Optional: for envs with a generator of their own in the state (MinAtar's
+  // RandomState): reseed it. Called with the seed whenever np_random is
+  // seeded (reset(seed), the first unseeded reset, vector autoreset seeds).
+  void (*seed)(const rlcEnvSpec *spec, void *state, uint64_t seed);
 } rlcEnvClass;
 
 // The constant part of an env, shared by all of its instances.
@@ -154,6 +158,8 @@ void rlc_spec_init_wrapper(rlcEnvSpec *outer, rlcEnvSpec *inner, const rlcEnvCla
 static inline void *rlc_inner_state(const rlcEnvSpec *spec, void *state) {
   return (char *)state + spec->inner_offset;
 }
+// Calls the seed hook of every layer that has one, wrappers and base env.
+void rlc_env_seed_state(const rlcEnvSpec *spec, void *state, uint64_t seed);
 
 //------------------------------------------------------------------------------
 // One environment

@@ -47,14 +47,13 @@ rlcStatus rlc_env_reset(rlcEnv *env, int64_t seed, void *obs) {
   if (!env) return rlc_error(RLC_ERR_ARG, "env is NULL");
   if (env->closed) return rlc_error(RLC_ERR_STATE, "reset() on a closed env");
   if (seed < RLC_NO_SEED) return rlc_error(RLC_ERR_ARG, "seed must be >= 0, got %lld", (long long)seed);
-  if (seed >= 0) {
-    rlc_rng_seed(&env->rng, (uint64_t)seed);
-    env->seeded = true;
-  } else if (!env->seeded) {
-    rlc_rng_seed(&env->rng, rlc_entropy_seed());
+  const rlcEnvSpec *spec = env->spec;
+  if (seed >= 0 || !env->seeded) {
+    uint64_t s = seed >= 0 ? (uint64_t)seed : rlc_entropy_seed();
+    rlc_rng_seed(&env->rng, s);
+    rlc_env_seed_state(spec, env->state, s);
     env->seeded = true;
   }
-  const rlcEnvSpec *spec = env->spec;
   spec->cls->reset(spec, env->state, &env->rng, env->obs);
   if (obs) memcpy(obs, env->obs, rlc_space_bytes(&spec->observation_space));
   env->in_episode = true;

@@ -50,7 +50,10 @@ static void step_slice(rlcVecEnv *v, const void *actions, int lo, int hi) {
       v->final_length[i] = v->episode_length[i];
       v->episode_return[i] = 0;
       v->episode_length[i] = 0;
-      if (v->autoreset_seed >= 0) rlc_rng_seed(&v->rngs[i], (uint64_t)v->autoreset_seed + (uint64_t)i);
+      if (v->autoreset_seed >= 0) {
+        rlc_rng_seed(&v->rngs[i], (uint64_t)v->autoreset_seed + (uint64_t)i);
+        rlc_env_seed_state(spec, state, (uint64_t)v->autoreset_seed + (uint64_t)i);
+      }
       spec->cls->reset(spec, state, &v->rngs[i], obs);
     }
   }
@@ -269,7 +272,10 @@ rlcStatus rlc_vec_env_reset(rlcVecEnv *v, int64_t seed) {
   if (seed < RLC_NO_SEED) return rlc_error(RLC_ERR_ARG, "seed must be >= 0, got %lld", (long long)seed);
   if (seed >= 0 || !v->seeded) {
     uint64_t base = seed >= 0 ? (uint64_t)seed : rlc_entropy_seed();
-    for (int i = 0; i < v->num_envs; i++) rlc_rng_seed(&v->rngs[i], base + (uint64_t)i);
+    for (int i = 0; i < v->num_envs; i++) {
+      rlc_rng_seed(&v->rngs[i], base + (uint64_t)i);
+      rlc_env_seed_state(v->spec, v->states + (size_t)i * v->state_bytes, base + (uint64_t)i);
+    }
     v->seeded = true;
   }
   dispatch(v, JOB_RESET, NULL);

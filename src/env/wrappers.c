@@ -16,6 +16,11 @@ void rlc_spec_init_wrapper(rlcEnvSpec *outer, rlcEnvSpec *inner, const rlcEnvCla
   outer->state_size = outer->inner_offset + inner->state_size;
 }
 
+void rlc_env_seed_state(const rlcEnvSpec *spec, void *state, uint64_t seed) {
+  for (; spec; state = rlc_inner_state(spec, state), spec = spec->inner)
+    if (spec->cls->seed) spec->cls->seed(spec, state, seed);
+}
+
 // Wrappers that keep the observation forward render and the heuristic as is.
 static void forward_render(const rlcEnvSpec *spec, const void *state, const rlcRenderArgs *args,
                            uint8_t *rgb) {
