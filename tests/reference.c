@@ -84,11 +84,11 @@ static const RefFile files[] = {
     {"taxi_v4_P.txt", "Taxi-v4", replay_mdp},
     {"taxi_v4_rainy_P.txt", "Taxi-v4", replay_mdp},
     {"blackjack_v1.txt", "Blackjack-v1", replay_blackjack},
-    {"minatar_breakout.txt", "MinAtar/Breakout-v1", NULL},
-    {"minatar_space_invaders.txt", "MinAtar/SpaceInvaders-v1", NULL},
-    {"minatar_freeway.txt", "MinAtar/Freeway-v1", NULL},
-    {"minatar_asterix.txt", "MinAtar/Asterix-v1", NULL},
-    {"minatar_seaquest.txt", "MinAtar/Seaquest-v1", NULL},
+    {"minatar_breakout.txt", "MinAtar/Breakout-v1", replay_minatar},
+    {"minatar_space_invaders.txt", "MinAtar/SpaceInvaders-v1", replay_minatar},
+    {"minatar_freeway.txt", "MinAtar/Freeway-v1", replay_minatar},
+    {"minatar_asterix.txt", "MinAtar/Asterix-v1", replay_minatar},
+    {"minatar_seaquest.txt", "MinAtar/Seaquest-v1", replay_minatar},
 };
 
 int main(int argc, char **argv) {

@@ -38,5 +38,7 @@ int replay_classic(const char *path, const char *env_id, Counts *c);
 int replay_toytext(const char *path, const char *env_id, Counts *c);
 int replay_mdp(const char *path, const char *env_id, Counts *c);
 int replay_blackjack(const char *path, const char *env_id, Counts *c);
+// tests/reference_minatar.c: the five MinAtar games, replayed from the seeds.
+int replay_minatar(const char *path, const char *env_id, Counts *c);
 
 #endif

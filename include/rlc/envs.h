@@ -242,6 +242,25 @@ typedef struct rlcBlackjackState {
   bool done;         // the hand ended (render shows the dealer's cards)
 } rlcBlackjackState;
 
+// MinAtar (Young & Tian 2019; MinAtar 1.0.15): Asterix, Breakout, Freeway,
+// Seaquest and SpaceInvaders on a 10x10 grid. Ids MinAtar/<Game>-v1 (MinAtar's
+// minimal action set) and MinAtar/<Game>-v0 (all six actions: noop, left, up,
+// right, down, fire). Observation Box(0, 1, (10, 10, C), uint8), channel-last
+// as MinAtar's state(); integer rewards; no time limit (Freeway ends itself
+// after 2500 steps). Dynamics are MinAtar's exactly: one numpy RandomState
+// (MT19937), seeded by reset(seed) as env.seed(seed) seeds it, feeds the
+// sticky-action draw (made on every step) and the game's own draws.
+// Options: sticky_action_prob (default 0.1, MinAtar's: with this probability
+// the previous action repeats), difficulty_ramping (default true),
+// minimal_action_set (default true for -v1, false for -v0). Render: the grid
+// in MinAtar's cubehelix colors, 32 px per cell.
+typedef struct rlcMinAtarState {
+  rlcMt19937 mt;        // the RandomState shared by the wrapper and the game
+  int32_t last_action;  // Environment.last_action (full set; kept across resets)
+  int32_t pad;
+  // The game's own state follows (internal; see src/env/envs/minatar.h).
+} rlcMinAtarState;
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,6 +22,16 @@ static const rlcEnvRegistration builtin[] = {
     {"Taxi-v3", rlc_make_taxi, 200, 8.0, NULL, "pick up a passenger and drop them at the destination (Gymnasium)"},
     {"Taxi-v4", rlc_make_taxi, 200, 8.0, NULL, "Taxi with the is_rainy option (Gymnasium; same dry dynamics as v3)"},
     {"Blackjack-v1", rlc_make_blackjack, 0, NAN, "sab=true", "beat the dealer at blackjack (Gymnasium, Sutton & Barto 5.1)"},
+    {"MinAtar/Asterix-v1", rlc_make_minatar_asterix, 0, NAN, NULL, "collect gold, dodge enemies (MinAtar, minimal actions)"},
+    {"MinAtar/Asterix-v0", rlc_make_minatar_asterix, 0, NAN, "minimal_action_set=false", "MinAtar Asterix with all 6 actions"},
+    {"MinAtar/Breakout-v1", rlc_make_minatar_breakout, 0, NAN, NULL, "bounce the ball into the bricks (MinAtar, minimal actions)"},
+    {"MinAtar/Breakout-v0", rlc_make_minatar_breakout, 0, NAN, "minimal_action_set=false", "MinAtar Breakout with all 6 actions"},
+    {"MinAtar/Freeway-v1", rlc_make_minatar_freeway, 0, NAN, NULL, "get the chicken across the road (MinAtar, minimal actions)"},
+    {"MinAtar/Freeway-v0", rlc_make_minatar_freeway, 0, NAN, "minimal_action_set=false", "MinAtar Freeway with all 6 actions"},
+    {"MinAtar/Seaquest-v1", rlc_make_minatar_seaquest, 0, NAN, NULL, "shoot, rescue divers, surface for oxygen (MinAtar)"},
+    {"MinAtar/Seaquest-v0", rlc_make_minatar_seaquest, 0, NAN, "minimal_action_set=false", "MinAtar Seaquest with all 6 actions"},
+    {"MinAtar/SpaceInvaders-v1", rlc_make_minatar_space_invaders, 0, NAN, NULL, "shoot the advancing aliens (MinAtar, minimal actions)"},
+    {"MinAtar/SpaceInvaders-v0", rlc_make_minatar_space_invaders, 0, NAN, "minimal_action_set=false", "MinAtar SpaceInvaders with all 6 actions"},
 };
 
 const rlcEnvRegistration *rlc_builtin_envs(int *count) {

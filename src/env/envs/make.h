@@ -16,6 +16,13 @@ rlcStatus rlc_make_mountaincar_continuous(rlcEnvSpec *spec, rlcOpts *opts);
 rlcStatus rlc_make_acrobot(rlcEnvSpec *spec, rlcOpts *opts);
 rlcStatus rlc_make_pendulum(rlcEnvSpec *spec, rlcOpts *opts);
 
+// MinAtar (minatar.c).
+rlcStatus rlc_make_minatar_asterix(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus rlc_make_minatar_breakout(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus rlc_make_minatar_freeway(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus rlc_make_minatar_seaquest(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus rlc_make_minatar_space_invaders(rlcEnvSpec *spec, rlcOpts *opts);
+
 // The registration table of the built-ins (the registry inserts it first).
 const rlcEnvRegistration *rlc_builtin_envs(int *count);
 
