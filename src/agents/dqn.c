@@ -670,7 +670,7 @@ static rlcStatus dqn_create(const rlcAgentDef *def, rlcAgent **out) {
   *out = NULL;
   const rlcEnvSpec *spec = def->spec;
   rlcOpts *cfg = def->cfg;
-  const char *algo = "DQN-family agents";
+  const char *algo = "the DQN family";
   char sbuf[96];
   if (spec->observation_space.type != RLC_SPACE_BOX || spec->observation_space.dtype != RLC_F32)
     return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs float32 Box observations; %s has %s", algo,
