@@ -253,7 +253,8 @@ typedef struct rlcBlackjackState {
 // Options: sticky_action_prob (default 0.1, MinAtar's: with this probability
 // the previous action repeats), difficulty_ramping (default true),
 // minimal_action_set (default true for -v1, false for -v0). Render: the grid
-// in MinAtar's cubehelix colors, 32 px per cell.
+// in MinAtar's cubehelix colors, 32 px per cell. Heuristics: Breakout follows
+// the ball, Freeway presses up, SpaceInvaders aims, fires and dodges.
 typedef struct rlcMinAtarState {
   rlcMt19937 mt;        // the RandomState shared by the wrapper and the game
   int32_t last_action;  // Environment.last_action (full set; kept across resets)

@@ -94,6 +94,14 @@ static void minatar_render(const rlcEnvSpec *spec, const void *state, const rlcR
     }
 }
 
+static void minatar_heuristic(const rlcEnvSpec *spec, const void *obs, void *action) {
+  const MinAtarCfg *cfg = spec->cfg;
+  int a = cfg->game->heuristic ? cfg->game->heuristic(obs) : RLC_MINATAR_NOOP, pick = 0;
+  for (int i = 0; i < cfg->n_actions; i++)
+    if (cfg->actions[i] == a) pick = i;
+  *(int32_t *)action = pick;
+}
+
 static void minatar_free_cfg(void *cfg) { rlc_free(cfg); }
 
 static const rlcEnvClass minatar_class = {
@@ -101,6 +109,7 @@ static const rlcEnvClass minatar_class = {
     .reset = minatar_reset,
     .step = minatar_step,
     .render = minatar_render,
+    .heuristic = minatar_heuristic,
     .free_cfg = minatar_free_cfg,
     .seed = minatar_seed,
 };

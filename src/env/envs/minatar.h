@@ -40,6 +40,9 @@ typedef struct rlcMinAtarGame {
   // (a 100-char 0/1 map is 100 ints, a list is its count then its entries);
   // returns how many were written (at most max). Used by tests.
   int (*internal)(const void *game, int32_t *out, int max);
+  // Optional: a simple hand-written policy for `rlc play --policy heuristic`,
+  // from the observation to a full-set action (in the minimal set).
+  int (*heuristic)(const uint8_t *obs);
 } rlcMinAtarGame;
 
 // The game behind an env spec (through any wrappers); NULL when it is not MinAtar.

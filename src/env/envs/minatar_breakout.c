@@ -136,6 +136,17 @@ static int breakout_internal(const void *game, int32_t *out, int max) {
   return n;
 }
 
+// Keep the paddle under the ball's column.
+static int breakout_heuristic(const uint8_t *obs) {
+  int ball = -1, paddle = -1;
+  for (int i = 0; i < N * N; i++) {
+    if (obs[i * N_CH + CH_BALL]) ball = i % N;
+    if (obs[i * N_CH + CH_PADDLE]) paddle = i % N;
+  }
+  if (ball < 0 || paddle < 0 || ball == paddle) return RLC_MINATAR_NOOP;
+  return ball < paddle ? RLC_MINATAR_LEFT : RLC_MINATAR_RIGHT;
+}
+
 const rlcMinAtarGame rlc_minatar_breakout = {
     .name = "breakout",
     .title = "Breakout",
@@ -149,4 +160,5 @@ const rlcMinAtarGame rlc_minatar_breakout = {
     .act = breakout_act,
     .observe = breakout_observe,
     .internal = breakout_internal,
+    .heuristic = breakout_heuristic,
 };

@@ -134,6 +134,9 @@ static int freeway_internal(const void *game, int32_t *out, int max) {
   return n;
 }
 
+// Always up: cars only push the chicken back, so pressing on scores.
+static int freeway_heuristic(const uint8_t *obs) { return RLC_MINATAR_UP; }
+
 const rlcMinAtarGame rlc_minatar_freeway = {
     .name = "freeway",
     .title = "Freeway",
@@ -147,4 +150,5 @@ const rlcMinAtarGame rlc_minatar_freeway = {
     .act = freeway_act,
     .observe = freeway_observe,
     .internal = freeway_internal,
+    .heuristic = freeway_heuristic,
 };

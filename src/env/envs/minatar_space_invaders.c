@@ -7,6 +7,7 @@
 // random numbers (only the wrapper's sticky-action draw), so it is
 // deterministic given the actions.
 // Depends on: minatar.h (the shared MinAtar class calls it).
+#include <stdlib.h>
 #include <string.h>
 
 #include "minatar.h"
@@ -184,6 +185,23 @@ static int space_invaders_internal(const void *game, int32_t *out, int max) {
   return n < max ? n : max;
 }
 
+// Step aside from a bullet about to land; else fire when an alien is above
+// the cannon, or move to the nearest column that has one.
+static int space_invaders_heuristic(const uint8_t *obs) {
+  int pos = 0, best = -1;
+  for (int x = 0; x < N; x++)
+    if (obs[(9 * N + x) * 6 + 0]) pos = x;
+  for (int x = 0; x < N; x++)
+    for (int y = 0; y < N; y++)
+      if (obs[(y * N + x) * 6 + 1] && (best < 0 || abs(x - pos) < abs(best - pos))) best = x;
+  // A bullet about to land on the cannon: step aside, toward the target.
+  bool danger = false;
+  for (int y = 6; y < 9; y++) danger |= obs[(y * N + pos) * 6 + 5] != 0;
+  if (danger) return (best >= 0 ? best < pos : pos == N - 1) && pos > 0 ? RLC_MINATAR_LEFT : RLC_MINATAR_RIGHT;
+  if (best < 0 || best == pos) return RLC_MINATAR_FIRE;
+  return best < pos ? RLC_MINATAR_LEFT : RLC_MINATAR_RIGHT;
+}
+
 const rlcMinAtarGame rlc_minatar_space_invaders = {
     .name = "space_invaders",
     .title = "SpaceInvaders",
@@ -197,4 +215,5 @@ const rlcMinAtarGame rlc_minatar_space_invaders = {
     .act = space_invaders_act,
     .observe = space_invaders_observe,
     .internal = space_invaders_internal,
+    .heuristic = space_invaders_heuristic,
 };
