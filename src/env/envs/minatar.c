@@ -1,6 +1,6 @@
 // minatar.c: the MinAtar env class. One class serves the five games of
 // minatar.h: it does what MinAtar's Environment wrapper does around a game
-// (a rand() on every act, the sticky action, last_action kept across
+// (a uniform draw on every act, the sticky action, last_action kept across
 // resets), maps the env's actions to the full set (minimal_action_set), seeds
 // the RandomState from reset(seed), writes the uint8 observation and draws
 // the grid in MinAtar's colors.

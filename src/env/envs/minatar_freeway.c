@@ -27,9 +27,9 @@ typedef struct {
   Car cars[N_CARS];
 } Freeway;
 
-// speeds = randint(1, 6, size=8), then directions = sign(rand(8) - 0.5): all
-// eight speeds are drawn before any direction. At reset the cars also go back
-// to column 0; later only their timers and speeds change.
+// Eight speeds randint(1, 6), then eight directions sign(u - 0.5) from uniform
+// draws u: all eight speeds are drawn before any direction. At reset the cars
+// also go back to column 0; later only their timers and speeds change.
 static void randomize_cars(Freeway *g, rlcMt19937 *mt, bool initialize) {
   int speed[N_CARS];
   for (int i = 0; i < N_CARS; i++) speed[i] = (int)rlc_mt_randint(mt, 1, 6);
