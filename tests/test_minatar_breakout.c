@@ -70,7 +70,6 @@ static int tracker(const Game *g) {
 TEST(minatar_breakout_interface) {
   CHECK(strcmp(G->name, "breakout") == 0);
   CHECK(strcmp(G->title, "Breakout") == 0);
-  CHECK(G->doc && G->doc[0]);
   CHECK_EQ_INT(G->channels, 4);
   const char *names[4] = {"paddle", "ball", "trail", "brick"};
   for (int c = 0; c < 4; c++) CHECK(G->channel_names[c] && strcmp(G->channel_names[c], names[c]) == 0);

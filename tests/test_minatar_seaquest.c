@@ -111,7 +111,6 @@ static int rescuer(const Game *g, int cargo) {
 TEST(minatar_seaquest_interface) {
   CHECK(strcmp(G->name, "seaquest") == 0);
   CHECK(strcmp(G->title, "Seaquest") == 0);
-  CHECK(G->doc && G->doc[0]);
   CHECK_EQ_INT(G->channels, 10);
   const char *names[10] = {"sub_front",  "sub_back",  "friendly_bullet", "trail",        "enemy_bullet",
                            "enemy_fish", "enemy_sub", "oxygen_guage",    "diver_guage", "diver"};

@@ -23,7 +23,6 @@ enum { RLC_MINATAR_NOOP, RLC_MINATAR_LEFT, RLC_MINATAR_UP, RLC_MINATAR_RIGHT, RL
 typedef struct rlcMinAtarGame {
   const char *name;   // MinAtar's module name: "breakout"
   const char *title;  // the env id's name: "Breakout" (MinAtar/Breakout-v1)
-  const char *doc;    // one line for `rlc list`
   int channels;
   const char *channel_names[RLC_MINATAR_MAX_CHANNELS];
   int n_minimal;      // MinAtar's minimal_action_set(), as full-set indices

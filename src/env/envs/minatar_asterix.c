@@ -170,7 +170,6 @@ static int asterix_internal(const void *game, int32_t *out, int max) {
 const rlcMinAtarGame rlc_minatar_asterix = {
     .name = "asterix",
     .title = "Asterix",
-    .doc = "MinAtar Asterix: collect gold (+1) and dodge enemies crossing the rows; speeds ramp up",
     .channels = N_CHANNELS,
     .channel_names = {"player", "enemy", "trail", "gold"},
     .n_minimal = 5,

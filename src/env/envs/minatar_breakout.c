@@ -150,7 +150,6 @@ static int breakout_heuristic(const uint8_t *obs) {
 const rlcMinAtarGame rlc_minatar_breakout = {
     .name = "breakout",
     .title = "Breakout",
-    .doc = "MinAtar Breakout: bounce the ball off the paddle to break three rows of bricks",
     .channels = N_CH,
     .channel_names = {"paddle", "ball", "trail", "brick"},
     .n_minimal = 3,

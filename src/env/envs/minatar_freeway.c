@@ -140,7 +140,6 @@ static int freeway_heuristic(const uint8_t *obs) { return RLC_MINATAR_UP; }
 const rlcMinAtarGame rlc_minatar_freeway = {
     .name = "freeway",
     .title = "Freeway",
-    .doc = "MinAtar Freeway: cross 8 lanes of traffic, +1 per crossing, 2500 frames",
     .channels = 7,
     .channel_names = {"chicken", "car", "speed1", "speed2", "speed3", "speed4", "speed5"},
     .n_minimal = 3,

@@ -378,7 +378,6 @@ static int seaquest_internal(const void *game, int32_t *out, int max) {
 const rlcMinAtarGame rlc_minatar_seaquest = {
     .name = "seaquest",
     .title = "Seaquest",
-    .doc = "MinAtar Seaquest: shoot fish and subs, rescue divers and surface before the oxygen runs out",
     .channels = N_CH,
     .channel_names = {"sub_front", "sub_back", "friendly_bullet", "trail", "enemy_bullet", "enemy_fish",
                       "enemy_sub", "oxygen_guage", "diver_guage", "diver"},

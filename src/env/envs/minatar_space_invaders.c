@@ -205,7 +205,6 @@ static int space_invaders_heuristic(const uint8_t *obs) {
 const rlcMinAtarGame rlc_minatar_space_invaders = {
     .name = "space_invaders",
     .title = "SpaceInvaders",
-    .doc = "MinAtar SpaceInvaders: shoot the descending aliens before they or their bullets reach the cannon",
     .channels = 6,
     .channel_names = {"cannon", "alien", "alien_left", "alien_right", "friendly_bullet", "enemy_bullet"},
     .n_minimal = 4,
