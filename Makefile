@@ -71,6 +71,10 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -MMD -MP -c $< -o $@
 
+# Only what include/rlc/ marks RLC_API leaves the library (librlc.so's
+# exports); the rest stays internal, across files included.
+$(LIB_OBJ): private CFLAGS_BASE += -fvisibility=hidden
+
 $(BUILD)/librlc.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -78,27 +82,27 @@ $(BUILD)/librlc.a: $(LIB_OBJ)
 $(BUILD)/librlc.so: $(LIB_OBJ)
 	$(CC) -shared -o $@ $^ $(LIBS)
 
-# Link the static library whole so the built-in env registrations are kept.
+# Programs link the plain static library, as users do: the built-in
+# algorithms and envs are tables that reference their classes, so the linker
+# keeps them without --whole-archive.
 $(BUILD)/rlc: $(CLI_OBJ) $(BUILD)/librlc.a
-	$(CC) -o $@ $(CLI_OBJ) -Wl,--whole-archive $(BUILD)/librlc.a -Wl,--no-whole-archive $(LIBS)
+	$(CC) -o $@ $(CLI_OBJ) $(BUILD)/librlc.a $(LIBS)
 
-# Whole archive everywhere: algorithms and envs register themselves by symbol.
-WHOLE = -Wl,--whole-archive $(BUILD)/librlc.a -Wl,--no-whole-archive
 $(BUILD)/test_rlc: $(TEST_OBJ) $(BUILD)/librlc.a
-	$(CC) -o $@ $(TEST_OBJ) $(WHOLE) $(LIBS)
+	$(CC) -o $@ $(TEST_OBJ) $(BUILD)/librlc.a $(LIBS)
 
 $(BUILD)/test_reference: $(REF_OBJ) $(BUILD)/librlc.a
-	$(CC) -o $@ $(REF_OBJ) $(WHOLE) $(LIBS)
+	$(CC) -o $@ $(REF_OBJ) $(BUILD)/librlc.a $(LIBS)
 
 examples: $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
 $(BUILD)/examples/%: examples/%.c $(BUILD)/librlc.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -o $@ $< $(WHOLE) $(LIBS)
+	$(CC) $(CFLAGS_BASE) -o $@ $< $(BUILD)/librlc.a $(LIBS)
 
 bench: $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 $(BUILD)/bench/%: bench/%.c $(BUILD)/librlc.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -o $@ $< $(WHOLE) $(LIBS)
+	$(CC) $(CFLAGS_BASE) -o $@ $< $(BUILD)/librlc.a $(LIBS)
 # bench_gemm compares the kernels with OpenBLAS when libopenblas-dev is
 # installed; only that program links it.
 OPENBLAS_LIBS := $(shell pkg-config --libs openblas 2>/dev/null)

@@ -128,43 +128,43 @@ struct rlcAgent {
 //------------------------------------------------------------------------------
 
 // The built-in algorithms first, then those added with rlc_agent_register.
-int rlc_agent_count(void);
-const rlcAgentClass *rlc_agent_get(int i);
-const rlcAgentClass *rlc_agent_find(const char *name);  // NULL if unknown
+RLC_API int rlc_agent_count(void);
+RLC_API const rlcAgentClass *rlc_agent_get(int i);
+RLC_API const rlcAgentClass *rlc_agent_find(const char *name);  // NULL if unknown
 // Adds a user's algorithm (the class must outlive the process's use of it).
 // A name already taken, or a class missing a required call, is RLC_ERR_ARG.
-rlcStatus rlc_agent_register(const rlcAgentClass *cls);
+RLC_API rlcStatus rlc_agent_register(const rlcAgentClass *cls);
 // The named preset of any algorithm ("homl-dqn"), and its algorithm.
-const rlcPreset *rlc_preset_find(const char *name, const rlcAgentClass **cls);
+RLC_API const rlcPreset *rlc_preset_find(const char *name, const rlcAgentClass **cls);
 
 // Creates an agent of `algo` for `spec` from "k=v,..." settings over the
 // algorithm's defaults (library use without the driver).
-rlcStatus rlc_agent_create(const char *algo, const rlcEnvSpec *spec, const char *settings,
+RLC_API rlcStatus rlc_agent_create(const char *algo, const rlcEnvSpec *spec, const char *settings,
                            uint64_t seed, int num_envs, rlcAgent **out);
-void rlc_agent_destroy(rlcAgent *a);  // NULL is fine
+RLC_API void rlc_agent_destroy(rlcAgent *a);  // NULL is fine
 
 // Adds every parameter of `params` missing from cfg with its default.
-rlcStatus rlc_params_defaults(rlcOpts *cfg, const rlcParam *params, int n);
+RLC_API rlcStatus rlc_params_defaults(rlcOpts *cfg, const rlcParam *params, int n);
 // Applies "k=v,..." to cfg; names must be among `params` (or `extra` when not
 // NULL), values must parse as the parameter's type. `what` names the source
 // in errors ("preset homl-dqn", "--set").
-rlcStatus rlc_params_apply(rlcOpts *cfg, const char *settings, const rlcParam *params, int n,
+RLC_API rlcStatus rlc_params_apply(rlcOpts *cfg, const char *settings, const rlcParam *params, int n,
                            const rlcParam *extra, int n_extra, const char *what);
 
 // Typed reads of a resolved configuration, with range checks that produce
 // the one-line errors users see ("lr=-1: must be > 0").
-rlcStatus rlc_cfg_int(rlcOpts *cfg, const char *name, long long lo, long long hi, int *out);
-rlcStatus rlc_cfg_int64(rlcOpts *cfg, const char *name, long long lo, long long hi, int64_t *out);
-rlcStatus rlc_cfg_double(rlcOpts *cfg, const char *name, double lo, double hi, double *out);
-rlcStatus rlc_cfg_bool(rlcOpts *cfg, const char *name, bool *out);
+RLC_API rlcStatus rlc_cfg_int(rlcOpts *cfg, const char *name, long long lo, long long hi, int *out);
+RLC_API rlcStatus rlc_cfg_int64(rlcOpts *cfg, const char *name, long long lo, long long hi, int64_t *out);
+RLC_API rlcStatus rlc_cfg_double(rlcOpts *cfg, const char *name, double lo, double hi, double *out);
+RLC_API rlcStatus rlc_cfg_bool(rlcOpts *cfg, const char *name, bool *out);
 // The value must be one of `choices` ("mse|huber"); *out is its index.
-rlcStatus rlc_cfg_choice(rlcOpts *cfg, const char *name, const char *choices, int *out);
-const char *rlc_cfg_str(rlcOpts *cfg, const char *name);
+RLC_API rlcStatus rlc_cfg_choice(rlcOpts *cfg, const char *name, const char *choices, int *out);
+RLC_API const char *rlc_cfg_str(rlcOpts *cfg, const char *name);
 
 // Shared by agents: the first index of the maximum (numpy's argmax), over
 // the entries allowed by `mask` when it is not NULL.
-int rlc_argmax_f32(const float *q, int n, const bool *mask);
-int rlc_argmax_f64(const double *q, int n, const bool *mask);
+RLC_API int rlc_argmax_f32(const float *q, int n, const bool *mask);
+RLC_API int rlc_argmax_f64(const double *q, int n, const bool *mask);
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,14 @@ extern "C" {
 
 #define RLC_VERSION "0.1.0"
 
+// RLC_API marks the public functions: the library is compiled with
+// -fvisibility=hidden, so librlc.so exports these and nothing else.
+#if defined(__GNUC__) || defined(__clang__)
+#define RLC_API __attribute__((visibility("default")))
+#else
+#define RLC_API
+#endif
+
 //------------------------------------------------------------------------------
 // Status and errors
 //------------------------------------------------------------------------------
@@ -31,13 +39,13 @@ typedef enum rlcStatus {
   RLC_ERR_UNSUPPORTED,  // feature not available for this object
 } rlcStatus;
 
-const char *rlc_status_name(rlcStatus s);   // "invalid argument", ...
-const char *rlc_last_error(void);           // thread-local; "" when none
+RLC_API const char *rlc_status_name(rlcStatus s);   // "invalid argument", ...
+RLC_API const char *rlc_last_error(void);           // thread-local; "" when none
 // Sets the thread's error text (printf-style) and returns `s`, so library code
 // can write `return rlc_error(RLC_ERR_ARG, "...")`.
-rlcStatus rlc_error(rlcStatus s, const char *fmt, ...)
+RLC_API rlcStatus rlc_error(rlcStatus s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void rlc_clear_error(void);
+RLC_API void rlc_clear_error(void);
 
 //------------------------------------------------------------------------------
 // Logging
@@ -47,9 +55,9 @@ typedef enum rlcLogLevel { RLC_LOG_DEBUG, RLC_LOG_INFO, RLC_LOG_WARN, RLC_LOG_ER
 typedef void (*rlcLogFn)(rlcLogLevel level, const char *msg, void *user);
 
 // Default: WARN and above to stderr. Pass NULL to silence.
-void rlc_set_log_callback(rlcLogFn fn, void *user);
-void rlc_set_log_level(rlcLogLevel min_level);
-void rlc_log(rlcLogLevel level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+RLC_API void rlc_set_log_callback(rlcLogFn fn, void *user);
+RLC_API void rlc_set_log_level(rlcLogLevel min_level);
+RLC_API void rlc_log(rlcLogLevel level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 //------------------------------------------------------------------------------
 // Allocator hooks (all library allocations go through these)
@@ -62,12 +70,12 @@ typedef struct rlcAllocator {
   void *user;
 } rlcAllocator;
 
-void rlc_set_allocator(const rlcAllocator *a);  // NULL restores malloc/realloc/free
-void *rlc_malloc(size_t size);                  // sets RLC_ERR_NOMEM text on failure
-void *rlc_calloc(size_t n, size_t size);
-void *rlc_realloc(void *ptr, size_t size);
-void rlc_free(void *ptr);
-char *rlc_strdup(const char *s);
+RLC_API void rlc_set_allocator(const rlcAllocator *a);  // NULL restores malloc/realloc/free
+RLC_API void *rlc_malloc(size_t size);                  // sets RLC_ERR_NOMEM text on failure
+RLC_API void *rlc_calloc(size_t n, size_t size);
+RLC_API void *rlc_realloc(void *ptr, size_t size);
+RLC_API void rlc_free(void *ptr);
+RLC_API char *rlc_strdup(const char *s);
 
 //------------------------------------------------------------------------------
 // Random numbers
@@ -83,24 +91,24 @@ typedef struct rlcRng {
   int has_uint32;
 } rlcRng;
 
-void rlc_rng_seed(rlcRng *rng, uint64_t seed);            // SeedSequence(seed) -> PCG64
-uint64_t rlc_entropy_seed(void);  // a seed from the OS, for runs the user did not seed
+RLC_API void rlc_rng_seed(rlcRng *rng, uint64_t seed);            // SeedSequence(seed) -> PCG64
+RLC_API uint64_t rlc_entropy_seed(void);  // a seed from the OS, for runs the user did not seed
 // SeedSequence(seed).generate_state(n, uint64) (exposed for tests and for
 // deriving child streams).
-void rlc_seed_sequence(uint64_t *out, int n, uint64_t seed);
+RLC_API void rlc_seed_sequence(uint64_t *out, int n, uint64_t seed);
 // A new independent stream for a child object (env i, agent, buffer) from a
 // root seed: SeedSequence of the pair (root, child).
-void rlc_rng_seed_child(rlcRng *rng, uint64_t root_seed, uint64_t child);
-uint64_t rlc_rng_next64(rlcRng *rng);
-uint32_t rlc_rng_next32(rlcRng *rng);                      // buffered halves, as numpy
-double rlc_rng_random(rlcRng *rng);                        // [0, 1), 53 bits
-double rlc_rng_uniform(rlcRng *rng, double lo, double hi); // lo + (hi - lo) * random()
+RLC_API void rlc_rng_seed_child(rlcRng *rng, uint64_t root_seed, uint64_t child);
+RLC_API uint64_t rlc_rng_next64(rlcRng *rng);
+RLC_API uint32_t rlc_rng_next32(rlcRng *rng);                      // buffered halves, as numpy
+RLC_API double rlc_rng_random(rlcRng *rng);                        // [0, 1), 53 bits
+RLC_API double rlc_rng_uniform(rlcRng *rng, double lo, double hi); // lo + (hi - lo) * random()
 // Generator.integers(lo, hi), any int64 range (numpy's Lemire paths with the
 // 32-bit cache); returns lo when hi - lo <= 1 without drawing, as numpy does.
-int64_t rlc_rng_integers(rlcRng *rng, int64_t lo, int64_t hi);
-double rlc_rng_normal(rlcRng *rng);                         // standard normal (not numpy's ziggurat)
+RLC_API int64_t rlc_rng_integers(rlcRng *rng, int64_t lo, int64_t hi);
+RLC_API double rlc_rng_normal(rlcRng *rng);                         // standard normal (not numpy's ziggurat)
 // categorical_sample: first i with cumsum(p)[i] > random(); n-1 if none.
-int rlc_rng_categorical(rlcRng *rng, const double *p, int n);
+RLC_API int rlc_rng_categorical(rlcRng *rng, const double *p, int n);
 
 // numpy's legacy RandomState (MT19937), as MinAtar uses it.
 typedef struct rlcMt19937 {
@@ -108,10 +116,10 @@ typedef struct rlcMt19937 {
   int pos;
 } rlcMt19937;
 
-void rlc_mt_seed(rlcMt19937 *mt, uint32_t seed);
-uint32_t rlc_mt_next32(rlcMt19937 *mt);
-double rlc_mt_rand(rlcMt19937 *mt);                        // RandomState.rand()
-int64_t rlc_mt_randint(rlcMt19937 *mt, int64_t lo, int64_t hi);  // RandomState.randint(lo, hi)
+RLC_API void rlc_mt_seed(rlcMt19937 *mt, uint32_t seed);
+RLC_API uint32_t rlc_mt_next32(rlcMt19937 *mt);
+RLC_API double rlc_mt_rand(rlcMt19937 *mt);                        // RandomState.rand()
+RLC_API int64_t rlc_mt_randint(rlcMt19937 *mt, int64_t lo, int64_t hi);  // RandomState.randint(lo, hi)
 
 //------------------------------------------------------------------------------
 // Spaces
@@ -142,29 +150,29 @@ typedef struct rlcSpace {
   int nvec[RLC_SPACE_MAX_BOUNDS]; // MULTI_DISCRETE: values 0..nvec[i]-1
 } rlcSpace;
 
-rlcSpace rlc_space_discrete(int n);
-rlcSpace rlc_space_discrete_start(int n, int start);
-rlcSpace rlc_space_multi_discrete(int len, const int *nvec);
+RLC_API rlcSpace rlc_space_discrete(int n);
+RLC_API rlcSpace rlc_space_discrete_start(int n, int start);
+RLC_API rlcSpace rlc_space_multi_discrete(int len, const int *nvec);
 // A float32 vector box with per-element bounds (size <= 16; inf allowed).
-rlcSpace rlc_space_box(int size, const float *low, const float *high);
+RLC_API rlcSpace rlc_space_box(int size, const float *low, const float *high);
 // A box of any shape with one bound for every element (images: RLC_U8, 0, 255).
-rlcSpace rlc_space_box_uniform(rlcDType dtype, int ndim, const int *shape, float low, float high);
+RLC_API rlcSpace rlc_space_box_uniform(rlcDType dtype, int ndim, const int *shape, float low, float high);
 
-size_t rlc_dtype_size(rlcDType t);
-size_t rlc_space_bytes(const rlcSpace *s);            // bytes of one sample
-float rlc_space_low(const rlcSpace *s, int i);        // bound of element i (BOX)
-float rlc_space_high(const rlcSpace *s, int i);
-bool rlc_space_contains(const rlcSpace *s, const void *x);
+RLC_API size_t rlc_dtype_size(rlcDType t);
+RLC_API size_t rlc_space_bytes(const rlcSpace *s);            // bytes of one sample
+RLC_API float rlc_space_low(const rlcSpace *s, int i);        // bound of element i (BOX)
+RLC_API float rlc_space_high(const rlcSpace *s, int i);
+RLC_API bool rlc_space_contains(const rlcSpace *s, const void *x);
 // Checks an action before it reaches an env: integer in range, or finite float
 // (out-of-bounds floats are the env's to clip, as Gymnasium's envs do).
-rlcStatus rlc_space_check_action(const rlcSpace *s, const void *x);
-void rlc_space_sample(const rlcSpace *s, rlcRng *rng, void *x);  // uniform sample
+RLC_API rlcStatus rlc_space_check_action(const rlcSpace *s, const void *x);
+RLC_API void rlc_space_sample(const rlcSpace *s, rlcRng *rng, void *x);  // uniform sample
 // Number of distinct values of a (multi-)discrete space, and a sample's index
 // among them (row-major over nvec), for tabular methods. 0 / -1 for boxes.
-int64_t rlc_space_count(const rlcSpace *s);
-int64_t rlc_space_index(const rlcSpace *s, const void *x);
+RLC_API int64_t rlc_space_count(const rlcSpace *s);
+RLC_API int64_t rlc_space_index(const rlcSpace *s, const void *x);
 // "Discrete(2)", "Box(-inf, inf, (4,), float32)", ... into buf.
-const char *rlc_space_str(const rlcSpace *s, char *buf, size_t len);
+RLC_API const char *rlc_space_str(const rlcSpace *s, char *buf, size_t len);
 
 //------------------------------------------------------------------------------
 // Options: "key=value,key=value" strings for env and algorithm settings
@@ -181,16 +189,16 @@ typedef struct rlcOpts {
 
 // Parses "a=1,b=x" (NULL or "" gives no options). Values may not contain ','
 // except inside [] or "" (maps: map=[SFFF;FHFH]).
-rlcStatus rlc_opts_parse(rlcOpts *o, const char *text);
-rlcStatus rlc_opts_set(rlcOpts *o, const char *key, const char *val);  // add or replace
+RLC_API rlcStatus rlc_opts_parse(rlcOpts *o, const char *text);
+RLC_API rlcStatus rlc_opts_set(rlcOpts *o, const char *key, const char *val);  // add or replace
 // Getters: absent key leaves *out = default and returns RLC_OK; a malformed
 // value is RLC_ERR_ARG with a message naming the key.
-rlcStatus rlc_opts_int(rlcOpts *o, const char *key, int def, int *out);
-rlcStatus rlc_opts_double(rlcOpts *o, const char *key, double def, double *out);
-rlcStatus rlc_opts_bool(rlcOpts *o, const char *key, bool def, bool *out);
-const char *rlc_opts_str(rlcOpts *o, const char *key, const char *def);
+RLC_API rlcStatus rlc_opts_int(rlcOpts *o, const char *key, int def, int *out);
+RLC_API rlcStatus rlc_opts_double(rlcOpts *o, const char *key, double def, double *out);
+RLC_API rlcStatus rlc_opts_bool(rlcOpts *o, const char *key, bool def, bool *out);
+RLC_API const char *rlc_opts_str(rlcOpts *o, const char *key, const char *def);
 // RLC_ERR_ARG naming the first key no getter asked for ("unknown option 'x' for <what>").
-rlcStatus rlc_opts_check_unused(const rlcOpts *o, const char *what);
+RLC_API rlcStatus rlc_opts_check_unused(const rlcOpts *o, const char *what);
 
 
 //------------------------------------------------------------------------------
@@ -207,21 +215,21 @@ typedef struct rlcBuf {
   rlcStatus err;     // first error: later puts/gets do nothing
 } rlcBuf;
 
-void rlc_buf_free(rlcBuf *b);
-void rlc_buf_put(rlcBuf *b, const void *p, size_t n);
+RLC_API void rlc_buf_free(rlcBuf *b);
+RLC_API void rlc_buf_put(rlcBuf *b, const void *p, size_t n);
 // Copies n bytes out; RLC_ERR_FORMAT ("truncated") when fewer remain.
-rlcStatus rlc_buf_get(rlcBuf *b, void *p, size_t n);
+RLC_API rlcStatus rlc_buf_get(rlcBuf *b, void *p, size_t n);
 // Sections make corrupt files fail early with a name: put writes the tag,
 // get checks it ("checkpoint: expected section 'agent'").
-void rlc_buf_put_tag(rlcBuf *b, const char *tag);
-rlcStatus rlc_buf_get_tag(rlcBuf *b, const char *tag);
+RLC_API void rlc_buf_put_tag(rlcBuf *b, const char *tag);
+RLC_API rlcStatus rlc_buf_get_tag(rlcBuf *b, const char *tag);
 
-uint32_t rlc_crc32(uint32_t crc, const void *p, size_t n);  // zlib's crc32
+RLC_API uint32_t rlc_crc32(uint32_t crc, const void *p, size_t n);  // zlib's crc32
 // Temp file, fsync, rename: a crash leaves the old file or the new one, never
 // a mix. `what` names the file in errors ("checkpoint").
-rlcStatus rlc_file_write_atomic(const char *path, const void *data, size_t n, const char *what);
+RLC_API rlcStatus rlc_file_write_atomic(const char *path, const void *data, size_t n, const char *what);
 // Reads a whole file into a new buffer (rlc_free it).
-rlcStatus rlc_file_read(const char *path, uint8_t **data, size_t *n);
+RLC_API rlcStatus rlc_file_read(const char *path, uint8_t **data, size_t *n);
 
 #ifdef __cplusplus
 }

@@ -20,25 +20,25 @@ typedef enum rlcAlign { RLC_ALIGN_LEFT, RLC_ALIGN_CENTER, RLC_ALIGN_RIGHT } rlcA
 // y down. rlc_canvas_end copies the picture into rgb and frees the canvas.
 typedef struct rlcCanvas rlcCanvas;
 
-rlcStatus rlc_canvas_begin(uint8_t *rgb, int w, int h, rlcCanvas **out);
-void rlc_canvas_end(rlcCanvas *c);
+RLC_API rlcStatus rlc_canvas_begin(uint8_t *rgb, int w, int h, rlcCanvas **out);
+RLC_API void rlc_canvas_end(rlcCanvas *c);
 
-void rlc_canvas_clear(rlcCanvas *c, rlcColor color);
-void rlc_canvas_fill_rect(rlcCanvas *c, double x, double y, double w, double h, rlcColor color);
-void rlc_canvas_stroke_rect(rlcCanvas *c, double x, double y, double w, double h, double width,
+RLC_API void rlc_canvas_clear(rlcCanvas *c, rlcColor color);
+RLC_API void rlc_canvas_fill_rect(rlcCanvas *c, double x, double y, double w, double h, rlcColor color);
+RLC_API void rlc_canvas_stroke_rect(rlcCanvas *c, double x, double y, double w, double h, double width,
                             rlcColor color);
-void rlc_canvas_fill_polygon(rlcCanvas *c, const double *xy, int n, rlcColor color);  // xy: (n, 2)
-void rlc_canvas_fill_circle(rlcCanvas *c, double x, double y, double r, rlcColor color);
-void rlc_canvas_stroke_circle(rlcCanvas *c, double x, double y, double r, double width,
+RLC_API void rlc_canvas_fill_polygon(rlcCanvas *c, const double *xy, int n, rlcColor color);  // xy: (n, 2)
+RLC_API void rlc_canvas_fill_circle(rlcCanvas *c, double x, double y, double r, rlcColor color);
+RLC_API void rlc_canvas_stroke_circle(rlcCanvas *c, double x, double y, double r, double width,
                               rlcColor color);
-void rlc_canvas_line(rlcCanvas *c, double x0, double y0, double x1, double y1, double width,
+RLC_API void rlc_canvas_line(rlcCanvas *c, double x0, double y0, double x1, double y1, double width,
                      rlcColor color);
-void rlc_canvas_polyline(rlcCanvas *c, const double *xy, int n, double width, rlcColor color);
+RLC_API void rlc_canvas_polyline(rlcCanvas *c, const double *xy, int n, double width, rlcColor color);
 // Text with its baseline-independent vertical center at y (sans-serif, px size).
-void rlc_canvas_text(rlcCanvas *c, double x, double y, double size, rlcAlign align,
+RLC_API void rlc_canvas_text(rlcCanvas *c, double x, double y, double size, rlcAlign align,
                      rlcColor color, const char *text);
 // Clips all drawing to a rectangle until reset (w <= 0 resets).
-void rlc_canvas_clip(rlcCanvas *c, double x, double y, double w, double h);
+RLC_API void rlc_canvas_clip(rlcCanvas *c, double x, double y, double w, double h);
 
 #ifdef __cplusplus
 }

@@ -35,18 +35,18 @@ typedef struct rlcMdp {
   int n_tr, cap_tr, cur_cell;  // building state
 } rlcMdp;
 
-rlcStatus rlc_mdp_create(int n_states, int n_actions, rlcMdp **out);
+RLC_API rlcStatus rlc_mdp_create(int n_states, int n_actions, rlcMdp **out);
 // Appends one entry to P[s][a]. Calls must come in (s, a) order.
-rlcStatus rlc_mdp_add(rlcMdp *m, int s, int a, double prob, int next_state, double reward,
+RLC_API rlcStatus rlc_mdp_add(rlcMdp *m, int s, int a, double prob, int next_state, double reward,
                       bool terminated);
 // Closes the table after the last rlc_mdp_add (fills empty (s, a) ranges).
 // Envs whose model marks impossible actions (valid[s*A+a] = false) get those
 // actions rejected by step() with an error; their observation is the state.
-void rlc_mdp_finish(rlcMdp *m);
-void rlc_mdp_destroy(rlcMdp *m);
+RLC_API void rlc_mdp_finish(rlcMdp *m);
+RLC_API void rlc_mdp_destroy(rlcMdp *m);
 // RLC_ERR_ARG when `action` is impossible in the state that obs (a state
 // index) names.
-rlcStatus rlc_mdp_check_action(const rlcMdp *m, const void *obs, int action);
+RLC_API rlcStatus rlc_mdp_check_action(const rlcMdp *m, const void *obs, int action);
 // `action` when it is possible in state s, else the first possible action (for
 // drivers that pre-draw actions, such as benchmarks and the checker).
 static inline int rlc_mdp_possible_action(const rlcMdp *m, int s, int action) {
@@ -130,36 +130,36 @@ typedef struct rlcEnvRegistration {
 
 // Registers an env (the built-ins are registered on first use). Copies `r`;
 // the strings must outlive the registry. Re-registering an id is an error.
-rlcStatus rlc_env_register(const rlcEnvRegistration *r);
-int rlc_env_registry_count(void);
-const rlcEnvRegistration *rlc_env_registry_get(int i);
-const rlcEnvRegistration *rlc_env_registry_find(const char *id);
+RLC_API rlcStatus rlc_env_register(const rlcEnvRegistration *r);
+RLC_API int rlc_env_registry_count(void);
+RLC_API const rlcEnvRegistration *rlc_env_registry_get(int i);
+RLC_API const rlcEnvRegistration *rlc_env_registry_find(const char *id);
 
 // Creates the spec for `id` with options "k=v,...". Beside the env's own options
 // every env accepts the wrapper options, applied in this order:
 //   action_repeat=K      repeat each action K times, summing rewards
 //   max_episode_steps=N  time limit (default: the registered one; 0 removes it)
 //   frame_stack=K        stack the last K observations (along a new first axis)
-rlcStatus rlc_env_spec_create(const char *id, const char *options, rlcEnvSpec **out);
-void rlc_env_spec_destroy(rlcEnvSpec *spec);
+RLC_API rlcStatus rlc_env_spec_create(const char *id, const char *options, rlcEnvSpec **out);
+RLC_API void rlc_env_spec_destroy(rlcEnvSpec *spec);
 
 // Wrappers: each takes ownership of `inner` (also on failure) and returns the new spec.
-rlcStatus rlc_wrap_time_limit(rlcEnvSpec *inner, int max_episode_steps, rlcEnvSpec **out);
-rlcStatus rlc_wrap_action_repeat(rlcEnvSpec *inner, int repeat, rlcEnvSpec **out);
-rlcStatus rlc_wrap_frame_stack(rlcEnvSpec *inner, int k, rlcEnvSpec **out);
+RLC_API rlcStatus rlc_wrap_time_limit(rlcEnvSpec *inner, int max_episode_steps, rlcEnvSpec **out);
+RLC_API rlcStatus rlc_wrap_action_repeat(rlcEnvSpec *inner, int repeat, rlcEnvSpec **out);
+RLC_API rlcStatus rlc_wrap_frame_stack(rlcEnvSpec *inner, int k, rlcEnvSpec **out);
 
 // The innermost spec (Gymnasium's env.unwrapped), and the transition model if any.
-const rlcEnvSpec *rlc_spec_unwrapped(const rlcEnvSpec *spec);
+RLC_API const rlcEnvSpec *rlc_spec_unwrapped(const rlcEnvSpec *spec);
 static inline const rlcMdp *rlc_spec_mdp(const rlcEnvSpec *spec) { return spec->mdp; }
 
 // Helpers for wrapper classes (and envs that nest envs).
-void rlc_spec_init_wrapper(rlcEnvSpec *outer, rlcEnvSpec *inner, const rlcEnvClass *cls,
+RLC_API void rlc_spec_init_wrapper(rlcEnvSpec *outer, rlcEnvSpec *inner, const rlcEnvClass *cls,
                            size_t own_state_size);
 static inline void *rlc_inner_state(const rlcEnvSpec *spec, void *state) {
   return (char *)state + spec->inner_offset;
 }
 // Calls the seed hook of every layer that has one, wrappers and base env.
-void rlc_env_seed_state(const rlcEnvSpec *spec, void *state, uint64_t seed);
+RLC_API void rlc_env_seed_state(const rlcEnvSpec *spec, void *state, uint64_t seed);
 
 //------------------------------------------------------------------------------
 // One environment
@@ -179,28 +179,28 @@ typedef struct rlcEnv {
   int episode_length;
 } rlcEnv;
 
-rlcStatus rlc_env_create(const char *id, const char *options, rlcEnv **out);
-rlcStatus rlc_env_create_from_spec(rlcEnvSpec *spec, rlcEnv **out);  // takes ownership
-void rlc_env_destroy(rlcEnv *env);                                    // NULL is fine
+RLC_API rlcStatus rlc_env_create(const char *id, const char *options, rlcEnv **out);
+RLC_API rlcStatus rlc_env_create_from_spec(rlcEnvSpec *spec, rlcEnv **out);  // takes ownership
+RLC_API void rlc_env_destroy(rlcEnv *env);                                    // NULL is fine
 // seed >= 0 reseeds np_random as reset(seed=...) does; RLC_NO_SEED continues
 // the stream (the first reset ever without a seed draws one from the OS).
-rlcStatus rlc_env_reset(rlcEnv *env, int64_t seed, void *obs);
+RLC_API rlcStatus rlc_env_reset(rlcEnv *env, int64_t seed, void *obs);
 // An invalid action, a step before reset or after the episode ended is an error.
-rlcStatus rlc_env_step(rlcEnv *env, const void *action, void *obs, double *reward,
+RLC_API rlcStatus rlc_env_step(rlcEnv *env, const void *action, void *obs, double *reward,
                        bool *terminated, bool *truncated);
-rlcStatus rlc_env_render(rlcEnv *env, const rlcRenderArgs *args, uint8_t *rgb);
+RLC_API rlcStatus rlc_env_render(rlcEnv *env, const rlcRenderArgs *args, uint8_t *rgb);
 // Gymnasium's close(): further calls are errors; closing twice is safe.
-void rlc_env_close(rlcEnv *env);
+RLC_API void rlc_env_close(rlcEnv *env);
 // mask[a] = whether action a is possible now (all true unless the env's model
 // forbids some, like the book's MDP). Discrete action spaces only.
-rlcStatus rlc_env_action_mask(const rlcEnv *env, bool *mask);
+RLC_API rlcStatus rlc_env_action_mask(const rlcEnv *env, bool *mask);
 // A uniformly random action among the possible ones (Gymnasium's
 // action_space.sample(), respecting action masks).
-void rlc_env_sample_action(const rlcEnv *env, rlcRng *rng, void *action);
+RLC_API void rlc_env_sample_action(const rlcEnv *env, rlcRng *rng, void *action);
 // RLC_ERR_UNSUPPORTED when the env has no heuristic.
-rlcStatus rlc_env_heuristic(const rlcEnv *env, const void *obs, void *action);
+RLC_API rlcStatus rlc_env_heuristic(const rlcEnv *env, const void *obs, void *action);
 // Gymnasium's env.unwrapped.state: the base env's state inside the wrappers.
-void *rlc_env_unwrapped_state(rlcEnv *env);
+RLC_API void *rlc_env_unwrapped_state(rlcEnv *env);
 
 //------------------------------------------------------------------------------
 // The env checker (Gymnasium's check_env, and more)
@@ -215,7 +215,7 @@ typedef void (*rlcCheckFn)(bool ok, const char *what, void *user);
 // invalid actions rejected; render; the transition model's probabilities;
 // close twice. *failed counts failed checks. Returns an error only when the
 // env cannot be created at all.
-rlcStatus rlc_env_check(const char *id, const char *options, int64_t seed, rlcCheckFn report,
+RLC_API rlcStatus rlc_env_check(const char *id, const char *options, int64_t seed, rlcCheckFn report,
                         void *user, int *failed);
 
 //------------------------------------------------------------------------------
@@ -227,7 +227,7 @@ typedef struct rlcVecEnvDef {
   int num_threads;    // worker threads including the caller (default 1)
 } rlcVecEnvDef;
 
-rlcVecEnvDef rlc_vec_env_default_def(void);
+RLC_API rlcVecEnvDef rlc_vec_env_default_def(void);
 
 typedef struct rlcVecWorkers rlcVecWorkers;
 
@@ -256,17 +256,17 @@ typedef struct rlcVecEnv {
   rlcVecWorkers *workers;      // NULL when single-threaded
 } rlcVecEnv;
 
-rlcStatus rlc_vec_env_create(const char *id, const char *options, const rlcVecEnvDef *def,
+RLC_API rlcStatus rlc_vec_env_create(const char *id, const char *options, const rlcVecEnvDef *def,
                              rlcVecEnv **out);
-rlcStatus rlc_vec_env_create_from_spec(rlcEnvSpec *spec, const rlcVecEnvDef *def,
+RLC_API rlcStatus rlc_vec_env_create_from_spec(rlcEnvSpec *spec, const rlcVecEnvDef *def,
                                        rlcVecEnv **out);  // takes ownership
-void rlc_vec_env_destroy(rlcVecEnv *v);
+RLC_API void rlc_vec_env_destroy(rlcVecEnv *v);
 // Copy i is seeded with seed + i (Gymnasium's vector convention); RLC_NO_SEED
 // continues each stream.
-rlcStatus rlc_vec_env_reset(rlcVecEnv *v, int64_t seed);
+RLC_API rlcStatus rlc_vec_env_reset(rlcVecEnv *v, int64_t seed);
 // actions: (N, act). Finished copies reset within the same step: obs then holds
 // the new episode's first observation and final_obs the finished one's last.
-rlcStatus rlc_vec_env_step(rlcVecEnv *v, const void *actions);
+RLC_API rlcStatus rlc_vec_env_step(rlcVecEnv *v, const void *actions);
 
 #ifdef __cplusplus
 }

@@ -208,12 +208,12 @@ typedef struct rlcToyTextState {
 // and the cab facing its last move. Heuristic: drive the shortest way (BFS
 // around the walls) to the passenger, pick up, drive to the destination,
 // drop off (at most 8 + 1 + 8 + 1 steps; always delivers when dry).
-int rlc_taxi_encode(int taxi_row, int taxi_col, int pass_idx, int dest_idx);
-void rlc_taxi_decode(int s, int *taxi_row, int *taxi_col, int *pass_idx, int *dest_idx);
+RLC_API int rlc_taxi_encode(int taxi_row, int taxi_col, int pass_idx, int dest_idx);
+RLC_API void rlc_taxi_decode(int s, int *taxi_row, int *taxi_col, int *pass_idx, int *dest_idx);
 // Gymnasium's TaxiEnv.action_mask(s): mask[a] = 1 where action a changes the
 // state (moves not into a border or wall; pickup at the passenger; dropoff
 // with the passenger aboard at one of the four locations).
-void rlc_taxi_action_mask(int s, int8_t mask[6]);
+RLC_API void rlc_taxi_action_mask(int s, int8_t mask[6]);
 
 // Blackjack-v1: Sutton & Barto's blackjack against a dealer, with an infinite
 // deck ([1..9, 10, 10, 10, 10], ace = 1). Observation MultiDiscrete([32, 11,

@@ -21,11 +21,11 @@ extern "C" {
 
 // out (B, OC) = inp (B, C) @ weight^T + bias; weight is (OC, C) row-major
 // (PyTorch's Linear layout), bias (OC) or NULL.
-void rlc_dense_forward(float *out, const float *inp, const float *weight, const float *bias,
+RLC_API void rlc_dense_forward(float *out, const float *inp, const float *weight, const float *bias,
                        int B, int C, int OC);
 // dinp (B, C) += dout @ weight; dweight (OC, C) += dout^T @ inp; dbias (OC) +=
 // sum over B of dout. Any of dinp, dweight, dbias may be NULL (not needed).
-void rlc_dense_backward(float *dinp, float *dweight, float *dbias, const float *dout,
+RLC_API void rlc_dense_backward(float *dinp, float *dweight, float *dbias, const float *dout,
                         const float *inp, const float *weight, int B, int C, int OC);
 
 // Conv2d over channel-last images (NHWC): inp (B, H, W, C), weight
@@ -38,33 +38,33 @@ typedef struct rlcConvShape {
   int OH, OW;        // output (filled by rlc_conv_shape)
 } rlcConvShape;
 // Fills OH/OW; RLC_ERR_ARG if the shape is impossible.
-rlcStatus rlc_conv_shape(rlcConvShape *s);
+RLC_API rlcStatus rlc_conv_shape(rlcConvShape *s);
 // `col` is scratch of rlc_conv_col_size(s) floats, whatever the batch: the
 // kernels go through the batch in chunks of whole images, im2col'ing each
 // chunk (as many images as fit in 64 Ki floats, at least one) so that each
 // pass is one matrix product. Pass NULL to use a direct loop instead.
-size_t rlc_conv_col_size(const rlcConvShape *s);
-void rlc_conv2d_forward(float *out, const float *inp, const float *weight, const float *bias,
+RLC_API size_t rlc_conv_col_size(const rlcConvShape *s);
+RLC_API void rlc_conv2d_forward(float *out, const float *inp, const float *weight, const float *bias,
                         int B, const rlcConvShape *s, float *col);
-void rlc_conv2d_backward(float *dinp, float *dweight, float *dbias, const float *dout,
+RLC_API void rlc_conv2d_backward(float *dinp, float *dweight, float *dbias, const float *dout,
                          const float *inp, const float *weight, int B, const rlcConvShape *s,
                          float *col);
 
 // Elementwise activations over n values; backward takes the forward output
 // (and input where it needs it) and accumulates into dinp.
-void rlc_relu_forward(float *out, const float *inp, int n);
-void rlc_relu_backward(float *dinp, const float *dout, const float *out, int n);
-void rlc_elu_forward(float *out, const float *inp, int n);  // alpha = 1 (Keras/PyTorch default)
-void rlc_elu_backward(float *dinp, const float *dout, const float *out, int n);
-void rlc_tanh_forward(float *out, const float *inp, int n);
-void rlc_tanh_backward(float *dinp, const float *dout, const float *out, int n);
-void rlc_sigmoid_forward(float *out, const float *inp, int n);
-void rlc_sigmoid_backward(float *dinp, const float *dout, const float *out, int n);
+RLC_API void rlc_relu_forward(float *out, const float *inp, int n);
+RLC_API void rlc_relu_backward(float *dinp, const float *dout, const float *out, int n);
+RLC_API void rlc_elu_forward(float *out, const float *inp, int n);  // alpha = 1 (Keras/PyTorch default)
+RLC_API void rlc_elu_backward(float *dinp, const float *dout, const float *out, int n);
+RLC_API void rlc_tanh_forward(float *out, const float *inp, int n);
+RLC_API void rlc_tanh_backward(float *dinp, const float *dout, const float *out, int n);
+RLC_API void rlc_sigmoid_forward(float *out, const float *inp, int n);
+RLC_API void rlc_sigmoid_backward(float *dinp, const float *dout, const float *out, int n);
 // Row-wise over (R, N): softmax and log-softmax (numerically stable).
-void rlc_softmax_forward(float *out, const float *inp, int R, int N);
-void rlc_softmax_backward(float *dinp, const float *dout, const float *out, int R, int N);
-void rlc_log_softmax_forward(float *out, const float *inp, int R, int N);
-void rlc_log_softmax_backward(float *dinp, const float *dout, const float *out, int R, int N);
+RLC_API void rlc_softmax_forward(float *out, const float *inp, int R, int N);
+RLC_API void rlc_softmax_backward(float *dinp, const float *dout, const float *out, int R, int N);
+RLC_API void rlc_log_softmax_forward(float *out, const float *inp, int R, int N);
+RLC_API void rlc_log_softmax_backward(float *dinp, const float *dout, const float *out, int R, int N);
 
 //------------------------------------------------------------------------------
 // Initializers (TF / Keras / PyTorch semantics), over a weight of `n` values
@@ -96,7 +96,7 @@ typedef struct rlcInit {
 // fan_out as Keras computes them (dense: C and OC; conv: KH*KW*C and KH*KW*OC).
 // Truncated normal: stddev = sqrt(scale / fan) / 0.87962566103423978, cut at
 // 2 stddev (TF). RLC_ERR_ARG on impossible settings (negative scale, n <= 0).
-rlcStatus rlc_init_fill(float *w, int n, int rows, int fan_in, int fan_out, const rlcInit *init,
+RLC_API rlcStatus rlc_init_fill(float *w, int n, int rows, int fan_in, int fan_out, const rlcInit *init,
                         rlcRng *rng);
 
 //------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ typedef struct rlcOptimDef {
   double weight_decay; // L2 added to the gradient (0)
 } rlcOptimDef;
 
-rlcOptimDef rlc_optim_default_def(rlcOptimType type);
+RLC_API rlcOptimDef rlc_optim_default_def(rlcOptimType type);
 
 typedef struct rlcOptim {
   rlcOptimDef def;
@@ -126,21 +126,21 @@ typedef struct rlcOptim {
   int64_t t;           // steps taken
 } rlcOptim;
 
-rlcStatus rlc_optim_create(const rlcOptimDef *def, size_t n, rlcOptim **out);
-void rlc_optim_destroy(rlcOptim *o);
+RLC_API rlcStatus rlc_optim_create(const rlcOptimDef *def, size_t n, rlcOptim **out);
+RLC_API void rlc_optim_destroy(rlcOptim *o);
 // One update of params from grads with learning rate lr (the schedule's value).
-void rlc_optim_step(rlcOptim *o, float *params, const float *grads, double lr);
-void rlc_optim_reset(rlcOptim *o);
+RLC_API void rlc_optim_step(rlcOptim *o, float *params, const float *grads, double lr);
+RLC_API void rlc_optim_reset(rlcOptim *o);
 // Checkpoints: the step count and moments (exact resume).
-void rlc_optim_state_put(const rlcOptim *o, rlcBuf *b);
-rlcStatus rlc_optim_state_get(rlcOptim *o, rlcBuf *b);
+RLC_API void rlc_optim_state_put(const rlcOptim *o, rlcBuf *b);
+RLC_API rlcStatus rlc_optim_state_get(rlcOptim *o, rlcBuf *b);
 
 // Global-norm clipping (TF clip_by_global_norm / torch clip_grad_norm_):
 // scales grads so their L2 norm is at most max_norm; returns the norm before.
-double rlc_clip_grad_norm(float *grads, size_t n, double max_norm);
+RLC_API double rlc_clip_grad_norm(float *grads, size_t n, double max_norm);
 // Target networks: hard copy, and Polyak dst = tau * src + (1 - tau) * dst.
-void rlc_params_copy(float *dst, const float *src, size_t n);
-void rlc_params_polyak(float *dst, const float *src, size_t n, double tau);
+RLC_API void rlc_params_copy(float *dst, const float *src, size_t n);
+RLC_API void rlc_params_polyak(float *dst, const float *src, size_t n, double tau);
 
 // Learning-rate (and exploration) schedules as a function of the step.
 typedef enum rlcScheduleType {
@@ -157,7 +157,7 @@ typedef struct rlcSchedule {
   bool staircase;
 } rlcSchedule;
 
-double rlc_schedule_value(const rlcSchedule *s, double t);
+RLC_API double rlc_schedule_value(const rlcSchedule *s, double t);
 
 //------------------------------------------------------------------------------
 // Losses: each returns the batch loss, writes the gradient of that loss with
@@ -168,27 +168,27 @@ double rlc_schedule_value(const rlcSchedule *s, double t);
 // with sample weights = importance weights).
 //------------------------------------------------------------------------------
 
-double rlc_loss_mse(float *dpred, float *per, const float *pred, const float *target,
+RLC_API double rlc_loss_mse(float *dpred, float *per, const float *pred, const float *target,
                     const float *w, int B, int N);
-double rlc_loss_huber(float *dpred, float *per, const float *pred, const float *target,
+RLC_API double rlc_loss_huber(float *dpred, float *per, const float *pred, const float *target,
                       const float *w, int B, int N, double delta);  // smooth L1 when delta = 1
 // Binary cross-entropy from probabilities (clipped to [eps, 1-eps] as Keras,
 // eps = 1e-7) and from logits (stable form).
-double rlc_loss_bce(float *dprob, float *per, const float *prob, const float *target,
+RLC_API double rlc_loss_bce(float *dprob, float *per, const float *prob, const float *target,
                     const float *w, int B, int N);
-double rlc_loss_bce_logits(float *dlogits, float *per, const float *logits, const float *target,
+RLC_API double rlc_loss_bce_logits(float *dlogits, float *per, const float *logits, const float *target,
                            const float *w, int B, int N);
 // Sparse categorical cross-entropy from logits (B, N) and labels (B).
-double rlc_loss_sparse_ce_logits(float *dlogits, float *per, const float *logits,
+RLC_API double rlc_loss_sparse_ce_logits(float *dlogits, float *per, const float *logits,
                                  const int32_t *labels, const float *w, int B, int N);
 // Cross-entropy between target distributions (B, N) and predicted log-probs (B, N)
 // (C51): per_i = -sum_j target_ij * logp_ij; gradient w.r.t. logp.
-double rlc_loss_cross_entropy(float *dlogp, float *per, const float *logp, const float *target,
+RLC_API double rlc_loss_cross_entropy(float *dlogp, float *per, const float *logp, const float *target,
                               const float *w, int B, int N);
 
 // out (B) = q[b, actions[b]] for q (B, A); backward scatters dout into dq (+=).
-void rlc_gather_forward(float *out, const float *q, const int32_t *actions, int B, int A);
-void rlc_gather_backward(float *dq, const float *dout, const int32_t *actions, int B, int A);
+RLC_API void rlc_gather_forward(float *out, const float *q, const int32_t *actions, int B, int A);
+RLC_API void rlc_gather_backward(float *dq, const float *dout, const int32_t *actions, int B, int A);
 
 // Policy-gradient terms over categorical logits (B, A) or Gaussian (mean,
 // log_std) outputs. Each returns the mean over the batch and writes gradients
@@ -196,19 +196,19 @@ void rlc_gather_backward(float *dq, const float *dout, const int32_t *actions, i
 //   pg:       -mean(logp(a) * adv)
 //   ppo clip: -mean(min(r * adv, clip(r, 1-eps, 1+eps) * adv)), r = exp(logp - old_logp)
 //   entropy:  mean(H(pi)) (the caller subtracts coef * entropy)
-double rlc_pg_categorical(float *dlogits, float *logp_out, const float *logits,
+RLC_API double rlc_pg_categorical(float *dlogits, float *logp_out, const float *logits,
                           const int32_t *actions, const float *adv, int B, int A);
-double rlc_ppo_clip_categorical(float *dlogits, float *ratio_out, const float *logits,
+RLC_API double rlc_ppo_clip_categorical(float *dlogits, float *ratio_out, const float *logits,
                                 const int32_t *actions, const float *old_logp, const float *adv,
                                 double clip_eps, int B, int A);
-double rlc_entropy_categorical(float *dlogits, const float *logits, int B, int A);
+RLC_API double rlc_entropy_categorical(float *dlogits, const float *logits, int B, int A);
 // Gaussian: mean (B, D), log_std (D) shared by the batch (state-independent).
-double rlc_pg_gaussian(float *dmean, float *dlog_std, float *logp_out, const float *mean,
+RLC_API double rlc_pg_gaussian(float *dmean, float *dlog_std, float *logp_out, const float *mean,
                        const float *log_std, const float *actions, const float *adv, int B, int D);
-double rlc_ppo_clip_gaussian(float *dmean, float *dlog_std, float *ratio_out, const float *mean,
+RLC_API double rlc_ppo_clip_gaussian(float *dmean, float *dlog_std, float *ratio_out, const float *mean,
                              const float *log_std, const float *actions, const float *old_logp,
                              const float *adv, double clip_eps, int B, int D);
-double rlc_entropy_gaussian(float *dlog_std, const float *log_std, int D);
+RLC_API double rlc_entropy_gaussian(float *dlog_std, const float *log_std, int D);
 
 //------------------------------------------------------------------------------
 // Networks: a sequence of layers over one parameter buffer
@@ -257,13 +257,13 @@ typedef struct rlcNetDef {
   uint64_t seed;                   // initialization and noise
 } rlcNetDef;
 
-rlcNetDef rlc_net_default_def(void);
+RLC_API rlcNetDef rlc_net_default_def(void);
 // Appends a layer; returns it so fields can be adjusted. NULL (and an error)
 // when the net is full.
-rlcLayerDef *rlc_net_def_add(rlcNetDef *def, rlcLayerType type, int units);
+RLC_API rlcLayerDef *rlc_net_def_add(rlcNetDef *def, rlcLayerType type, int units);
 // "4-128-128-2" with an activation between dense layers (relu, elu, tanh,
 // sigmoid): a vector input of 4, two hidden layers and a linear output.
-rlcStatus rlc_net_def_mlp(rlcNetDef *def, const char *arch, rlcLayerType activation);
+RLC_API rlcStatus rlc_net_def_mlp(rlcNetDef *def, const char *arch, rlcLayerType activation);
 
 typedef struct rlcLayer {
   rlcLayerDef def;
@@ -289,28 +289,28 @@ typedef struct rlcNet {
   rlcRng rng;                      // noise
 } rlcNet;
 
-rlcStatus rlc_net_create(const rlcNetDef *def, rlcNet **out);
-void rlc_net_destroy(rlcNet *net);
+RLC_API rlcStatus rlc_net_create(const rlcNetDef *def, rlcNet **out);
+RLC_API void rlc_net_destroy(rlcNet *net);
 // Forward over B <= max_batch samples x (B, in_size); returns (B, out_size),
 // valid until the next forward. Keeps what backward needs; x must stay alive
 // until backward. No allocation.
-const float *rlc_net_forward(rlcNet *net, const float *x, int B);
+RLC_API const float *rlc_net_forward(rlcNet *net, const float *x, int B);
 // Backward of the last forward: dout (B, out_size); accumulates into grads and,
 // when dx is not NULL, writes the input gradient (B, in_size).
-void rlc_net_backward(rlcNet *net, const float *dout, float *dx);
-void rlc_net_zero_grad(rlcNet *net);
-void rlc_net_resample_noise(rlcNet *net);  // noisy layers draw new epsilons
+RLC_API void rlc_net_backward(rlcNet *net, const float *dout, float *dx);
+RLC_API void rlc_net_zero_grad(rlcNet *net);
+RLC_API void rlc_net_resample_noise(rlcNet *net);  // noisy layers draw new epsilons
 // Re-initializes all parameters from def.seed (as at creation).
-void rlc_net_init_params(rlcNet *net);
+RLC_API void rlc_net_init_params(rlcNet *net);
 // A versioned binary file: magic, version, the layer table, the parameters and
 // a CRC-32. Written atomically. Load checks that the file's layer table equals
 // the net's; a truncated, corrupted or mismatched file is a clear error.
-rlcStatus rlc_net_save(const rlcNet *net, const char *path);
-rlcStatus rlc_net_load(rlcNet *net, const char *path);
+RLC_API rlcStatus rlc_net_save(const rlcNet *net, const char *path);
+RLC_API rlcStatus rlc_net_load(rlcNet *net, const char *path);
 // Checkpoints: parameters and the noise RNG into / out of a buffer (the
 // architecture comes from the run's configuration; a size mismatch is an error).
-void rlc_net_state_put(const rlcNet *net, rlcBuf *b);
-rlcStatus rlc_net_state_get(rlcNet *net, rlcBuf *b);
+RLC_API void rlc_net_state_put(const rlcNet *net, rlcBuf *b);
+RLC_API rlcStatus rlc_net_state_get(rlcNet *net, rlcBuf *b);
 
 #ifdef __cplusplus
 }

@@ -11,24 +11,24 @@ extern "C" {
 #endif
 
 // rgb is (h, w, 3).
-rlcStatus rlc_png_write(const char *path, const uint8_t *rgb, int w, int h);
+RLC_API rlcStatus rlc_png_write(const char *path, const uint8_t *rgb, int w, int h);
 // Reads an 8-bit RGB or RGBA PNG (alpha dropped) into a new buffer (rlc_free it).
-rlcStatus rlc_png_read(const char *path, uint8_t **rgb, int *w, int *h);
+RLC_API rlcStatus rlc_png_read(const char *path, uint8_t **rgb, int *w, int *h);
 
 // An animated GIF being written. Frames are palettized one by one (exact when a
 // frame has at most 256 colors); the file appears at `path` on close.
 typedef struct rlcGif rlcGif;
 
-rlcStatus rlc_gif_create(const char *path, int w, int h, int fps, rlcGif **out);
-rlcStatus rlc_gif_add_frame(rlcGif *g, const uint8_t *rgb);
+RLC_API rlcStatus rlc_gif_create(const char *path, int w, int h, int fps, rlcGif **out);
+RLC_API rlcStatus rlc_gif_add_frame(rlcGif *g, const uint8_t *rgb);
 // Finishes the file; returns the first error of the whole recording. Frees g.
-rlcStatus rlc_gif_close(rlcGif *g);
-int rlc_gif_frame_count(const rlcGif *g);
+RLC_API rlcStatus rlc_gif_close(rlcGif *g);
+RLC_API int rlc_gif_frame_count(const rlcGif *g);
 
 // Reads a GIF back (tests, tools): frame count and size, and frame i as RGB
 // into a new buffer (rlc_free it).
-rlcStatus rlc_gif_read_info(const char *path, int *frames, int *w, int *h);
-rlcStatus rlc_gif_read_frame(const char *path, int index, uint8_t **rgb);
+RLC_API rlcStatus rlc_gif_read_info(const char *path, int *frames, int *w, int *h);
+RLC_API rlcStatus rlc_gif_read_frame(const char *path, int index, uint8_t **rgb);
 
 // Line plots (learning curves): stacked panels of series; NAN values leave gaps.
 typedef struct rlcPlotSeries {
@@ -49,7 +49,7 @@ typedef struct rlcPlotPanel {
   const char *hline_label;
 } rlcPlotPanel;
 
-rlcStatus rlc_plot_png(const char *path, const rlcPlotPanel *panels, int n_panels, int width,
+RLC_API rlcStatus rlc_plot_png(const char *path, const rlcPlotPanel *panels, int n_panels, int width,
                        int panel_height);
 
 #ifdef __cplusplus

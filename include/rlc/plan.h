@@ -52,7 +52,7 @@ typedef struct rlcPlanDef {
   double q_init;         // Q-value iteration's start for possible actions (0)
 } rlcPlanDef;
 
-rlcPlanDef rlc_plan_default_def(void);
+RLC_API rlcPlanDef rlc_plan_default_def(void);
 
 typedef struct rlcPlanResult {
   int n_states, n_actions;
@@ -68,20 +68,20 @@ typedef struct rlcPlanResult {
 // Solves `m`. The result's arrays are allocated here: rlc_plan_result_free
 // them. Not converging within max_sweeps is not an error (converged = false),
 // except that the result is then only as good as the last sweep.
-rlcStatus rlc_plan_solve(const rlcMdp *m, const rlcPlanDef *def, rlcPlanResult *out);
+RLC_API rlcStatus rlc_plan_solve(const rlcMdp *m, const rlcPlanDef *def, rlcPlanResult *out);
 // Same on an env spec: RLC_ERR_UNSUPPORTED with a one-line message when the
 // env has no transition model ("CartPole-v1 has no transition model ...") or
 // when action_repeat/frame_stack wrap it (the model is one step of the bare env).
-rlcStatus rlc_plan_solve_spec(const rlcEnvSpec *spec, const rlcPlanDef *def, rlcPlanResult *out);
-void rlc_plan_result_free(rlcPlanResult *r);  // zeroes it; a zeroed result is fine
+RLC_API rlcStatus rlc_plan_solve_spec(const rlcEnvSpec *spec, const rlcPlanDef *def, rlcPlanResult *out);
+RLC_API void rlc_plan_result_free(rlcPlanResult *r);  // zeroes it; a zeroed result is fine
 
 // "value-iteration", "policy-iteration", "q-value-iteration" (also "vi", "pi", "qvi").
-rlcStatus rlc_plan_method_parse(const char *name, rlcPlanMethod *out);
-const char *rlc_plan_method_name(rlcPlanMethod m);
+RLC_API rlcStatus rlc_plan_method_parse(const char *name, rlcPlanMethod *out);
+RLC_API const char *rlc_plan_method_name(rlcPlanMethod m);
 
 // The greedy action of one state's row of Q (n_actions values) over the possible
 // actions (valid may be NULL: all possible), lowest index among near-ties.
-int rlc_plan_greedy(const double *q, const bool *valid, int n_actions);
+RLC_API int rlc_plan_greedy(const double *q, const bool *valid, int n_actions);
 
 #ifdef __cplusplus
 }

@@ -41,17 +41,17 @@ typedef struct rlcSumTree {
   double *sum, *min;// (2 * capacity) each
 } rlcSumTree;
 
-rlcStatus rlc_sum_tree_init(rlcSumTree *t, int n);
-void rlc_sum_tree_free(rlcSumTree *t);
+RLC_API rlcStatus rlc_sum_tree_init(rlcSumTree *t, int n);
+RLC_API void rlc_sum_tree_free(rlcSumTree *t);
 // Sets leaf i (0 <= i < n) to p >= 0.
-void rlc_sum_tree_set(rlcSumTree *t, int i, double p);
+RLC_API void rlc_sum_tree_set(rlcSumTree *t, int i, double p);
 static inline double rlc_sum_tree_get(const rlcSumTree *t, int i) { return t->sum[t->capacity + i]; }
 static inline double rlc_sum_tree_total(const rlcSumTree *t) { return t->sum[1]; }
 static inline double rlc_sum_tree_min(const rlcSumTree *t) { return t->min[1]; }
 // The leaf i whose prefix range [sum of leaves < i, that + leaf i) holds
 // `mass` (0 <= mass < total); never a zero leaf while the total is positive,
 // even when rounding puts `mass` at or past the total.
-int rlc_sum_tree_find(const rlcSumTree *t, double mass);
+RLC_API int rlc_sum_tree_find(const rlcSumTree *t, double mass);
 
 //------------------------------------------------------------------------------
 // Replay memory
@@ -73,7 +73,7 @@ typedef struct rlcReplayDef {
   uint64_t seed;           // the memory's own sampling stream
 } rlcReplayDef;
 
-rlcReplayDef rlc_replay_default_def(void);
+RLC_API rlcReplayDef rlc_replay_default_def(void);
 
 // A sampled batch: views into the memory's scratch, valid until the next
 // sample or gather. When n_step > 1, next_obs holds 2n rows: the 1-step next
@@ -125,13 +125,13 @@ typedef struct rlcReplay {
 
 // RLC_ERR_ARG for impossible settings (capacity < 1, n_step < 1, gamma
 // outside [0, 1], alpha < 0, ...), with a one-line message.
-rlcStatus rlc_replay_create(const rlcReplayDef *def, rlcReplay **out);
-void rlc_replay_destroy(rlcReplay *r);  // NULL is fine
+RLC_API rlcStatus rlc_replay_create(const rlcReplayDef *def, rlcReplay **out);
+RLC_API void rlc_replay_destroy(rlcReplay *r);  // NULL is fine
 
 // One transition of stream `stream` (0 <= stream < num_streams; action >= 0,
 // else RLC_ERR_ARG). Goes through the stream's n-step window when n_step > 1
 // (stored once the window is full).
-rlcStatus rlc_replay_add(rlcReplay *r, int stream, const float *obs, int32_t action, double reward,
+RLC_API rlcStatus rlc_replay_add(rlcReplay *r, int stream, const float *obs, int32_t action, double reward,
                          const float *next_obs, bool terminated, bool truncated);
 
 // n transitions drawn at random: uniformly (with or without replacement as
@@ -141,18 +141,18 @@ rlcStatus rlc_replay_add(rlcReplay *r, int stream, const float *obs, int32_t act
 // possible value (that of the smallest priority in the memory).
 // RLC_ERR_STATE when fewer than n transitions are stored (without
 // replacement) or none; RLC_ERR_ARG when n > max_batch.
-rlcStatus rlc_replay_sample(rlcReplay *r, int n, double beta, const rlcReplayBatch **out);
+RLC_API rlcStatus rlc_replay_sample(rlcReplay *r, int n, double beta, const rlcReplayBatch **out);
 // The transitions at the given slots (weights 1): the notebook's
 // sample_batch_from_idxs, and tests.
-rlcStatus rlc_replay_gather(rlcReplay *r, const int32_t *index, int n, const rlcReplayBatch **out);
+RLC_API rlcStatus rlc_replay_gather(rlcReplay *r, const int32_t *index, int n, const rlcReplayBatch **out);
 // New priorities |err| + priority_eps for the given slots (err: TD errors,
 // or per-sample losses for distributional agents).
-void rlc_replay_update_priorities(rlcReplay *r, const int32_t *index, const float *err, int n);
+RLC_API void rlc_replay_update_priorities(rlcReplay *r, const int32_t *index, const float *err, int n);
 
 // Checkpoints: contents, windows, priorities, RNG and counters, so sampling
 // continues exactly. get checks that the shapes match the def.
-void rlc_replay_state_put(const rlcReplay *r, rlcBuf *b);
-rlcStatus rlc_replay_state_get(rlcReplay *r, rlcBuf *b);
+RLC_API void rlc_replay_state_put(const rlcReplay *r, rlcBuf *b);
+RLC_API rlcStatus rlc_replay_state_get(rlcReplay *r, rlcBuf *b);
 
 #ifdef __cplusplus
 }

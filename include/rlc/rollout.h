@@ -35,19 +35,19 @@ extern "C" {
 // last_values (N) are V of the observations after the last step. final_values
 // is read only where truncated (it may be NULL when nothing is truncated). ret
 // may be NULL. Accumulates in double.
-void rlc_gae(float *adv, float *ret, const float *rewards, const float *values,
+RLC_API void rlc_gae(float *adv, float *ret, const float *rewards, const float *values,
              const float *final_values, const float *last_values, const bool *terminated,
              const bool *truncated, int T, int N, double gamma, double lambda);
 
 // The book's discount_rewards: out[t] = rewards[t] + gamma * out[t + 1] over
 // one episode of n steps (out may alias rewards).
-void rlc_discount_rewards(double *out, const double *rewards, int n, double gamma);
+RLC_API void rlc_discount_rewards(double *out, const double *rewards, int n, double gamma);
 // The book's discount_and_normalize_rewards: each episode (lengths[e] steps,
 // laid end to end in rewards) discounted on its own, then all the discounted
 // returns together shifted by their mean and divided by their (population)
 // standard deviation. When that deviation is 0 the returns are only centred.
 // out may alias rewards.
-void rlc_discount_normalize(double *out, const double *rewards, const int *lengths, int n_episodes,
+RLC_API void rlc_discount_normalize(double *out, const double *rewards, const int *lengths, int n_episodes,
                             double gamma);
 
 //------------------------------------------------------------------------------
@@ -64,18 +64,18 @@ typedef struct rlcRunningMeanStd {
   double *var;     // (size): population variance
 } rlcRunningMeanStd;
 
-rlcStatus rlc_rms_init(rlcRunningMeanStd *r, int size);
-void rlc_rms_free(rlcRunningMeanStd *r);
-void rlc_rms_reset(rlcRunningMeanStd *r);
+RLC_API rlcStatus rlc_rms_init(rlcRunningMeanStd *r, int size);
+RLC_API void rlc_rms_free(rlcRunningMeanStd *r);
+RLC_API void rlc_rms_reset(rlcRunningMeanStd *r);
 // Adds a batch x (n, size) of float or double samples.
-void rlc_rms_update(rlcRunningMeanStd *r, const float *x, int n);
-void rlc_rms_update_f64(rlcRunningMeanStd *r, const double *x, int n);
+RLC_API void rlc_rms_update(rlcRunningMeanStd *r, const float *x, int n);
+RLC_API void rlc_rms_update_f64(rlcRunningMeanStd *r, const double *x, int n);
 // out (n, size) = clip((x - mean) / sqrt(var + 1e-8), -clip, clip); clip <= 0:
 // no clipping. out may alias x.
-void rlc_rms_normalize(const rlcRunningMeanStd *r, float *out, const float *x, int n, double clip);
+RLC_API void rlc_rms_normalize(const rlcRunningMeanStd *r, float *out, const float *x, int n, double clip);
 // Checkpoints (a size mismatch on get is RLC_ERR_FORMAT).
-void rlc_rms_put(const rlcRunningMeanStd *r, rlcBuf *b);
-rlcStatus rlc_rms_get(rlcRunningMeanStd *r, rlcBuf *b);
+RLC_API void rlc_rms_put(const rlcRunningMeanStd *r, rlcBuf *b);
+RLC_API rlcStatus rlc_rms_get(rlcRunningMeanStd *r, rlcBuf *b);
 
 // Gym's NormalizeReward for N envs, as CleanRL used it (gym 0.21-0.25): each
 // env keeps a discounted return G = gamma * G + r; G's running variance
@@ -89,14 +89,14 @@ typedef struct rlcRewardNorm {
   rlcRunningMeanStd rms;   // of the returns
 } rlcRewardNorm;
 
-rlcStatus rlc_reward_norm_init(rlcRewardNorm *r, int num_envs, double gamma, double clip);
-void rlc_reward_norm_free(rlcRewardNorm *r);
+RLC_API rlcStatus rlc_reward_norm_init(rlcRewardNorm *r, int num_envs, double gamma, double clip);
+RLC_API void rlc_reward_norm_free(rlcRewardNorm *r);
 // out (N) from rewards (N) and the episode ends of this step; updates the
 // statistics with this step's returns first, as Gymnasium does.
-void rlc_reward_norm_step(rlcRewardNorm *r, float *out, const double *rewards,
+RLC_API void rlc_reward_norm_step(rlcRewardNorm *r, float *out, const double *rewards,
                           const bool *terminated, const bool *truncated);
-void rlc_reward_norm_put(const rlcRewardNorm *r, rlcBuf *b);
-rlcStatus rlc_reward_norm_get(rlcRewardNorm *r, rlcBuf *b);
+RLC_API void rlc_reward_norm_put(const rlcRewardNorm *r, rlcBuf *b);
+RLC_API rlcStatus rlc_reward_norm_get(rlcRewardNorm *r, rlcBuf *b);
 
 //------------------------------------------------------------------------------
 // Rollout buffer: num_steps x num_envs transitions, step-major
@@ -121,21 +121,21 @@ typedef struct rlcRollout {
   float *adv, *ret;          // filled by rlc_rollout_compute
 } rlcRollout;
 
-rlcStatus rlc_rollout_create(int num_steps, int num_envs, int obs_size, int act_size, bool discrete,
+RLC_API rlcStatus rlc_rollout_create(int num_steps, int num_envs, int obs_size, int act_size, bool discrete,
                              rlcRollout **out);
-void rlc_rollout_destroy(rlcRollout *r);
+RLC_API void rlc_rollout_destroy(rlcRollout *r);
 // Index of (step t, env i) in the (T, N) arrays.
 static inline size_t rlc_rollout_at(const rlcRollout *r, int t, int i) {
   return (size_t)t * r->num_envs + i;
 }
 // GAE over the whole buffer (once t == num_steps and last_values are set).
-void rlc_rollout_compute(rlcRollout *r, double gamma, double lambda);
+RLC_API void rlc_rollout_compute(rlcRollout *r, double gamma, double lambda);
 // Normalizes an advantage array (n) to mean 0, std 1 (torch's unbiased std,
 // + 1e-8, as CleanRL).
-void rlc_normalize_advantages(float *adv, int n);
+RLC_API void rlc_normalize_advantages(float *adv, int n);
 // Checkpoints: every array and the fill level.
-void rlc_rollout_put(const rlcRollout *r, rlcBuf *b);
-rlcStatus rlc_rollout_get(rlcRollout *r, rlcBuf *b);
+RLC_API void rlc_rollout_put(const rlcRollout *r, rlcBuf *b);
+RLC_API rlcStatus rlc_rollout_get(rlcRollout *r, rlcBuf *b);
 
 #ifdef __cplusplus
 }

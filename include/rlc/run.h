@@ -29,13 +29,13 @@ extern "C" {
 //   algo, env, env_options, seed, reset_seed, steps, episodes, num_envs, num_threads,
 //   max_episode_steps, eval_interval, eval_episodes, log_interval,
 //   checkpoint_interval, stop_at_threshold, gif, gif_episodes.
-const rlcParam *rlc_run_params(int *n);
+RLC_API const rlcParam *rlc_run_params(int *n);
 
 // Resolves a configuration: the driver's defaults, the algorithm's defaults,
 // its default preset for the env (env NULL: the preset's or CartPole-v1), the
 // named preset (NULL: none), then `sets` ("k=v,..." each, in order). Unknown
 // names and malformed values are RLC_ERR_ARG with a one-line message.
-rlcStatus rlc_run_config(rlcOpts *cfg, const char *algo, const char *env, const char *preset,
+RLC_API rlcStatus rlc_run_config(rlcOpts *cfg, const char *algo, const char *env, const char *preset,
                          const char *const *sets, int n_sets);
 
 typedef struct rlcRun rlcRun;
@@ -57,30 +57,30 @@ typedef void (*rlcRunProgressFn)(const rlcRunStatus *st, void *user);
 
 // Creates a run from a resolved configuration. dir NULL: no files at all
 // (tests, library use). A dir that holds another run is refused unless force.
-rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcRun **out);
+RLC_API rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcRun **out);
 // Reopens the run in dir at its checkpoint; training continues exactly.
-rlcStatus rlc_run_resume(const char *dir, rlcRun **out);
+RLC_API rlcStatus rlc_run_resume(const char *dir, rlcRun **out);
 // Opens the run in dir read-only, with the trained policy (rlc eval).
-rlcStatus rlc_run_load(const char *dir, rlcRun **out);
-void rlc_run_destroy(rlcRun *r);
+RLC_API rlcStatus rlc_run_load(const char *dir, rlcRun **out);
+RLC_API void rlc_run_destroy(rlcRun *r);
 // Ends rlc_run_train at the next step, with a checkpoint (safe to call from a
 // signal handler: Ctrl-C in the CLI).
-void rlc_run_request_stop(rlcRun *r);
-int rlc_run_eval_episodes(const rlcRun *r);
+RLC_API void rlc_run_request_stop(rlcRun *r);
+RLC_API int rlc_run_eval_episodes(const rlcRun *r);
 
 // Trains until `steps` total env steps or `episodes` total episodes (0: the
 // configuration's), writing the run directory. progress may be NULL.
-rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgressFn progress,
+RLC_API rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgressFn progress,
                         void *user);
-void rlc_run_status(const rlcRun *r, rlcRunStatus *st);
-rlcAgent *rlc_run_agent(rlcRun *r);
-const rlcEnvSpec *rlc_run_spec(const rlcRun *r);
-rlcOpts *rlc_run_cfg(rlcRun *r);
+RLC_API void rlc_run_status(const rlcRun *r, rlcRunStatus *st);
+RLC_API rlcAgent *rlc_run_agent(rlcRun *r);
+RLC_API const rlcEnvSpec *rlc_run_spec(const rlcRun *r);
+RLC_API rlcOpts *rlc_run_cfg(rlcRun *r);
 
 // Greedy evaluation on a fresh env (id, options) seeded seed, seed+1, ...: mean
 // and std of returns over `episodes`, and optionally a GIF of the first
 // `gif_episodes` (GridWorld draws the agent's Q-values).
-rlcStatus rlc_evaluate(rlcAgent *agent, const char *env_id, const char *env_options, int episodes,
+RLC_API rlcStatus rlc_evaluate(rlcAgent *agent, const char *env_id, const char *env_options, int episodes,
                        int64_t seed,
                        double *mean, double *std, double *mean_length, const char *gif_path,
                        int gif_episodes);
@@ -88,7 +88,7 @@ rlcStatus rlc_evaluate(rlcAgent *agent, const char *env_id, const char *env_opti
 // Learning curves of one or more run directories in one PNG: training
 // returns with their running average and evaluations, loss, exploration rate,
 // and the agent's extra scalars (with their reference lines).
-rlcStatus rlc_run_plot(const char *const *dirs, int n_dirs, const char *png_path);
+RLC_API rlcStatus rlc_run_plot(const char *const *dirs, int n_dirs, const char *png_path);
 
 #ifdef __cplusplus
 }
