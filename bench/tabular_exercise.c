@@ -100,20 +100,14 @@ static Result run(const char *algo, const char *env_opts, const char *settings, 
   double t0 = now();
   rlc_vec_env_reset(v, seed);
   while (r.episodes < episodes) {
-    obs = *(int32_t *)v->obs;
-    ag->cls->act(ag, &obs, 1, true, &act);
-    if ((s = rlc_vec_env_step(v, &act))) die(s);
-    bool done = v->terminated[0] || v->truncated[0];
-    next = *(int32_t *)(done ? v->final_obs : v->obs);
-    rlcStepBatch b = {1, &obs, &act, v->reward, v->terminated, v->truncated, &next, v->final_return, v->final_length};
-    if ((s = ag->cls->observe(ag, &b)) || (s = ag->cls->update(ag))) {
+    if ((s = rlc_run_step(ag, v, true, &obs, &act, &next))) {
       if (s != RLC_ERR_STATE) die(s);
       r.diverged = r.episodes + 1;  // "Q diverged": the exercise's uncut accumulating traces can
       r.final_len = -1;
       break;
     }
     r.steps++;
-    if (!done) continue;
+    if (!v->terminated[0] && !v->truncated[0]) continue;
     r.episodes++;
     int len = greedy_path(ag, m, cap);
     if (len > 0 && !r.first_goal) r.first_goal = r.episodes;

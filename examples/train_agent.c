@@ -33,7 +33,7 @@ int main(int argc, char **argv) {
   double reward;
   rlc_env_reset(env, 123, obs);
   while (!term && !trunc) {
-    agent->cls->act(agent, obs, 1, false, &action);
+    rlc_agent_act(agent, obs, 1, false, &action);
     rlc_env_step(env, &action, obs, &reward, &term, &trunc);
   }
   printf("one greedy episode: return %g\n", env->episode_return);

@@ -122,26 +122,13 @@ static void trainer_free(Trainer *t) {
   rlc_vec_env_destroy(t->v);
 }
 
-// The driver's loop: act, step, observe (the final observation where an
-// episode ended), update.
+// The driver's loop (up to 4 copies of the 7-float corridor).
 static void trainer_run(Trainer *t, int steps) {
-  rlcVecEnv *v = t->v;
-  int N = v->num_envs, D = 7;
   float obs[4 * 7], next[4 * 7];
   int32_t act[4];
-  for (int s = 0; s < steps; s++) {
-    memcpy(obs, v->obs, sizeof(float) * N * D);
-    t->ag->cls->act(t->ag, obs, N, true, act);
-    CHECK_OK(rlc_vec_env_step(v, act));
-    for (int i = 0; i < N; i++) {
-      bool done = v->terminated[i] || v->truncated[i];
-      memcpy(next + i * D, (float *)(done ? v->final_obs : v->obs) + i * D, sizeof(float) * D);
-    }
-    rlcStepBatch b = {N, obs, act, v->reward, v->terminated, v->truncated, next, v->final_return,
-                      v->final_length};
-    CHECK_OK(t->ag->cls->observe(t->ag, &b));
-    CHECK_OK(t->ag->cls->update(t->ag));
-  }
+  CHECK(t->v->num_envs <= 4);
+  if (t->v->num_envs > 4) return;
+  for (int s = 0; s < steps; s++) CHECK_OK(rlc_run_step(t->ag, t->v, true, obs, act, next));
 }
 
 // The greedy policy's return from the start (1.0 when it walks right).

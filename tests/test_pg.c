@@ -50,26 +50,16 @@ static void loop_free(Loop *l) {
 // ended in the last quarter of them (NAN: none).
 static double loop_run(Loop *l, int steps) {
   rlcVecEnv *v = l->v;
-  size_t ob = v->obs_bytes;
   double sum = 0;
   int n = 0;
   for (int s = 0; s < steps; s++) {
-    l->ag->cls->act(l->ag, v->obs, l->N, true, l->acts);
-    memcpy(l->prev, v->obs, ob * l->N);
-    CHECK_OK(rlc_vec_env_step(v, l->acts));
-    for (int i = 0; i < l->N; i++) {
-      bool done = v->terminated[i] || v->truncated[i];
-      memcpy(l->next + ob * i, (char *)(done ? v->final_obs : v->obs) + ob * i, ob);
-      if (done && s >= steps - steps / 4) sum += v->final_return[i], n++;
-    }
-    rlcStepBatch b = {l->N, l->prev, l->acts, v->reward, v->terminated, v->truncated,
-                      l->next, v->final_return, v->final_length};
-    rlcStatus st = l->ag->cls->observe(l->ag, &b);
-    if (!st) st = l->ag->cls->update(l->ag);
+    rlcStatus st = rlc_run_step(l->ag, v, true, l->prev, l->acts, l->next);
     if (st) {
       CHECK_OK(st);
       return NAN;
     }
+    for (int i = 0; i < l->N; i++)
+      if ((v->terminated[i] || v->truncated[i]) && s >= steps - steps / 4) sum += v->final_return[i], n++;
   }
   return n ? sum / n : NAN;
 }

@@ -59,21 +59,10 @@ static void loop_close(Loop *L) {
 static rlcStatus loop_run(Loop *L, int64_t steps, int64_t episodes) {
   rlcVecEnv *v = L->v;
   int n = v->num_envs;
-  size_t ob = v->obs_bytes;
   while ((!steps || L->steps < steps) && (!episodes || L->episodes < episodes)) {
-    L->ag->cls->act(L->ag, v->obs, n, true, L->act);
-    memcpy(L->prev, v->obs, ob * n);
-    rlcStatus s = rlc_vec_env_step(v, L->act);
+    rlcStatus s = rlc_run_step(L->ag, v, true, L->prev, L->act, L->next);
     if (s) return s;
-    memcpy(L->next, v->obs, ob * n);
-    for (int i = 0; i < n; i++)
-      if (v->terminated[i] || v->truncated[i]) {
-        memcpy(L->next + i * ob, (uint8_t *)v->final_obs + i * ob, ob);
-        L->episodes++;
-      }
-    rlcStepBatch b = {n, L->prev, L->act, v->reward, v->terminated, v->truncated, L->next, v->final_return,
-                      v->final_length};
-    if ((s = L->ag->cls->observe(L->ag, &b)) || (s = L->ag->cls->update(L->ag))) return s;
+    for (int i = 0; i < n; i++) L->episodes += v->terminated[i] || v->truncated[i];
     if (L->log) {
       if (L->n_log == L->cap_log) return rlc_error(RLC_ERR_STATE, "test log full");
       L->log[L->n_log++] = (Tr){((int32_t *)L->prev)[0], L->act[0], ((int32_t *)L->next)[0], v->reward[0],

@@ -143,6 +143,13 @@ RLC_API rlcStatus rlc_agent_create(const char *algo, const rlcEnvSpec *spec, con
                            uint64_t seed, int num_envs, rlcAgent **out);
 RLC_API void rlc_agent_destroy(rlcAgent *a);  // NULL is fine
 
+// The class's calls, for code that holds an agent (rlc_run_step makes the
+// driver's whole act, step, observe, update cycle one call). act returns
+// RLC_ERR_ARG for a NULL agent or array or n < 1, where the class would crash.
+RLC_API rlcStatus rlc_agent_act(rlcAgent *a, const void *obs, int n, bool explore, void *actions);
+RLC_API rlcStatus rlc_agent_observe(rlcAgent *a, const rlcStepBatch *b);
+RLC_API rlcStatus rlc_agent_update(rlcAgent *a);
+
 // Adds every parameter of `params` missing from cfg with its default.
 RLC_API rlcStatus rlc_params_defaults(rlcOpts *cfg, const rlcParam *params, int n);
 // Applies "k=v,..." to cfg; names must be among `params` (or `extra` when not

@@ -38,6 +38,17 @@ RLC_API const rlcParam *rlc_run_params(int *n);
 RLC_API rlcStatus rlc_run_config(rlcOpts *cfg, const char *algo, const char *env, const char *preset,
                          const char *const *sets, int n_sets);
 
+// One step of training, the driver's: the agent acts on venv->obs (explore:
+// its exploring policy, else the greedy one), the vector env steps, the agent
+// observes the transitions (a finished episode's next observation is its
+// final one, so targets can bootstrap through a time limit) and updates if
+// due. The caller owns the step's arrays, which then hold its transitions:
+// obs (N, obs) the observations acted in, actions (N, act), next_obs (N, obs);
+// the rest is in venv (reward, terminated, truncated, final_return, ...).
+// The agent must have been made for venv's N copies. Allocates nothing.
+RLC_API rlcStatus rlc_run_step(rlcAgent *agent, rlcVecEnv *venv, bool explore, void *obs,
+                               void *actions, void *next_obs);
+
 typedef struct rlcRun rlcRun;
 
 // What the progress callback sees (also the --json summary).

@@ -687,9 +687,6 @@ rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgre
   rlcAgent *a = r->agent;
   const rlcAgentClass *cls = r->cls;
   const int n = r->num_envs;
-  const size_t ob = v->obs_bytes;
-  rlcStepBatch batch = {n, r->obs_prev, r->actions, v->reward, v->terminated, v->truncated, r->next_obs,
-                        v->final_return, v->final_length};
   double next_progress = 0;
   rlcStatus s = RLC_OK;
   int64_t iter = 0;
@@ -697,14 +694,9 @@ rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgre
   while (!s && !r->c.stopped && !r->stop_requested &&
          (r->target_steps == 0 || r->c.steps < r->target_steps) &&
          (r->target_episodes == 0 || r->c.episodes < r->target_episodes)) {
-    cls->act(a, v->obs, n, true, r->actions);
-    memcpy(r->obs_prev, v->obs, (size_t)n * ob);
-    if ((s = rlc_vec_env_step(v, r->actions))) break;
-    // Where an episode ended, the agent sees its final observation.
-    memcpy(r->next_obs, v->obs, (size_t)n * ob);
+    if ((s = rlc_run_step(a, v, true, r->obs_prev, r->actions, r->next_obs))) break;
     for (int i = 0; i < n; i++)
       if (v->terminated[i] || v->truncated[i]) {
-        memcpy(r->next_obs + i * ob, (const uint8_t *)v->final_obs + i * ob, ob);
         RunCounters *c = &r->c;
         c->episodes++;
         c->recent[c->recent_pos] = v->final_return[i];
@@ -719,8 +711,6 @@ rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgre
           run_tb_scalar(r->tb, "train/episode_return", c->steps + n, v->final_return[i]);
         }
       }
-    if ((s = cls->observe(a, &batch))) break;
-    if ((s = cls->update(a))) break;
     r->c.steps += n;
     if (r->c.steps >= r->c.next_log) {
       while (r->c.next_log <= r->c.steps) r->c.next_log += r->log_interval;
