@@ -115,7 +115,7 @@ $(BUILD)/bench/bench_gemm: private LIBS += $(OPENBLAS_LIBS)
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(BUILD)/test_rlc $(BUILD)/test_reference $(BUILD)/rlc examples
+test-run: $(BUILD)/test_rlc $(BUILD)/test_reference $(BUILD)/rlc $(BUILD)/librlc.so examples
 	@BUILD=$(BUILD) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp sh tests/run_all.sh
 
 # The main job on a fresh machine: dependencies, build, then `rlc train` with
