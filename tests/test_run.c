@@ -21,7 +21,7 @@ TEST(run_config_resolution) {
   CHECK(!strcmp(rlc_opts_str(&cfg, "eval_episodes", ""), "3"));
   // Every driver setting is present (config.txt lists them all).
   int n;
-  const rlcParam *p = rlc_run_params(&n);
+  const rlcSetting *p = rlc_run_settings(&n);
   for (int i = 0; i < n; i++) CHECK_MSG(rlc_opts_str(&cfg, p[i].name, NULL), "missing %s", p[i].name);
 
   CHECK_ERR(config(&cfg, "no-such-algo", NULL, NULL, NULL), RLC_ERR_NOT_FOUND);
