@@ -79,8 +79,10 @@ $(BUILD)/librlc.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# Programs linked with -lrlc load librlc.so.0 (the ABI's major version).
 $(BUILD)/librlc.so: $(LIB_OBJ)
-	$(CC) -shared -o $@ $^ $(LIBS)
+	$(CC) -shared -Wl,-soname,librlc.so.0 -o $@ $^ $(LIBS)
+	ln -sf librlc.so $(BUILD)/librlc.so.0
 
 # Programs link the plain static library, as users do: the built-in
 # algorithms and envs are tables that reference their classes, so the linker

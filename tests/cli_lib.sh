@@ -65,4 +65,11 @@ if [ -x "$T/a.out" ]; then
   else ko "README example (exit $rc): $(head -c 300 "$T/out") $(head -c 300 "$T/err")"; fi
 else ko "README example: no a.out"; fi
 
+# The same program against librlc.so: the exports are enough for it.
+if (cd "$T" && PATH="$T/bin:$PATH" cc demo.c -Iinclude -L"$ROOT/$B" -lrlc -lm -o demo_so) >"$T/out" 2>&1 &&
+  (cd "$T" && LD_LIBRARY_PATH="$ROOT/$B" ./demo_so) >"$T/out2" 2>&1 && grep -q '^PPO, ' "$T/out2" &&
+  readelf -d "$B/librlc.so" | grep -q 'SONAME.*librlc\.so\.0'; then
+  ok "README example against librlc.so.0: $(cat "$T/out2")"
+else ko "README example against librlc.so: $(head -c 300 "$T/out") $(head -c 300 "$T/out2")"; fi
+
 cli_summary
