@@ -25,7 +25,7 @@ static int find(const char *id) {
 // The built-ins go in before anything else, so no user env can take their ids.
 static void insert_builtin(void) {
   int n;
-  const rlcEnvRegistration *b = rlc_builtin_envs(&n);
+  const rlcEnvRegistration *b = envs_builtin(&n);
   for (int i = 0; i < n && n_registered < MAX_ENVS; i++) registry[n_registered++] = b[i];
 }
 

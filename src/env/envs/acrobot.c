@@ -246,7 +246,7 @@ static const rlcEnvClass acrobot_class = {
     .free_cfg = acrobot_free_cfg,
 };
 
-rlcStatus rlc_make_acrobot(rlcEnvSpec *spec, rlcOpts *opts) {
+rlcStatus envs_make_acrobot(rlcEnvSpec *spec, rlcOpts *opts) {
   double noise;
   rlcStatus s = rlc_opts_double(opts, "torque_noise_max", 0.0, &noise);
   if (s) return s;

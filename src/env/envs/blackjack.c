@@ -199,7 +199,7 @@ static const rlcEnvClass blackjack_class = {
     .free_cfg = blackjack_free_cfg,
 };
 
-rlcStatus rlc_make_blackjack(rlcEnvSpec *spec, rlcOpts *opts) {
+rlcStatus envs_make_blackjack(rlcEnvSpec *spec, rlcOpts *opts) {
   bool natural, sab;
   rlcStatus s = rlc_opts_bool(opts, "natural", false, &natural);
   if (!s) s = rlc_opts_bool(opts, "sab", false, &sab);  // the registration passes sab=true

@@ -104,7 +104,7 @@ static const rlcEnvClass cartpole_class = {
     .heuristic = cartpole_heuristic,
 };
 
-rlcStatus rlc_make_cartpole(rlcEnvSpec *spec, rlcOpts *opts) {
+rlcStatus envs_make_cartpole(rlcEnvSpec *spec, rlcOpts *opts) {
   const float high[4] = {(float)(X_THRESHOLD * 2), INFINITY, (float)(THETA_THRESHOLD * 2), INFINITY};
   const float low[4] = {-high[0], -high[1], -high[2], -high[3]};
   spec->observation_space = rlc_space_box(4, low, high);

@@ -139,7 +139,7 @@ static const rlcEnvClass cliff_class = {
     .heuristic = cliff_heuristic,
 };
 
-rlcStatus rlc_make_cliffwalking(rlcEnvSpec *spec, rlcOpts *opts) {
+rlcStatus envs_make_cliffwalking(rlcEnvSpec *spec, rlcOpts *opts) {
   bool slippery;
   rlcStatus s = rlc_opts_bool(opts, "is_slippery", false, &slippery);
   if (s) return s;

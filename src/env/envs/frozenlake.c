@@ -413,7 +413,7 @@ static int lake_move(const LakeCfg *g, int r, int col, int a) {
   return r * g->ncol + col;
 }
 
-rlcStatus rlc_make_frozenlake(rlcEnvSpec *spec, rlcOpts *opts) {
+rlcStatus envs_make_frozenlake(rlcEnvSpec *spec, rlcOpts *opts) {
   bool slippery;
   double success, p, schedule[3] = {1.0, 0.0, 0.0};
   int size, map_seed;

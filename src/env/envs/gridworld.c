@@ -195,7 +195,7 @@ static rlcStatus check_finite(const char *key, double v) {
   return isfinite(v) ? RLC_OK : rlc_error(RLC_ERR_ARG, "option %s=%g: must be a finite number", key, v);
 }
 
-rlcStatus rlc_make_gridworld(rlcEnvSpec *spec, rlcOpts *opts) {
+rlcStatus envs_make_gridworld(rlcEnvSpec *spec, rlcOpts *opts) {
   int n;
   double goal_r, red_r, step_r;
   rlcStatus s = rlc_opts_int(opts, "size", 5, &n);

@@ -7,30 +7,30 @@
 
 #include "rlc/env.h"
 
-rlcStatus rlc_make_cartpole(rlcEnvSpec *spec, rlcOpts *opts);
-rlcStatus rlc_make_gridworld(rlcEnvSpec *spec, rlcOpts *opts);
-rlcStatus rlc_make_three_state_mdp(rlcEnvSpec *spec, rlcOpts *opts);
-rlcStatus rlc_make_markov_chain(rlcEnvSpec *spec, rlcOpts *opts);
-rlcStatus rlc_make_mountaincar(rlcEnvSpec *spec, rlcOpts *opts);
-rlcStatus rlc_make_mountaincar_continuous(rlcEnvSpec *spec, rlcOpts *opts);
-rlcStatus rlc_make_acrobot(rlcEnvSpec *spec, rlcOpts *opts);
-rlcStatus rlc_make_pendulum(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus envs_make_cartpole(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus envs_make_gridworld(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus envs_make_three_state_mdp(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus envs_make_markov_chain(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus envs_make_mountaincar(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus envs_make_mountaincar_continuous(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus envs_make_acrobot(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus envs_make_pendulum(rlcEnvSpec *spec, rlcOpts *opts);
 
 // MinAtar (minatar.c).
-rlcStatus rlc_make_minatar_asterix(rlcEnvSpec *spec, rlcOpts *opts);
-rlcStatus rlc_make_minatar_breakout(rlcEnvSpec *spec, rlcOpts *opts);
-rlcStatus rlc_make_minatar_freeway(rlcEnvSpec *spec, rlcOpts *opts);
-rlcStatus rlc_make_minatar_seaquest(rlcEnvSpec *spec, rlcOpts *opts);
-rlcStatus rlc_make_minatar_space_invaders(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus envs_make_minatar_asterix(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus envs_make_minatar_breakout(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus envs_make_minatar_freeway(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus envs_make_minatar_seaquest(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus envs_make_minatar_space_invaders(rlcEnvSpec *spec, rlcOpts *opts);
 
 // The registration table of the built-ins (the registry inserts it first).
-const rlcEnvRegistration *rlc_builtin_envs(int *count);
+const rlcEnvRegistration *envs_builtin(int *count);
 
 // Toy text (frozenlake.c, cliffwalking.c, taxi.c, blackjack.c).
-rlcStatus rlc_make_frozenlake(rlcEnvSpec *spec, rlcOpts *opts);
-rlcStatus rlc_make_cliffwalking(rlcEnvSpec *spec, rlcOpts *opts);
-rlcStatus rlc_make_taxi(rlcEnvSpec *spec, rlcOpts *opts);
-rlcStatus rlc_make_blackjack(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus envs_make_frozenlake(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus envs_make_cliffwalking(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus envs_make_taxi(rlcEnvSpec *spec, rlcOpts *opts);
+rlcStatus envs_make_blackjack(rlcEnvSpec *spec, rlcOpts *opts);
 
 // pow(x, 2.0) exactly as libm computes it (numpy's x**2 of a float64), mostly
 // without the call: the calls took a third of Acrobot's step time. hi = x*x is

@@ -152,10 +152,10 @@ void *rlc_minatar_game_state(const rlcEnvSpec *spec, void *state) {
   return game_state(state);
 }
 
-rlcStatus rlc_make_minatar_asterix(rlcEnvSpec *spec, rlcOpts *opts) { return make_game(spec, opts, &rlc_minatar_asterix); }
-rlcStatus rlc_make_minatar_breakout(rlcEnvSpec *spec, rlcOpts *opts) { return make_game(spec, opts, &rlc_minatar_breakout); }
-rlcStatus rlc_make_minatar_freeway(rlcEnvSpec *spec, rlcOpts *opts) { return make_game(spec, opts, &rlc_minatar_freeway); }
-rlcStatus rlc_make_minatar_seaquest(rlcEnvSpec *spec, rlcOpts *opts) { return make_game(spec, opts, &rlc_minatar_seaquest); }
-rlcStatus rlc_make_minatar_space_invaders(rlcEnvSpec *spec, rlcOpts *opts) {
+rlcStatus envs_make_minatar_asterix(rlcEnvSpec *spec, rlcOpts *opts) { return make_game(spec, opts, &rlc_minatar_asterix); }
+rlcStatus envs_make_minatar_breakout(rlcEnvSpec *spec, rlcOpts *opts) { return make_game(spec, opts, &rlc_minatar_breakout); }
+rlcStatus envs_make_minatar_freeway(rlcEnvSpec *spec, rlcOpts *opts) { return make_game(spec, opts, &rlc_minatar_freeway); }
+rlcStatus envs_make_minatar_seaquest(rlcEnvSpec *spec, rlcOpts *opts) { return make_game(spec, opts, &rlc_minatar_seaquest); }
+rlcStatus envs_make_minatar_space_invaders(rlcEnvSpec *spec, rlcOpts *opts) {
   return make_game(spec, opts, &rlc_minatar_space_invaders);
 }

@@ -194,14 +194,14 @@ static rlcStatus make_common(rlcEnvSpec *spec, rlcOpts *opts, const rlcEnvClass 
   return RLC_OK;
 }
 
-rlcStatus rlc_make_mountaincar(rlcEnvSpec *spec, rlcOpts *opts) {
+rlcStatus envs_make_mountaincar(rlcEnvSpec *spec, rlcOpts *opts) {
   rlcStatus s = make_common(spec, opts, &mountaincar_class, GOAL_POSITION);
   if (s) return s;
   spec->action_space = rlc_space_discrete(3);
   return RLC_OK;
 }
 
-rlcStatus rlc_make_mountaincar_continuous(rlcEnvSpec *spec, rlcOpts *opts) {
+rlcStatus envs_make_mountaincar_continuous(rlcEnvSpec *spec, rlcOpts *opts) {
   rlcStatus s = make_common(spec, opts, &mountaincar_continuous_class, GOAL_POSITION_CONT);
   if (s) return s;
   const float low[1] = {-1.0f}, high[1] = {1.0f};

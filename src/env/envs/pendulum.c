@@ -158,7 +158,7 @@ static const rlcEnvClass pendulum_class = {
     .free_cfg = pendulum_free_cfg,
 };
 
-rlcStatus rlc_make_pendulum(rlcEnvSpec *spec, rlcOpts *opts) {
+rlcStatus envs_make_pendulum(rlcEnvSpec *spec, rlcOpts *opts) {
   double g;
   rlcStatus s = rlc_opts_double(opts, "g", 10.0, &g);
   if (s) return s;

@@ -320,7 +320,7 @@ static rlcStatus add_transitions(rlcMdp *m, bool rainy, int r, int c, int p, int
   return st;
 }
 
-rlcStatus rlc_make_taxi(rlcEnvSpec *spec, rlcOpts *opts) {
+rlcStatus envs_make_taxi(rlcEnvSpec *spec, rlcOpts *opts) {
   bool rainy, fickle;
   rlcStatus s = rlc_opts_bool(opts, "is_rainy", false, &rainy);
   if (!s) s = rlc_opts_bool(opts, "fickle_passenger", false, &fickle);

@@ -165,7 +165,7 @@ static const rlcEnvClass mdp_class = {
     .heuristic = mdp_heuristic,
 };
 
-rlcStatus rlc_make_three_state_mdp(rlcEnvSpec *spec, rlcOpts *opts) {
+rlcStatus envs_make_three_state_mdp(rlcEnvSpec *spec, rlcOpts *opts) {
   spec->observation_space = rlc_space_discrete(3);
   spec->action_space = rlc_space_discrete(3);
   spec->render_width = 480;
@@ -218,7 +218,7 @@ static const rlcEnvClass chain_class = {
     .heuristic = chain_heuristic,
 };
 
-rlcStatus rlc_make_markov_chain(rlcEnvSpec *spec, rlcOpts *opts) {
+rlcStatus envs_make_markov_chain(rlcEnvSpec *spec, rlcOpts *opts) {
   spec->observation_space = rlc_space_discrete(4);
   spec->action_space = rlc_space_discrete(1);
   spec->render_width = 480;
