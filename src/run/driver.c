@@ -426,12 +426,31 @@ static rlcStatus ckpt_restore(rlcRun *r, rlcBuf *b, const char *dir) {
   return RLC_OK;
 }
 
+// A resume trains with the checkpoint's settings: a config.txt edited since
+// is refused rather than silently ignored.
+static rlcStatus check_config_file(const char *dir, rlcOpts *ckpt_cfg) {
+  char p[2100];
+  snprintf(p, sizeof p, "%s/config.txt", dir);
+  rlcOpts *file = rlc_malloc(sizeof *file);
+  if (!file) return RLC_ERR_NOMEM;
+  rlcStatus s = run_config_read(file, p);
+  if (s == RLC_ERR_NOT_FOUND) s = RLC_OK;  // the checkpoint alone is enough
+  else if (!s) {
+    s = run_config_compare(file, ckpt_cfg, "config.txt", "the checkpoint");
+    if (s) s = rlc_error(s, "'%s': %s (a resume continues with the checkpoint's settings; "
+                            "restore config.txt or start a new run)", dir, rlc_last_error());
+  }
+  rlc_free(file);
+  return s;
+}
+
 static rlcStatus run_from_checkpoint(const char *dir, bool with_logs, rlcRun **out) {
   *out = NULL;
   rlcBuf b;
   rlcRun *r = run_alloc();
   if (!r) return RLC_ERR_NOMEM;
   rlcStatus s = ckpt_open(dir, &b, &r->cfg);
+  if (!s && with_logs) s = check_config_file(dir, &r->cfg);
   if (!s) s = read_settings(r);
   if (!s) s = ckpt_restore(r, &b, dir);
   rlc_buf_free(&b);
