@@ -66,12 +66,6 @@ struct rlcRun {
   volatile sig_atomic_t stop_requested;
 };
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static void path_in(const rlcRun *r, const char *name, char *out, size_t n) {
   snprintf(out, n, "%.1900s/%.255s", r->dir, name);
 }
@@ -283,7 +277,7 @@ rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcRun **out
     rlc_run_destroy(r);
     return s;
   }
-  r->t0 = now_s();
+  r->t0 = rlc_time_s();
   *out = r;
   return RLC_OK;
 }
@@ -362,7 +356,7 @@ static rlcStatus checkpoint(rlcRun *r) {
   r->c.episodes_bytes = ftell(r->episodes);
   r->c.tb_bytes = ftell(r->tb);
   RunCounters saved = r->c;
-  saved.wall_s += now_s() - r->t0;
+  saved.wall_s += rlc_time_s() - r->t0;
   rlcBuf b = {0};
   uint32_t ver = CKPT_VERSION;
   rlc_buf_put(&b, CKPT_MAGIC, 8);
@@ -464,7 +458,7 @@ static rlcStatus run_from_checkpoint(const char *dir, bool with_logs, rlcRun **o
     rlc_run_destroy(r);
     return s;
   }
-  r->t0 = now_s();
+  r->t0 = rlc_time_s();
   *out = r;
   return RLC_OK;
 }
@@ -559,7 +553,7 @@ static int64_t eval_seed(const rlcRun *r) { return r->seed + 1000003; }
 // Logging
 //------------------------------------------------------------------------------
 
-static double wall(const rlcRun *r) { return r->c.wall_s + now_s() - r->t0; }
+static double wall(const rlcRun *r) { return r->c.wall_s + rlc_time_s() - r->t0; }
 
 static void csv_num(FILE *f, double v) {
   if (isnan(v)) fputs(",", f);
@@ -760,7 +754,7 @@ rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgre
       if ((s = checkpoint(r))) break;
     }
     if (progress && (++iter & 63) == 0) {
-      double t = now_s();
+      double t = rlc_time_s();
       if (t >= next_progress) {
         next_progress = t + 0.2;
         rlcRunStatus st;
