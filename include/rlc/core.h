@@ -93,6 +93,7 @@ typedef struct rlcRng {
 
 RLC_API void rlc_rng_seed(rlcRng *rng, uint64_t seed);            // SeedSequence(seed) -> PCG64
 RLC_API uint64_t rlc_entropy_seed(void);  // a seed from the OS, for runs the user did not seed
+RLC_API double rlc_time_s(void);          // monotonic wall clock in seconds (timing, never seeding)
 // SeedSequence(seed).generate_state(n, uint64) (exposed for tests and for
 // deriving child streams).
 RLC_API void rlc_seed_sequence(uint64_t *out, int n, uint64_t seed);

@@ -927,7 +927,7 @@ static const rlcSetting settings[] = {
   "env=CartPole-v1,max_episode_steps=200,episodes=600,steps=120000,hidden=32-32,activation=elu,"  \
   "init=glorot,optimizer=adam,optim_eps=1e-7,gamma=0.95,batch_size=32,buffer_size=2000,"          \
   "learning_starts=0,train_mode=episode,gradient_steps=1,replacement=true,keep_best=true,"        \
-  "eps_schedule=linear,eps_unit=episode,eps_start=1,eps_end=0.01,eps_decay=495"
+  "epsilon_schedule=linear,schedule_unit=episode,epsilon=1,epsilon_end=0.01,epsilon_steps=495"
 
 // rlc's own CartPole-v1 defaults: a small net, Adam 2e-3, batch 32, one
 // update per step, target copied every 200 updates, epsilon down to 0.02 in
@@ -937,7 +937,7 @@ static const rlcSetting settings[] = {
 #define CP_BASE                                                                                   \
   "hidden=64-64,lr=2e-3,batch_size=32,buffer_size=50000,learning_starts=1000,train_freq=1,"      \
   "target_update=200,steps=100000,eval_interval=1000,eval_episodes=10,stop_at_threshold=true"
-#define CP_EPS ",eps_end=0.02,eps_decay=5000"
+#define CP_EPS ",epsilon_end=0.02,epsilon_steps=5000"
 
 static const rlcPreset pr_dqn[] = {
     {NULL, "CartPole-v1", CP_BASE CP_EPS ",double=true",
@@ -957,7 +957,7 @@ static const rlcPreset pr_dqn[] = {
      "hidden=100-50,activation=relu,init=he_trunc,out_init=uniform,out_init_range=0.03,"
      "out_bias_init=-0.2,optimizer=adam,lr=1e-3,optim_eps=1e-7,loss=mse,gamma=1,batch_size=64,"
      "buffer_size=100000,random_steps=100,learning_starts=100,train_freq=1,gradient_steps=1,"
-     "target_update=1,tau=1,double=false,eps_schedule=constant,eps_start=0.1,replacement=true",
+     "target_update=1,tau=1,double=false,epsilon_schedule=constant,epsilon=0.1,replacement=true",
      "TF-Agents DQN tutorial: 100 random steps, then 1 collect step + 1 batch of 64 per iteration, "
      "gamma 1"},
 };
@@ -977,8 +977,8 @@ static const rlcPreset pr_nstep[] = {
      "optimizer=adam,lr=1e-3,optim_eps=1e-8,loss=huber,huber_delta=1,gamma=0.99,batch_size=32,"
      "buffer_size=2000,n_step=3,n_step_combined=true,replacement=false,truncation_terminal=true,"
      "learning_starts=0,random_steps=0,train_freq=1,gradient_steps=1,target_update=100,tau=1,"
-     "double=false,dueling=false,per=false,noisy=false,c51=false,eps_schedule=decrement,"
-     "eps_start=1,eps_end=0.1,eps_decay=2000",
+     "double=false,dueling=false,per=false,noisy=false,c51=false,epsilon_schedule=decrement,"
+     "epsilon=1,epsilon_end=0.1,epsilon_steps=2000",
      "rainbow-is-all-you-need 07: 1-step + 3-step loss, 10,000 frames, eps -0.00045 per update, every episode reset with seed 777"},
 };
 

@@ -147,7 +147,7 @@ static const rlcPreset q_learning_presets[] = {
      "eligibility-traces exercise: Q-learning on the 5x5 GridWorld for 100 episodes"},
     {"exercise-softmax", "GridWorld-v0",
      "env=GridWorld-v0,episodes=100,alpha=0.1,gamma=0.9,explore=softmax,tau=1.0,tau_schedule=exponential,"
-     "tau_decay=0.95,tau_end=0.01,decay_per=episode,q_init=0",
+     "tau_decay=0.95,tau_end=0.01,schedule_unit=episode,q_init=0",
      "eligibility-traces exercise: Q-learning with softmax exploration, tau 1.0 decaying 0.95 per episode"},
     ENV_DEFAULTS("", ""),
 };

@@ -23,12 +23,6 @@ int cli_fail(rlcStatus s) {
   return 1;
 }
 
-double cli_now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
 static void print_help(const CliCmd *cmd) {
   printf("usage: rlc %s %s\n\n%s\n\noptions:\n", cmd->name, cmd->usage, cmd->summary);
   for (int i = 0; i < cmd->n_opts; i++) {

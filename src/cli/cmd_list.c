@@ -29,7 +29,9 @@ static void print_settings(const rlcSetting *t, int n, rlcOpts *cfg) {
     char kind[96];
     if (t[i].type == RLC_SETTING_CHOICE) snprintf(kind, sizeof kind, "%s", t[i].choices);
     else if (t[i].type <= RLC_SETTING_DOUBLE) {
-      const char *f = t[i].type == RLC_SETTING_DOUBLE ? "%s [%g, %g]" : "%s [%.0f, %.0f]";
+      bool open = t[i].hi >= 0x1p62;  // no bound worth printing
+      const char *f = t[i].type == RLC_SETTING_DOUBLE ? (open ? "%s >= %g" : "%s [%g, %g]")
+                                                      : (open ? "%s >= %.0f" : "%s [%.0f, %.0f]");
       snprintf(kind, sizeof kind, f, types[t[i].type], t[i].lo, t[i].hi);
     } else snprintf(kind, sizeof kind, "%s", types[t[i].type]);
     const char *def = cfg ? rlc_opts_str(cfg, t[i].name, t[i].def) : t[i].def;

@@ -207,6 +207,11 @@ const char *rlc_setting_nearest(const rlcSetting *t, int n, const char *name) {
       }
     if (d[lx][ly] < best_d) best_d = d[lx][ly], best = y;
   }
+  // A known name that starts the unknown one ("lr_rate": lr).
+  for (int i = 0; !best && t && i < n; i++) {
+    size_t k = strlen(t[i].name);
+    if (k >= 2 && !strncmp(name, t[i].name, k) && name[k] == '_') best = t[i].name;
+  }
   return best;
 }
 

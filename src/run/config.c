@@ -134,3 +134,35 @@ rlcStatus run_config_read(rlcOpts *cfg, const char *path) {
   rlc_free(text);
   return s;
 }
+
+// Compares two configurations setting by setting through the tables (so
+// "1e-3" equals "0.001"), skipping the training budget, which a resume may
+// change. RLC_OK when they agree; otherwise RLC_ERR_ARG naming the first
+// setting that differs and both values.
+static rlcStatus compare_table(const rlcSetting *t, int n, size_t size, rlcOpts *a, rlcOpts *b,
+                               const char *a_name, const char *b_name) {
+  void *sa = rlc_calloc(1, size ? size : 1), *sb = rlc_calloc(1, size ? size : 1);
+  rlcStatus s = sa && sb ? RLC_OK : RLC_ERR_NOMEM;
+  if (!s) s = rlc_settings_fill(sa, t, n, a);
+  if (!s) s = rlc_settings_fill(sb, t, n, b);
+  for (int i = 0; i < n && !s; i++) {
+    if (t[i].type == RLC_SETTING_ALIAS || !strcmp(t[i].name, "steps") || !strcmp(t[i].name, "episodes")) continue;
+    char va[RLC_SETTING_STR_MAX + 32], vb[RLC_SETTING_STR_MAX + 32];
+    rlc_setting_format(&t[i], sa, va, sizeof va);
+    rlc_setting_format(&t[i], sb, vb, sizeof vb);
+    if (strcmp(va, vb))
+      s = rlc_error(RLC_ERR_ARG, "%s has %s=%s but %s has %s=%s", a_name, t[i].name, va, b_name, t[i].name, vb);
+  }
+  rlc_free(sa);
+  rlc_free(sb);
+  return s;
+}
+
+rlcStatus run_config_compare(rlcOpts *a, rlcOpts *b, const char *a_name, const char *b_name) {
+  int n;
+  const rlcSetting *d = rlc_run_settings(&n);
+  rlcStatus s = compare_table(d, n, sizeof(rlcRunSettings), a, b, a_name, b_name);
+  const rlcAgentClass *cls = rlc_agent_find(rlc_opts_str(a, "algo", ""));
+  if (!s && cls) s = compare_table(cls->settings, cls->n_settings, cls->settings_size, a, b, a_name, b_name);
+  return s;
+}

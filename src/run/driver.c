@@ -66,12 +66,6 @@ struct rlcRun {
   volatile sig_atomic_t stop_requested;
 };
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static void path_in(const rlcRun *r, const char *name, char *out, size_t n) {
   snprintf(out, n, "%.1900s/%.255s", r->dir, name);
 }
@@ -283,7 +277,7 @@ rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcRun **out
     rlc_run_destroy(r);
     return s;
   }
-  r->t0 = now_s();
+  r->t0 = rlc_time_s();
   *out = r;
   return RLC_OK;
 }
@@ -362,7 +356,7 @@ static rlcStatus checkpoint(rlcRun *r) {
   r->c.episodes_bytes = ftell(r->episodes);
   r->c.tb_bytes = ftell(r->tb);
   RunCounters saved = r->c;
-  saved.wall_s += now_s() - r->t0;
+  saved.wall_s += rlc_time_s() - r->t0;
   rlcBuf b = {0};
   uint32_t ver = CKPT_VERSION;
   rlc_buf_put(&b, CKPT_MAGIC, 8);
@@ -426,12 +420,31 @@ static rlcStatus ckpt_restore(rlcRun *r, rlcBuf *b, const char *dir) {
   return RLC_OK;
 }
 
+// A resume trains with the checkpoint's settings: a config.txt edited since
+// is refused rather than silently ignored.
+static rlcStatus check_config_file(const char *dir, rlcOpts *ckpt_cfg) {
+  char p[2100];
+  snprintf(p, sizeof p, "%s/config.txt", dir);
+  rlcOpts *file = rlc_malloc(sizeof *file);
+  if (!file) return RLC_ERR_NOMEM;
+  rlcStatus s = run_config_read(file, p);
+  if (s == RLC_ERR_NOT_FOUND) s = RLC_OK;  // the checkpoint alone is enough
+  else if (!s) {
+    s = run_config_compare(file, ckpt_cfg, "config.txt", "the checkpoint");
+    if (s) s = rlc_error(s, "'%s': %s (a resume continues with the checkpoint's settings; "
+                            "restore config.txt or start a new run)", dir, rlc_last_error());
+  }
+  rlc_free(file);
+  return s;
+}
+
 static rlcStatus run_from_checkpoint(const char *dir, bool with_logs, rlcRun **out) {
   *out = NULL;
   rlcBuf b;
   rlcRun *r = run_alloc();
   if (!r) return RLC_ERR_NOMEM;
   rlcStatus s = ckpt_open(dir, &b, &r->cfg);
+  if (!s && with_logs) s = check_config_file(dir, &r->cfg);
   if (!s) s = read_settings(r);
   if (!s) s = ckpt_restore(r, &b, dir);
   rlc_buf_free(&b);
@@ -445,7 +458,7 @@ static rlcStatus run_from_checkpoint(const char *dir, bool with_logs, rlcRun **o
     rlc_run_destroy(r);
     return s;
   }
-  r->t0 = now_s();
+  r->t0 = rlc_time_s();
   *out = r;
   return RLC_OK;
 }
@@ -540,7 +553,7 @@ static int64_t eval_seed(const rlcRun *r) { return r->seed + 1000003; }
 // Logging
 //------------------------------------------------------------------------------
 
-static double wall(const rlcRun *r) { return r->c.wall_s + now_s() - r->t0; }
+static double wall(const rlcRun *r) { return r->c.wall_s + rlc_time_s() - r->t0; }
 
 static void csv_num(FILE *f, double v) {
   if (isnan(v)) fputs(",", f);
@@ -731,7 +744,7 @@ rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgre
       if ((s = checkpoint(r))) break;
     }
     if (progress && (++iter & 63) == 0) {
-      double t = now_s();
+      double t = rlc_time_s();
       if (t >= next_progress) {
         next_progress = t + 0.2;
         rlcRunStatus st;
