@@ -71,7 +71,7 @@ typedef struct Dqn {
   float *m;                    // (2B, Z) projected targets
   float *dq, *d1, *qsa, *td;   // (B): dL/dQ(s,a), one part's share, Q(s,a), priority errors
   float *dout;                 // (B, out_size)
-  float *logp, *prob;          // (Z)
+  float *zc, *logpc, *dlogp, *dpart, *dzc;  // (B, Z) C51: the taken action's logits, log-probs, gradients
   bool *explore_mask;          // (max_batch)
   // Target Q-values by observation. The target network changes only at a
   // sync, so the value of a next observation is computed once per sync
@@ -348,7 +348,8 @@ static rlcStatus learn(Dqn *a, const rlcReplayBatch *bt, int M) {
   memset(a->dout, 0, sizeof(float) * (size_t)B * a->out_size);
   double loss = 0;
   if (!a->set.c51) {
-    for (int b = 0; b < B; b++) a->qsa[b] = out[(size_t)b * A + bt->action[b]];  // Q(s, a)
+    // The TD loss at Q(s, a), summed over the parts (1-step, n-step).
+    rlc_gather_forward(a->qsa, out, bt->action, B, A);
     for (int b = 0; b < B; b++) a->dq[b] = 0, a->td[b] = 0;
     for (int r0 = 0; r0 < M; r0 += B) {
       loss += point_loss(a, a->d1, NULL, a->qsa, a->y + r0, w, B);
@@ -357,29 +358,25 @@ static rlcStatus learn(Dqn *a, const rlcReplayBatch *bt, int M) {
         a->td[b] += fabsf(a->y[r0 + b] - a->qsa[b]);
       }
     }
-    for (int b = 0; b < B; b++) a->dout[(size_t)b * A + bt->action[b]] = a->dq[b];
+    rlc_gather_backward(a->dout, a->dq, bt->action, B, A);
   } else {
-    // Cross-entropy -sum_j m_j log p_j against the projected targets; its
-    // gradient in the logits is p_k sum_j m_j - m_k (exact, no clamping).
-    for (int b = 0; b < B; b++) {
-      const float *z = out + ((size_t)b * A + bt->action[b]) * Z;
-      float *dz = a->dout + ((size_t)b * A + bt->action[b]) * Z;
-      float mx = z[0];
-      for (int j = 1; j < Z; j++) mx = z[j] > mx ? z[j] : mx;
-      double se = 0;
-      for (int j = 0; j < Z; j++) se += expf(z[j] - mx);
-      double lse = mx + log(se), wb = w ? w[b] : 1.0, per = 0;
-      for (int j = 0; j < Z; j++) a->logp[j] = (float)(z[j] - lse), a->prob[j] = expf(a->logp[j]);
-      for (int r0 = 0; r0 < M; r0 += B) {
-        const float *mm = a->m + (size_t)(r0 + b) * Z;
-        double msum = 0;
-        for (int j = 0; j < Z; j++) per -= (double)mm[j] * a->logp[j], msum += mm[j];
-        for (int j = 0; j < Z; j++)
-          dz[j] += (float)(wb / B * (a->prob[j] * msum - mm[j]));
-      }
-      a->td[b] = (float)per;
-      loss += wb * per / B;
+    // Cross-entropy of the taken action's distribution against each part's
+    // projected targets, through its log-softmax.
+    size_t BZ = (size_t)B * Z;
+    for (int b = 0; b < B; b++)
+      memcpy(a->zc + (size_t)b * Z, out + ((size_t)b * A + bt->action[b]) * Z, sizeof(float) * Z);
+    rlc_log_softmax_forward(a->logpc, a->zc, B, Z);
+    memset(a->dlogp, 0, sizeof(float) * BZ);
+    for (int b = 0; b < B; b++) a->td[b] = 0;
+    for (int r0 = 0; r0 < M; r0 += B) {
+      loss += rlc_loss_cross_entropy(a->dpart, a->d1, a->logpc, a->m + (size_t)r0 * Z, w, B, Z);
+      for (size_t i = 0; i < BZ; i++) a->dlogp[i] += a->dpart[i];
+      for (int b = 0; b < B; b++) a->td[b] += a->d1[b];
     }
+    memset(a->dzc, 0, sizeof(float) * BZ);
+    rlc_log_softmax_backward(a->dzc, a->dlogp, a->logpc, B, Z);
+    for (int b = 0; b < B; b++)
+      memcpy(a->dout + ((size_t)b * A + bt->action[b]) * Z, a->dzc + (size_t)b * Z, sizeof(float) * Z);
   }
   rlc_net_backward(a->net, a->dout, NULL);
   if (a->set.max_grad_norm > 0) rlc_clip_grad_norm(a->net->grads, a->net->n_params, a->set.max_grad_norm);
@@ -622,7 +619,7 @@ static void dqn_destroy(rlcAgent *ag) {
   rlc_optim_destroy(a->opt);
   rlc_replay_destroy(a->replay);
   void *bufs[] = {a->best, a->support, a->rew, a->disc, a->y, a->arg, a->pn, a->m,
-                  a->dq,   a->d1,      a->qsa,  a->td,   a->dout, a->logp, a->prob, a->explore_mask,
+                  a->dq,   a->d1,      a->qsa,  a->td,   a->dout, a->zc, a->explore_mask,
                   a->ckey, a->cgen, a->cq, a->tq, a->xrows, a->rows};
   for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) rlc_free(bufs[i]);
   rlc_free(a);
@@ -774,12 +771,12 @@ static rlcStatus alloc_scratch(Dqn *a) {
   ALLOC(a->qsa, B);
   ALLOC(a->td, B);
   ALLOC(a->dout, B * AZ);
-  ALLOC(a->logp, Z);
-  ALLOC(a->prob, Z);
   ALLOC(a->explore_mask, (size_t)a->net->max_batch);
   if (a->set.c51) {
     ALLOC(a->pn, M * AZ);
     ALLOC(a->m, M * Z);
+    ALLOC(a->zc, 5 * B * Z);
+    if (a->zc) a->logpc = a->zc + B * Z, a->dlogp = a->logpc + B * Z, a->dpart = a->dlogp + B * Z, a->dzc = a->dpart + B * Z;
   }
   if (a->set.keep_best) ALLOC(a->best, a->net->n_params);
   if (!a->set.c51 && !a->set.noisy && a->target) {
