@@ -44,10 +44,12 @@ TEST(rollout_gae_truncation_and_termination) {
 
 TEST(rollout_buffer_compute_and_checkpoint) {
   rlcRollout *r, *r2;
-  CHECK_ERR(rlc_rollout_create(0, 2, 3, 1, true, &r), RLC_ERR_ARG);
-  CHECK_ERR(rlc_rollout_create(4, 2, 3, 2, true, &r), RLC_ERR_ARG);
-  CHECK_OK(rlc_rollout_create(4, 2, 3, 1, true, &r));
-  CHECK_OK(rlc_rollout_create(4, 2, 3, 1, true, &r2));
+  CHECK_ERR(rlc_rollout_create(0, 2, RLC_F32, 3, 0, &r), RLC_ERR_ARG);
+  CHECK_ERR(rlc_rollout_create(4, 2, RLC_F32, 3, -1, &r), RLC_ERR_ARG);
+  CHECK_ERR(rlc_rollout_create(4, 2, RLC_I32, 3, 0, &r), RLC_ERR_ARG);
+  CHECK_ERR(rlc_rollout_create(4, 2, RLC_F32, 0, 0, &r), RLC_ERR_ARG);
+  CHECK_OK(rlc_rollout_create(4, 2, RLC_F32, 3, 0, &r));
+  CHECK_OK(rlc_rollout_create(4, 2, RLC_F32, 3, 0, &r2));
   const float rewards[] = {1, 1, 2, 1, 3, 1, 4, 1};
   const float values[] = {0.5f, 1, 1, 2, 1.5f, 3, 2, 4};
   memcpy(r->rewards, rewards, sizeof rewards);
@@ -56,7 +58,7 @@ TEST(rollout_buffer_compute_and_checkpoint) {
   r->final_values[rlc_rollout_at(r, 1, 0)] = 10;
   r->terminated[rlc_rollout_at(r, 2, 1)] = true;
   r->last_values[0] = 3, r->last_values[1] = 5;
-  for (int k = 0; k < 8 * 3; k++) r->obs[k] = (float)k;
+  for (int k = 0; k < 8 * 3; k++) ((float *)r->obs)[k] = (float)k;
   for (int k = 0; k < 8; k++) r->act_i[k] = k % 2;
   r->t = 4;
   rlc_rollout_compute(r, 0.9, 0.8);
@@ -72,7 +74,7 @@ TEST(rollout_buffer_compute_and_checkpoint) {
   CHECK(r2->truncated[2] && r2->terminated[5] && !r2->terminated[2]);
   // Another shape is refused; a cut buffer is refused.
   rlcRollout *r3;
-  CHECK_OK(rlc_rollout_create(4, 3, 3, 1, true, &r3));
+  CHECK_OK(rlc_rollout_create(4, 3, RLC_F32, 3, 0, &r3));
   b.pos = 0;
   CHECK_ERR(rlc_rollout_get(r3, &b), RLC_ERR_FORMAT);
   rlcBuf cut = {b.data, b.len - 5, b.cap, 0, RLC_OK};
@@ -82,8 +84,8 @@ TEST(rollout_buffer_compute_and_checkpoint) {
   rlc_rollout_destroy(r2);
   rlc_rollout_destroy(r3);
   // Box actions get a float array.
-  CHECK_OK(rlc_rollout_create(2, 2, 3, 2, false, &r));
-  CHECK(r->act_f && !r->act_i);
+  CHECK_OK(rlc_rollout_create(2, 2, RLC_F32, 3, 2, &r));
+  CHECK(r->act_f && !r->act_i && r->act_size == 2 && !r->discrete);
   rlc_rollout_destroy(r);
 }
 
