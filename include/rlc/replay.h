@@ -1,7 +1,8 @@
 // rlc/replay.h: layer 2. Replay memories for off-policy agents (the DQN
 // family and, with float action vectors, DDPG/TD3/SAC): a FIFO ring of
 // transitions in any layout of rlc/data.h (float32 or uint8 observations,
-// stored as they are; discrete int32 or float32 vector actions); n-step transitions kept at the same index as the 1-step ones (the
+// stored as they are; discrete int32 or float32 vector actions); n-step
+// transitions kept at the same index as the 1-step ones (the
 // rainbow-is-all-you-need notebook's two index-aligned buffers, in one);
 // proportional prioritized replay over a sum tree; uniform sampling with or
 // without replacement.
@@ -17,6 +18,12 @@
 // first end of episode inside the window (next observation and end flag from
 // that transition). Windows are not flushed at episode ends (the notebook's
 // deque is not either): a transition is stored n - 1 steps after it happened.
+//
+// Memory. A slot holds its own rows of obs, next_obs and (n-step) the n-step
+// next observation in the stored dtype, 2 or 3 x obs_size x (4 or 1) bytes,
+// plus the action (4 or 4 x action_dim) and 16 (32 with n-step; 32 to 64 more with
+// PER) for the rest. next_id names the next observations (equal ids, equal
+// rows) so learners can cache by id; the rows themselves are not shared.
 // Depends on: rlc/core.h, rlc/data.h.
 #ifndef RLC_REPLAY_H
 #define RLC_REPLAY_H

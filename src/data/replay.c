@@ -161,7 +161,6 @@ rlcStatus rlc_replay_create(const rlcReplayDef *def, rlcReplay **out) {
   r->pick = zalloc(mb, sizeof(int), &ok);
   rlcReplayBatch *b = &r->batch;
   b->index = zalloc(mb, sizeof(int32_t), &ok);
-  // Observation rows are kept float-aligned whatever the dtype (calloc).
   b->obs = zalloc(mb, OB, &ok);
   r->batch_action = zalloc(mb, AB, &ok);
   if (d->action_dim > 0) b->action_f = r->batch_action;
