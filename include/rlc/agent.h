@@ -127,9 +127,13 @@ struct rlcAgent {
 // Registry and configuration
 //------------------------------------------------------------------------------
 
+// The built-in algorithms first, then those added with rlc_agent_register.
 int rlc_agent_count(void);
 const rlcAgentClass *rlc_agent_get(int i);
 const rlcAgentClass *rlc_agent_find(const char *name);  // NULL if unknown
+// Adds a user's algorithm (the class must outlive the process's use of it).
+// A name already taken, or a class missing a required call, is RLC_ERR_ARG.
+rlcStatus rlc_agent_register(const rlcAgentClass *cls);
 // The named preset of any algorithm ("homl-dqn"), and its algorithm.
 const rlcPreset *rlc_preset_find(const char *name, const rlcAgentClass **cls);
 

@@ -3,6 +3,7 @@
 // Depends on: rlc/agent.h.
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,64 +11,77 @@
 
 #include "rlc/agent.h"
 
-// Each family defines its classes in its own file. Weak references let a
-// family be built and tested before the others exist.
-extern const rlcAgentClass rlc_agent_random, rlc_agent_heuristic;
-#define AGENT(sym) extern const rlcAgentClass sym __attribute__((weak));
-AGENT(rlc_agent_q_learning)
-AGENT(rlc_agent_sarsa)
-AGENT(rlc_agent_expected_sarsa)
-AGENT(rlc_agent_q_lambda)
-AGENT(rlc_agent_sarsa_lambda)
-AGENT(rlc_agent_dqn)
-AGENT(rlc_agent_double_dqn)
-AGENT(rlc_agent_dueling_dqn)
-AGENT(rlc_agent_n_step_dqn)
-AGENT(rlc_agent_per_dqn)
-AGENT(rlc_agent_noisy_dqn)
-AGENT(rlc_agent_c51)
-AGENT(rlc_agent_rainbow)
-AGENT(rlc_agent_imitation)
-AGENT(rlc_agent_reinforce)
-AGENT(rlc_agent_a2c)
-AGENT(rlc_agent_ppo)
-#undef AGENT
+// The built-in algorithms, in the order `rlc list` shows them. Referencing
+// every class here is also what pulls each family's object file out of a
+// static librlc.a: no whole-archive linking, no weak symbols.
+extern const rlcAgentClass rlc_agent_random, rlc_agent_heuristic, rlc_agent_q_learning,
+    rlc_agent_sarsa, rlc_agent_expected_sarsa, rlc_agent_q_lambda, rlc_agent_sarsa_lambda,
+    rlc_agent_dqn, rlc_agent_double_dqn, rlc_agent_dueling_dqn, rlc_agent_n_step_dqn,
+    rlc_agent_per_dqn, rlc_agent_noisy_dqn, rlc_agent_c51, rlc_agent_rainbow, rlc_agent_imitation,
+    rlc_agent_reinforce, rlc_agent_a2c, rlc_agent_ppo;
 
-static const rlcAgentClass *const all[] = {
-    &rlc_agent_random,     &rlc_agent_heuristic,
-    &rlc_agent_q_learning, &rlc_agent_sarsa,    &rlc_agent_expected_sarsa, &rlc_agent_q_lambda,
-    &rlc_agent_sarsa_lambda, &rlc_agent_dqn,    &rlc_agent_double_dqn,     &rlc_agent_dueling_dqn,
-    &rlc_agent_n_step_dqn, &rlc_agent_per_dqn,  &rlc_agent_noisy_dqn,      &rlc_agent_c51,
-    &rlc_agent_rainbow,    &rlc_agent_imitation, &rlc_agent_reinforce,     &rlc_agent_a2c,
-    &rlc_agent_ppo,
+static const rlcAgentClass *const builtin[] = {
+    &rlc_agent_random,       &rlc_agent_heuristic,   &rlc_agent_q_learning,  &rlc_agent_sarsa,
+    &rlc_agent_expected_sarsa, &rlc_agent_q_lambda,  &rlc_agent_sarsa_lambda, &rlc_agent_dqn,
+    &rlc_agent_double_dqn,   &rlc_agent_dueling_dqn, &rlc_agent_n_step_dqn,  &rlc_agent_per_dqn,
+    &rlc_agent_noisy_dqn,    &rlc_agent_c51,         &rlc_agent_rainbow,     &rlc_agent_imitation,
+    &rlc_agent_reinforce,    &rlc_agent_a2c,         &rlc_agent_ppo,
 };
-#define N_ALL ((int)(sizeof all / sizeof all[0]))
+#define N_BUILTIN ((int)(sizeof builtin / sizeof builtin[0]))
+
+// Classes users add with rlc_agent_register, after the built-ins.
+#define MAX_USER_AGENTS 64
+static const rlcAgentClass *user[MAX_USER_AGENTS];
+static int n_user;
+static pthread_mutex_t user_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int rlc_agent_count(void) {
-  int n = 0;
-  for (int i = 0; i < N_ALL; i++) n += all[i] != NULL;
+  pthread_mutex_lock(&user_lock);
+  int n = N_BUILTIN + n_user;
+  pthread_mutex_unlock(&user_lock);
   return n;
 }
 
 const rlcAgentClass *rlc_agent_get(int i) {
-  for (int k = 0; k < N_ALL; k++)
-    if (all[k] && i-- == 0) return all[k];
-  return NULL;
+  if (i >= 0 && i < N_BUILTIN) return builtin[i];
+  pthread_mutex_lock(&user_lock);
+  const rlcAgentClass *c = i >= N_BUILTIN && i < N_BUILTIN + n_user ? user[i - N_BUILTIN] : NULL;
+  pthread_mutex_unlock(&user_lock);
+  return c;
 }
 
 const rlcAgentClass *rlc_agent_find(const char *name) {
-  for (int k = 0; k < N_ALL; k++)
-    if (all[k] && !strcmp(all[k]->name, name)) return all[k];
+  for (int i = 0, n = rlc_agent_count(); name && i < n; i++) {
+    const rlcAgentClass *c = rlc_agent_get(i);
+    if (c && !strcmp(c->name, name)) return c;
+  }
   return NULL;
 }
 
+rlcStatus rlc_agent_register(const rlcAgentClass *cls) {
+  if (!cls || !cls->name || !*cls->name || !cls->create || !cls->destroy || !cls->act ||
+      !cls->observe || !cls->update || !cls->save || !cls->load)
+    return rlc_error(RLC_ERR_ARG, "an agent class needs a name and create, destroy, act, observe, "
+                                  "update, save and load");
+  if (rlc_agent_find(cls->name))
+    return rlc_error(RLC_ERR_ARG, "algorithm '%s' is already registered", cls->name);
+  pthread_mutex_lock(&user_lock);
+  rlcStatus s = RLC_OK;
+  if (n_user == MAX_USER_AGENTS) s = rlc_error(RLC_ERR_NOMEM, "the algorithm registry is full (%d user classes)", MAX_USER_AGENTS);
+  else user[n_user++] = cls;
+  pthread_mutex_unlock(&user_lock);
+  return s;
+}
+
 const rlcPreset *rlc_preset_find(const char *name, const rlcAgentClass **cls) {
-  for (int k = 0; k < N_ALL; k++)
-    for (int i = 0; all[k] && i < all[k]->n_presets; i++)
-      if (all[k]->presets[i].name && !strcmp(all[k]->presets[i].name, name)) {
-        if (cls) *cls = all[k];
-        return &all[k]->presets[i];
+  for (int k = 0, n = rlc_agent_count(); name && k < n; k++) {
+    const rlcAgentClass *c = rlc_agent_get(k);
+    for (int i = 0; c && i < c->n_presets; i++)
+      if (c->presets[i].name && !strcmp(c->presets[i].name, name)) {
+        if (cls) *cls = c;
+        return &c->presets[i];
       }
+  }
   return NULL;
 }
 
