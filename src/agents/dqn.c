@@ -463,7 +463,7 @@ static rlcStatus dqn_observe(rlcAgent *ag, const rlcStepBatch *b) {
     int32_t ai = act[i] - a->action_start;
     if (ai < 0 || ai >= a->A)
       return rlc_error(RLC_ERR_ARG, "dqn: action %d outside the action space", (int)act[i]);
-    rlcStatus s = rlc_replay_add(a->replay, i, obs + (size_t)i * a->D, ai, b->reward[i],
+    rlcStatus s = rlc_replay_add(a->replay, i, obs + (size_t)i * a->D, &ai, b->reward[i],
                                  next + (size_t)i * a->D, b->terminated[i], b->truncated[i]);
     if (s) return s;
     if (b->terminated[i] || b->truncated[i]) {

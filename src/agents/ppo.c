@@ -269,7 +269,7 @@ static rlcStatus ac_create(const rlcAgentDef *def, rlcAgent **out, bool ppo) {
   }
   if (!s) s = rlc_rms_init(&c->obs_rms, c->O);
   if (!s) s = rlc_reward_norm_init(&c->rew_norm, N, c->set.gamma, set->clip_reward);
-  if (!s) s = rlc_rollout_create(c->set.num_steps, N, c->O, c->discrete ? 1 : c->A, c->discrete, &c->ro);
+  if (!s) s = rlc_rollout_create(c->set.num_steps, N, RLC_F32, c->O, c->discrete ? 0 : c->A, &c->ro);
   if (s) {
     ac_destroy(&c->base);
     return s;
@@ -369,7 +369,7 @@ static void fill_slot(AC *c, const float *obs, const void *acts) {
   rlcRollout *ro = c->ro;
   int N = c->base.num_envs;
   size_t k = rlc_rollout_at(ro, ro->t, 0);
-  float *x = ro->obs + k * c->O;
+  float *x = rlc_rollout_obs(ro, k);  // float32: what the policy saw
   // Statistics see each observation once, when it is acted on (Gymnasium's
   // NormalizeObservation updates as observations arrive).
   if (c->set.norm_obs) {
@@ -489,7 +489,7 @@ static double minibatch_step(AC *c, const int *idx, int M) {
   int O = c->O, A = c->A;
   for (int j = 0; j < M; j++) {
     int k = idx[j];
-    memcpy(c->mb_obs + (size_t)j * O, ro->obs + (size_t)k * O, sizeof(float) * O);
+    rlc_obs_to_input(c->mb_obs + (size_t)j * O, rlc_rollout_obs(ro, k), &c->base.spec->observation_space, 1);
     if (c->discrete) c->mb_act_i[j] = ro->act_i[k];
     else memcpy(c->mb_act_f + (size_t)j * A, ro->act_f + (size_t)k * A, sizeof(float) * A);
     c->mb_logp[j] = ro->logp[k];
