@@ -717,39 +717,15 @@ static rlcStatus ac_load(rlcAgent *a, rlcBuf *b) {
 // Classes
 //------------------------------------------------------------------------------
 
-const rlcAgentClass rlc_agent_ppo = {
-    .name = "ppo",
-    .doc = "PPO with clipped surrogate, GAE, minibatch epochs (CleanRL), discrete or Gaussian",
-    .settings = settings,
-    .n_settings = N_SETTINGS,
-    .settings_size = sizeof(AcSettings),
-    .presets = ppo_presets,
-    .n_presets = (int)(sizeof ppo_presets / sizeof ppo_presets[0]),
-    .create = ppo_create,
-    .destroy = ac_destroy,
-    .act = ac_act,
-    .observe = ac_observe,
-    .update = ac_update,
-    .info = ac_info,
-    .save = ac_save,
-    .load = ac_load,
-};
+#define AC_CLASS(sym, nm, doc_, n_set, defaults_, presets_, create_fn)                            \
+  const rlcAgentClass sym = {.name = nm, .doc = doc_, .settings = settings, .n_settings = n_set,    \
+                             .settings_size = sizeof(AcSettings), .defaults = defaults_,           \
+                             .presets = presets_, .n_presets = (int)(sizeof presets_ / sizeof presets_[0]), \
+                             .create = create_fn, .destroy = ac_destroy, .act = ac_act,            \
+                             .observe = ac_observe, .update = ac_update, .info = ac_info,          \
+                             .save = ac_save, .load = ac_load};
 
-const rlcAgentClass rlc_agent_a2c = {
-    .name = "a2c",
-    .doc = "advantage actor-critic, synchronous (SB3's A2C), discrete or Gaussian",
-    .settings = settings,
-    .n_settings = N_SETTINGS - 3,
-    .settings_size = sizeof(AcSettings),
-    .defaults = A2C_DEFAULTS,
-    .presets = a2c_presets,
-    .n_presets = (int)(sizeof a2c_presets / sizeof a2c_presets[0]),
-    .create = a2c_create,
-    .destroy = ac_destroy,
-    .act = ac_act,
-    .observe = ac_observe,
-    .update = ac_update,
-    .info = ac_info,
-    .save = ac_save,
-    .load = ac_load,
-};
+AC_CLASS(rlc_agent_ppo, "ppo", "PPO with clipped surrogate, GAE, minibatch epochs (CleanRL), discrete or Gaussian",
+         N_SETTINGS, NULL, ppo_presets, ppo_create)
+AC_CLASS(rlc_agent_a2c, "a2c", "advantage actor-critic, synchronous (SB3's A2C), discrete or Gaussian",
+         N_SETTINGS - 3, A2C_DEFAULTS, a2c_presets, a2c_create)
