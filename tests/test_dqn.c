@@ -636,7 +636,8 @@ TEST(dqn_uint8_observations_train_like_float) {
   for (int k = 0; k < 3; k++) {
     rlcBuf saved[2];
     for (int u = 0; u < 2; u++) {
-      const char *sets[1] = {BASE ",steps=1500,eval_interval=0,eval_episodes=1,gif=false,num_envs=2"};
+      const char *sets[1] = {k < 2 ? BASE ",steps=1500,eval_interval=0,eval_episodes=1,gif=false,num_envs=2"
+                                   : "steps=1536,num_steps=64,eval_interval=0,eval_episodes=1,gif=false,num_envs=2"};
       rlcOpts cfg;
       CHECK_OK(rlc_run_config(&cfg, algos[k], u ? "DqnCorridorU8-v0" : "DqnCorridor-v0", NULL, sets, 1));
       rlcRun *r = NULL;
