@@ -21,7 +21,7 @@
 #define EVAL_CAP 10000
 #define GIF_CAP 1000
 #define CKPT_MAGIC "RLCCKPT\n"
-#define CKPT_VERSION 2u
+#define CKPT_VERSION 2u  // 2: loss totals in the counters; replay and rollout layouts
 
 // Everything the loop counts; checkpointed as one block.
 typedef struct RunCounters {
