@@ -616,15 +616,16 @@ TEST(dqn_rejects_unsupported_spaces_and_bad_settings) {
 
 // uint8 observations are stored as uint8 and become network input through
 // rlc_obs_input: with 0/1 planes the run is the float run, number for number
-// (n-step and prioritized replay included; PPO too).
-TEST(dqn_uint8_observations_train_like_float) {
+// (n-step and prioritized replay included; PPO and REINFORCE too).
+TEST(deep_agents_uint8_observations_train_like_float) {
   register_corridor();
-  const char *algos[] = {"dqn", "rainbow", "ppo"};
-  for (int k = 0; k < 3; k++) {
+  const char *algos[] = {"dqn", "rainbow", "ppo", "reinforce"};
+  for (int k = 0; k < 4; k++) {
     rlcBuf saved[2];
     for (int u = 0; u < 2; u++) {
-      const char *sets[1] = {k < 2 ? BASE ",steps=1500,eval_interval=0,eval_episodes=1,gif=false,num_envs=2"
-                                   : "steps=1536,num_steps=64,eval_interval=0,eval_episodes=1,gif=false,num_envs=2"};
+      const char *sets[1] = {k < 2    ? BASE ",steps=1500,eval_interval=0,eval_episodes=1,gif=false,num_envs=2"
+                             : k == 2 ? "steps=1536,num_steps=64,eval_interval=0,eval_episodes=1,gif=false,num_envs=2"
+                                      : "steps=1500,episodes_per_update=4,eval_interval=0,eval_episodes=1,gif=false"};
       rlcOpts cfg;
       CHECK_OK(rlc_run_config(&cfg, algos[k], u ? "DqnCorridorU8-v0" : "DqnCorridor-v0", NULL, sets, 1));
       rlcRun *r = NULL;
@@ -636,9 +637,9 @@ TEST(dqn_uint8_observations_train_like_float) {
       rlc_run_destroy(r);
     }
     size_t n0 = 0, n1 = 0;
-    if (k == 2) {  // PPO's rollout holds what its nets saw: the whole state is the same
+    if (k >= 2) {  // PPO's rollout and REINFORCE's episodes hold what the nets saw: the whole state is the same
       CHECK_MSG(saved[0].len == saved[1].len && saved[0].len && !memcmp(saved[0].data, saved[1].data, saved[0].len),
-                "ppo: uint8 run differs");
+                "%s: uint8 run differs", algos[k]);
     } else if (saved[0].len && saved[1].len) {
       const float *p0 = saved_params(&saved[0], &n0), *p1 = saved_params(&saved[1], &n1);
       CHECK_MSG(n0 == n1 && n0 > 0 && memcmp(p0, p1, n0 * sizeof(float)) == 0, "%s: uint8 run differs", algos[k]);

@@ -92,7 +92,10 @@ RLC_API rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcR
 RLC_API void rlc_run_status(const rlcRun *r, rlcRunStatus *st);
 RLC_API rlcAgent *rlc_run_agent(rlcRun *r);
 RLC_API const rlcEnvSpec *rlc_run_spec(const rlcRun *r);
-RLC_API rlcOpts *rlc_run_cfg(rlcRun *r);
+RLC_API rlcOpts *rlc_run_cfg(rlcRun *r);                        // the resolved configuration (text)
+RLC_API const rlcRunSettings *rlc_run_settings_of(const rlcRun *r);  // the driver's settings, typed
+// The env options the run's envs were made with: env_options plus the time limit.
+RLC_API const char *rlc_run_env_options(const rlcRun *r);
 
 // Greedy evaluation on a fresh env (id, options) seeded seed, seed+1, ...: mean
 // and std of returns over `episodes`, and optionally a GIF of the first
