@@ -322,6 +322,7 @@ typedef struct rlcNet {
   float *params, *grads;           // (n_params) each: one buffer for the whole net
   float *acts, *dacts;             // every layer's output and its gradient, at max_batch
   float *aux;                      // workspace, allocated at creation
+  rlcArena mem;                    // the one allocation behind the five buffers
   const float *input;              // the last forward's input (kept by pointer)
   int batch;                       // the last forward's batch
   rlcRng rng;                      // noise
