@@ -76,7 +76,8 @@ char *rlc_strdup(const char *s);
 // (vector loads never straddle two lines; neighbours do not share one).
 //   rlcArenaItem items[] = {RLC_ARENA_ITEM(a->q, B * A), RLC_ARENA_ITEM(a->idx, B)};
 //   rlc_arena_init(&a->mem, items, 2);  ...  rlc_arena_free(&a->mem);
-// An item of count 0 gets a valid pointer to no bytes. A count * size or a
+// An item of 0 bytes gets NULL: an optional buffer is listed with count 0
+// when it is not needed, and `if (a->buf)` still tells. A count * size or a
 // total that overflows size_t, a NULL variable address or n < 0 is
 // RLC_ERR_ARG naming the item; no pointer is changed then.
 typedef struct rlcArenaItem {

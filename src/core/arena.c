@@ -32,8 +32,9 @@ rlcStatus rlc_arena_init(rlcArena *a, const rlcArenaItem *items, int n) {
   char *at = (char *)(((uintptr_t)raw + ARENA_ALIGN - 1) & ~(uintptr_t)(ARENA_ALIGN - 1));
   for (int i = 0; i < n; i++) {
     // memcpy, not a store through void **: the variable may be any T *.
-    memcpy(items[i].ptr, &at, sizeof at);
     size_t bytes = items[i].count * items[i].size;
+    void *p = bytes ? at : NULL;
+    memcpy(items[i].ptr, &p, sizeof p);
     at += (bytes + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN;
   }
   a->raw = raw;

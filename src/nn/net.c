@@ -191,11 +191,8 @@ static rlcStatus def_layers(rlcNetDef *def, const char *spec, const char *what, 
         return rlc_error(RLC_ERR_ARG, "%s '%s': layer %d (conv c%dk%d) does not fit its %dx%dx%d input%s", what,
                          text, i + 1, l->units, l->kernel, shape[0], shape[1], shape[2],
                          cs.pad ? " (padded)" : "");
-      if (rlc_conv_shape(&cs) != RLC_OK) {
-        char msg[200];
-        snprintf(msg, sizeof msg, "%s", rlc_last_error());
-        return rlc_error(RLC_ERR_ARG, "%s '%s': layer %d: %s", what, text, i + 1, msg);
-      }
+      if (rlc_conv_shape(&cs) != RLC_OK)
+        return rlc_error(RLC_ERR_ARG, "%s '%s': layer %d: %s", what, text, i + 1, rlc_last_error());
       rlcLayerDef *c = rlc_net_def_add(&d, RLC_LAYER_CONV2D, l->units);
       c->kernel = l->kernel, c->stride = l->stride, c->pad = l->pad;
       shape[0] = cs.OH, shape[1] = cs.OW, shape[2] = cs.OC;
@@ -598,10 +595,11 @@ rlcStatus rlc_net_create(const rlcNetDef *def, rlcNet **out) {
 
   // One arena, every buffer on its own 64-byte lines: with malloc's 16, half
   // of the kernels' 32-byte loads straddled two lines, which measured 40%
-  // slower on the dense backward.
-  rlcArenaItem items[] = {RLC_ARENA_ITEM(net->params, n_params), RLC_ARENA_ITEM(net->grads, n_params),
-                          RLC_ARENA_ITEM(net->acts, n_acts), RLC_ARENA_ITEM(net->dacts, n_acts),
-                          RLC_ARENA_ITEM(net->aux, n_aux)};
+  // slower on the dense backward. At least one float each, so that none is
+  // NULL (layers take offsets into them even in a net without parameters).
+  rlcArenaItem items[] = {RLC_ARENA_ITEM(net->params, n_params + 1), RLC_ARENA_ITEM(net->grads, n_params + 1),
+                          RLC_ARENA_ITEM(net->acts, n_acts + 1), RLC_ARENA_ITEM(net->dacts, n_acts + 1),
+                          RLC_ARENA_ITEM(net->aux, n_aux + 1)};
   rlcStatus s = rlc_arena_init(&net->mem, items, (int)(sizeof items / sizeof items[0]));
   if (s == RLC_OK) s = init_params(net);
   if (s != RLC_OK) {
