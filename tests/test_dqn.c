@@ -293,7 +293,8 @@ TEST(dqn_save_load_continue_equals_uninterrupted) {
     rlcAgentInfo ia, ib;
     a.ag->cls->info(a.ag, &ia);
     b.ag->cls->info(b.ag, &ib);
-    CHECK(ia.updates == ib.updates && (ia.loss == ib.loss || (isnan(ia.loss) && isnan(ib.loss))));
+    CHECK(ia.updates == ib.updates && ia.loss_count == ib.loss_count &&
+          memcmp(&ia.loss_sum, &ib.loss_sum, sizeof ia.loss_sum) == 0);
     CHECK(ia.epsilon == ib.epsilon || (isnan(ia.epsilon) && isnan(ib.epsilon)));
     trainer_run(&a, 300);
     trainer_run(&b, 300);
@@ -417,12 +418,15 @@ TEST(dqn_epsilon_schedules_and_info) {
   // Training starts once a batch of 3-step transitions is stored (step 6).
   CHECK_EQ_INT(updates, 2200 - 5);
   CHECK(eps == 0.1);
-  // Loss: the mean since the last read, then NAN until the next update.
+  // Loss: totals over every update; reading info changes nothing.
   ag->cls->info(ag, &info);
-  CHECK(isnan(info.loss));
+  rlcAgentInfo again;
+  ag->cls->info(ag, &again);
+  CHECK(memcmp(&info, &again, sizeof info) == 0);
+  CHECK(info.loss_count == info.updates && isfinite(info.loss_sum) && info.loss_sum >= 0);
   feed(ag, 1, false);
-  ag->cls->info(ag, &info);
-  CHECK(isfinite(info.loss) && info.loss >= 0);
+  ag->cls->info(ag, &again);
+  CHECK(again.loss_count == info.loss_count + 1 && again.loss_sum >= info.loss_sum);
   CHECK_NEAR(info.lr, 1e-3, 1e-15);
   CHECK(isnan(info.temperature));
   rlc_agent_destroy(ag);
@@ -523,17 +527,19 @@ TEST(dqn_classes_and_presets) {
       has_default |= pr->name == NULL && pr->env && !strcmp(pr->env, "CartPole-v1");
       // Every preset parses (driver names included) and builds an agent for its env.
       rlcOpts *cfg = calloc(1, sizeof *cfg);
+      void *set = calloc(1, cls->settings_size);
       int nd;
-      const rlcParam *driver_params = rlc_run_params(&nd);
-      CHECK_OK(rlc_params_apply(cfg, pr->settings, cls->params, cls->n_params, driver_params, nd, "preset"));
-      CHECK_OK(rlc_params_defaults(cfg, cls->params, cls->n_params));
+      const rlcSetting *driver = rlc_run_settings(&nd);
+      CHECK_OK(rlc_agent_settings_resolve(cls, NULL, cfg));
+      CHECK_OK(rlc_settings_apply(cfg, pr->settings, cls->settings, cls->n_settings, driver, nd, "preset"));
+      CHECK_OK(rlc_settings_fill(set, cls->settings, cls->n_settings, cfg));
       const char *env = pr->env ? pr->env : "CartPole-v1";
       char opts[64] = "";
       for (int k = 0; k < cfg->n; k++)
         if (!strcmp(cfg->key[k], "max_episode_steps")) snprintf(opts, sizeof opts, "max_episode_steps=%s", cfg->val[k]);
       rlcEnvSpec *spec;
       CHECK_OK(rlc_env_spec_create(env, opts, &spec));
-      rlcAgentDef def = {spec, 1, 0, cfg};
+      rlcAgentDef def = {spec, 1, 0, 0, set};
       rlcAgent *ag = NULL;
       CHECK_MSG(cls->create(&def, &ag) == RLC_OK, "%s preset %s: %s", names[i],
                 pr->name ? pr->name : "(default)", rlc_last_error());
@@ -541,6 +547,7 @@ TEST(dqn_classes_and_presets) {
       rlc_agent_destroy(ag);
       rlc_env_spec_destroy(spec);
       free(cfg);
+      free(set);
     }
     CHECK_MSG(has_default, "%s has no CartPole-v1 default preset", names[i]);
   }
