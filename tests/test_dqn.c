@@ -87,11 +87,40 @@ static rlcStatus corridor_make(rlcEnvSpec *spec, rlcOpts *opts) {
   return RLC_OK;
 }
 
+// The same corridor with uint8 observations (0/1 planes, as MinAtar's).
+static void corridor_u8_obs(const CorridorState *s, void *obs) {
+  uint8_t *o = obs;
+  for (int i = 0; i < 7; i++) o[i] = i == s->pos;
+}
+static void corridor_u8_reset(const rlcEnvSpec *spec, void *state, rlcRng *rng, void *obs) {
+  float f[7];
+  corridor_reset(spec, state, rng, f);
+  corridor_u8_obs(state, obs);
+}
+static void corridor_u8_step(const rlcEnvSpec *spec, void *state, rlcRng *rng, const void *action,
+                             void *obs, double *reward, bool *terminated, bool *truncated) {
+  float f[7];
+  corridor_step(spec, state, rng, action, f, reward, terminated, truncated);
+  corridor_u8_obs(state, obs);
+}
+static const rlcEnvClass corridor_u8_class = {
+    .name = "DqnCorridorU8", .state_size = sizeof(CorridorState), .reset = corridor_u8_reset,
+    .step = corridor_u8_step};
+static rlcStatus corridor_u8_make(rlcEnvSpec *spec, rlcOpts *opts) {
+  int shape[1] = {7};
+  spec->observation_space = rlc_space_box_uniform(RLC_U8, 1, shape, 0, 1);
+  spec->action_space = rlc_space_discrete(2);
+  spec->cls = &corridor_u8_class;
+  return RLC_OK;
+}
+
 static void register_corridor(void) {
   static bool done;
   if (done) return;
   rlcEnvRegistration reg = {"DqnCorridor-v0", corridor_make, 20, 1.0, NULL, "test corridor"};
   CHECK_OK(rlc_env_register(&reg));
+  rlcEnvRegistration u8 = {"DqnCorridorU8-v0", corridor_u8_make, 20, 1.0, NULL, "test corridor, uint8"};
+  CHECK_OK(rlc_env_register(&u8));
   done = true;
 }
 
@@ -596,4 +625,41 @@ TEST(dqn_rejects_unsupported_spaces_and_bad_settings) {
     rlc_agent_destroy(ag);
   }
   rlc_env_spec_destroy(spec);
+}
+
+// uint8 observations are stored as uint8 and become network input through
+// rlc_obs_input: with 0/1 planes the run is the float run, number for number
+// (n-step and prioritized replay included; PPO and REINFORCE too).
+TEST(deep_agents_uint8_observations_train_like_float) {
+  register_corridor();
+  const char *algos[] = {"dqn", "rainbow", "ppo", "reinforce"};
+  for (int k = 0; k < 4; k++) {
+    rlcBuf saved[2];
+    for (int u = 0; u < 2; u++) {
+      const char *sets[1] = {k < 2    ? BASE ",steps=1500,eval_interval=0,eval_episodes=1,gif=false,num_envs=2"
+                             : k == 2 ? "steps=1536,num_steps=64,eval_interval=0,eval_episodes=1,gif=false,num_envs=2"
+                                      : "steps=1500,episodes_per_update=4,eval_interval=0,eval_episodes=1,gif=false"};
+      rlcOpts cfg;
+      CHECK_OK(rlc_run_config(&cfg, algos[k], u ? "DqnCorridorU8-v0" : "DqnCorridor-v0", NULL, sets, 1));
+      rlcRun *r = NULL;
+      CHECK_OK(rlc_run_create(&cfg, NULL, false, &r));
+      memset(&saved[u], 0, sizeof saved[u]);
+      if (!r) continue;
+      CHECK_OK(rlc_run_train(r, 0, 0, NULL, NULL));
+      agent_bytes(rlc_run_agent(r), &saved[u]);
+      rlc_run_destroy(r);
+    }
+    size_t n0 = 0, n1 = 0;
+    if (k >= 2) {  // PPO's rollout and REINFORCE's episodes hold what the nets saw: the whole state is the same
+      CHECK_MSG(saved[0].len == saved[1].len && saved[0].len && !memcmp(saved[0].data, saved[1].data, saved[0].len),
+                "%s: uint8 run differs", algos[k]);
+    } else if (saved[0].len && saved[1].len) {
+      const float *p0 = saved_params(&saved[0], &n0), *p1 = saved_params(&saved[1], &n1);
+      CHECK_MSG(n0 == n1 && n0 > 0 && memcmp(p0, p1, n0 * sizeof(float)) == 0, "%s: uint8 run differs", algos[k]);
+      // The stored observations take a quarter of the bytes.
+      CHECK_MSG(saved[1].len < saved[0].len, "%s: %zu vs %zu bytes", algos[k], saved[1].len, saved[0].len);
+    }
+    rlc_buf_free(&saved[0]);
+    rlc_buf_free(&saved[1]);
+  }
 }

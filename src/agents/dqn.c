@@ -21,6 +21,7 @@
 
 #include "agents/dqn.h"
 #include "rlc/agent.h"
+#include "rlc/data.h"
 #include "rlc/nn.h"
 #include "rlc/replay.h"
 
@@ -71,7 +72,7 @@ typedef struct Dqn {
   float *m;                    // (2B, Z) projected targets
   float *dq, *d1, *qsa, *td;   // (B): dL/dQ(s,a), one part's share, Q(s,a), priority errors
   float *dout;                 // (B, out_size)
-  float *logp, *prob;          // (Z)
+  float *zc, *logpc, *dlogp, *dpart, *dzc;  // (B, Z) C51: the taken action's logits, log-probs, gradients
   bool *explore_mask;          // (max_batch)
   // Target Q-values by observation. The target network changes only at a
   // sync, so the value of a next observation is computed once per sync
@@ -87,6 +88,9 @@ typedef struct Dqn {
   int32_t tgen;                // target generation (bumped at every sync)
   float *tq, *xrows;           // (2B, A) target Q rows, (max_batch, D) compacted inputs
   int32_t *rows;               // (2B)
+  // uint8 observations as network input (NULL for float32 ones, which the
+  // nets read in place).
+  float *xin, *xobs, *xnext;   // (max_batch, D), (B, D), (2B, D)
 } Dqn;
 
 //------------------------------------------------------------------------------
@@ -155,7 +159,8 @@ static int greedy_row(const Dqn *a, const float *out, float *qbuf) {
 
 static void dqn_act(rlcAgent *ag, const void *obs, int n, bool explore, void *actions) {
   Dqn *a = (Dqn *)ag;
-  const float *x = obs;
+  const char *x = obs;
+  size_t ob = rlc_space_bytes(&a->base.spec->observation_space);
   int32_t *act = actions;
   int mb = a->net->max_batch;
   bool all_random = explore && a->steps < a->set.random_steps;
@@ -174,7 +179,8 @@ static void dqn_act(rlcAgent *ag, const void *obs, int n, bool explore, void *ac
       else any_greedy = true;
     }
     if (!any_greedy) continue;
-    const float *out = rlc_net_forward(a->net, x + (size_t)lo * a->D, cn);
+    const float *in = rlc_obs_input(a->xin, x + (size_t)lo * ob, &a->base.spec->observation_space, cn);
+    const float *out = rlc_net_forward(a->net, in, cn);
     for (int i = 0; i < cn; i++)
       if (!a->explore_mask[i])
         act[lo + i] = greedy_row(a, out + (size_t)i * a->out_size, q) + a->action_start;
@@ -222,7 +228,7 @@ static rlcStatus train_step(Dqn *a) {
   // both (adjacent in the batch, so one forward pass each).
   bool use1 = a->set.n_step == 1 || a->set.n_step_combined, usen = a->set.n_step > 1;
   int M = use1 && usen ? 2 * B : B;
-  const float *nx = use1 ? bt->next_obs : bt->n_next_obs;
+  const float *nx = rlc_obs_input(a->xnext, use1 ? bt->next_obs : bt->n_next_obs, &a->base.spec->observation_space, M);
   for (int b = 0; b < B; b++) {
     int r = 0;
     if (use1) a->rew[r * B + b] = bt->reward[b], a->disc[r * B + b] = bt->discount[b], r++;
@@ -343,12 +349,13 @@ static rlcStatus train_cached(Dqn *a, const rlcReplayBatch *bt, const float *nx,
 static rlcStatus learn(Dqn *a, const rlcReplayBatch *bt, int M) {
   const int B = a->set.batch_size, A = a->A, Z = a->Z;
   rlc_net_zero_grad(a->net);
-  const float *out = rlc_net_forward(a->net, bt->obs, B);
+  const float *out = rlc_net_forward(a->net, rlc_obs_input(a->xobs, bt->obs, &a->base.spec->observation_space, B), B);
   const float *w = a->set.per ? bt->weight : NULL;
   memset(a->dout, 0, sizeof(float) * (size_t)B * a->out_size);
   double loss = 0;
   if (!a->set.c51) {
-    for (int b = 0; b < B; b++) a->qsa[b] = out[(size_t)b * A + bt->action[b]];  // Q(s, a)
+    // The TD loss at Q(s, a), summed over the parts (1-step, n-step).
+    rlc_gather_forward(a->qsa, out, bt->action, B, A);
     for (int b = 0; b < B; b++) a->dq[b] = 0, a->td[b] = 0;
     for (int r0 = 0; r0 < M; r0 += B) {
       loss += point_loss(a, a->d1, NULL, a->qsa, a->y + r0, w, B);
@@ -357,29 +364,25 @@ static rlcStatus learn(Dqn *a, const rlcReplayBatch *bt, int M) {
         a->td[b] += fabsf(a->y[r0 + b] - a->qsa[b]);
       }
     }
-    for (int b = 0; b < B; b++) a->dout[(size_t)b * A + bt->action[b]] = a->dq[b];
+    rlc_gather_backward(a->dout, a->dq, bt->action, B, A);
   } else {
-    // Cross-entropy -sum_j m_j log p_j against the projected targets; its
-    // gradient in the logits is p_k sum_j m_j - m_k (exact, no clamping).
-    for (int b = 0; b < B; b++) {
-      const float *z = out + ((size_t)b * A + bt->action[b]) * Z;
-      float *dz = a->dout + ((size_t)b * A + bt->action[b]) * Z;
-      float mx = z[0];
-      for (int j = 1; j < Z; j++) mx = z[j] > mx ? z[j] : mx;
-      double se = 0;
-      for (int j = 0; j < Z; j++) se += expf(z[j] - mx);
-      double lse = mx + log(se), wb = w ? w[b] : 1.0, per = 0;
-      for (int j = 0; j < Z; j++) a->logp[j] = (float)(z[j] - lse), a->prob[j] = expf(a->logp[j]);
-      for (int r0 = 0; r0 < M; r0 += B) {
-        const float *mm = a->m + (size_t)(r0 + b) * Z;
-        double msum = 0;
-        for (int j = 0; j < Z; j++) per -= (double)mm[j] * a->logp[j], msum += mm[j];
-        for (int j = 0; j < Z; j++)
-          dz[j] += (float)(wb / B * (a->prob[j] * msum - mm[j]));
-      }
-      a->td[b] = (float)per;
-      loss += wb * per / B;
+    // Cross-entropy of the taken action's distribution against each part's
+    // projected targets, through its log-softmax.
+    size_t BZ = (size_t)B * Z;
+    for (int b = 0; b < B; b++)
+      memcpy(a->zc + (size_t)b * Z, out + ((size_t)b * A + bt->action[b]) * Z, sizeof(float) * Z);
+    rlc_log_softmax_forward(a->logpc, a->zc, B, Z);
+    memset(a->dlogp, 0, sizeof(float) * BZ);
+    for (int b = 0; b < B; b++) a->td[b] = 0;
+    for (int r0 = 0; r0 < M; r0 += B) {
+      loss += rlc_loss_cross_entropy(a->dpart, a->d1, a->logpc, a->m + (size_t)r0 * Z, w, B, Z);
+      for (size_t i = 0; i < BZ; i++) a->dlogp[i] += a->dpart[i];
+      for (int b = 0; b < B; b++) a->td[b] += a->d1[b];
     }
+    memset(a->dzc, 0, sizeof(float) * BZ);
+    rlc_log_softmax_backward(a->dzc, a->dlogp, a->logpc, B, Z);
+    for (int b = 0; b < B; b++)
+      memcpy(a->dout + ((size_t)b * A + bt->action[b]) * Z, a->dzc + (size_t)b * Z, sizeof(float) * Z);
   }
   rlc_net_backward(a->net, a->dout, NULL);
   if (a->set.max_grad_norm > 0) rlc_clip_grad_norm(a->net->grads, a->net->n_params, a->set.max_grad_norm);
@@ -460,14 +463,15 @@ static rlcStatus dqn_observe(rlcAgent *ag, const rlcStepBatch *b) {
   Dqn *a = (Dqn *)ag;
   if (b->n < 1 || b->n > a->base.num_envs)
     return rlc_error(RLC_ERR_ARG, "dqn: observe got %d transitions for %d envs", b->n, a->base.num_envs);
-  const float *obs = b->obs, *next = b->next_obs;
+  const char *obs = b->obs, *next = b->next_obs;
+  size_t ob = rlc_space_bytes(&a->base.spec->observation_space);
   const int32_t *act = b->actions;
   for (int i = 0; i < b->n; i++) {
     int32_t ai = act[i] - a->action_start;
     if (ai < 0 || ai >= a->A)
       return rlc_error(RLC_ERR_ARG, "dqn: action %d outside the action space", (int)act[i]);
-    rlcStatus s = rlc_replay_add(a->replay, i, obs + (size_t)i * a->D, ai, b->reward[i],
-                                 next + (size_t)i * a->D, b->terminated[i], b->truncated[i]);
+    rlcStatus s = rlc_replay_add(a->replay, i, obs + i * ob, &ai, b->reward[i], next + i * ob, b->terminated[i],
+                                 b->truncated[i]);
     if (s) return s;
     if (b->terminated[i] || b->truncated[i]) {
       // The book keeps the weights of the longest episode (ties: the later).
@@ -622,8 +626,8 @@ static void dqn_destroy(rlcAgent *ag) {
   rlc_optim_destroy(a->opt);
   rlc_replay_destroy(a->replay);
   void *bufs[] = {a->best, a->support, a->rew, a->disc, a->y, a->arg, a->pn, a->m,
-                  a->dq,   a->d1,      a->qsa,  a->td,   a->dout, a->logp, a->prob, a->explore_mask,
-                  a->ckey, a->cgen, a->cq, a->tq, a->xrows, a->rows};
+                  a->dq,   a->d1,      a->qsa,  a->td,   a->dout, a->zc, a->explore_mask,
+                  a->ckey, a->cgen, a->cq, a->tq, a->xrows, a->rows, a->xin, a->xobs, a->xnext};
   for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) rlc_free(bufs[i]);
   rlc_free(a);
 }
@@ -740,6 +744,7 @@ static rlcStatus build_replay(Dqn *a, uint64_t seed) {
   rlcReplayDef rd = rlc_replay_default_def();
   rd.capacity = set->buffer_size;
   rd.obs_size = a->D;
+  rd.obs_dtype = a->base.spec->observation_space.dtype;
   rd.num_streams = a->base.num_envs;
   rd.n_step = set->n_step;
   rd.gamma = set->gamma;
@@ -774,12 +779,17 @@ static rlcStatus alloc_scratch(Dqn *a) {
   ALLOC(a->qsa, B);
   ALLOC(a->td, B);
   ALLOC(a->dout, B * AZ);
-  ALLOC(a->logp, Z);
-  ALLOC(a->prob, Z);
   ALLOC(a->explore_mask, (size_t)a->net->max_batch);
+  if (a->base.spec->observation_space.dtype != RLC_F32) {
+    ALLOC(a->xin, (size_t)a->net->max_batch * a->D);
+    ALLOC(a->xobs, B * a->D);
+    ALLOC(a->xnext, M * a->D);
+  }
   if (a->set.c51) {
     ALLOC(a->pn, M * AZ);
     ALLOC(a->m, M * Z);
+    ALLOC(a->zc, 5 * B * Z);
+    if (a->zc) a->logpc = a->zc + B * Z, a->dlogp = a->logpc + B * Z, a->dpart = a->dlogp + B * Z, a->dzc = a->dpart + B * Z;
   }
   if (a->set.keep_best) ALLOC(a->best, a->net->n_params);
   if (!a->set.c51 && !a->set.noisy && a->target) {
@@ -807,8 +817,8 @@ static rlcStatus dqn_create(const rlcAgentDef *def, rlcAgent **out) {
   const rlcEnvSpec *spec = def->spec;
   const char *algo = "the DQN family";
   char sbuf[96];
-  if (spec->observation_space.type != RLC_SPACE_BOX || spec->observation_space.dtype != RLC_F32)
-    return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs float32 Box observations; %s has %s", algo,
+  if (spec->observation_space.type != RLC_SPACE_BOX)
+    return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs Box observations (float32 or uint8); %s has %s", algo,
                      spec->id, rlc_space_str(&spec->observation_space, sbuf, sizeof sbuf));
   if (spec->action_space.type != RLC_SPACE_DISCRETE)
     return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs a Discrete action space; %s has %s", algo,

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rlc/agent.h"
+#include "rlc/data.h"
 #include "rlc/nn.h"
 #include "rlc/rollout.h"
 
@@ -30,15 +31,19 @@ typedef struct Policy {
   rlcNet *net;
   rlcOptim *opt;
   double lr;
-  float *probs;      // (max_batch, A) scratch for sampling
+  const rlcSpace *space;  // observations as the env gives them
+  size_t obs_bytes;
+  float *xin;        // (max_batch, obs) uint8 observations as floats (NULL: float32)
 } Policy;
 
-static rlcStatus check_spaces(const rlcEnvSpec *spec, const char *algo) {
+// uint8: image-like observations are fine for the policy, not for a teacher
+// that reads the env's own floats.
+static rlcStatus check_spaces(const rlcEnvSpec *spec, const char *algo, bool uint8_ok) {
   const rlcSpace *os = &spec->observation_space, *as = &spec->action_space;
   char buf[96];
-  if (os->type != RLC_SPACE_BOX || os->dtype != RLC_F32)
-    return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs float32 Box observations (%s has %s)", algo,
-                     spec->id, rlc_space_str(os, buf, sizeof buf));
+  if (os->type != RLC_SPACE_BOX || (os->dtype != RLC_F32 && !uint8_ok))
+    return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs %s Box observations (%s has %s)", algo,
+                     uint8_ok ? "float32 or uint8" : "float32", spec->id, rlc_space_str(os, buf, sizeof buf));
   if (as->type != RLC_SPACE_DISCRETE || as->n < 2)
     return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs Discrete actions (%s has %s)", algo, spec->id,
                      rlc_space_str(as, buf, sizeof buf));
@@ -113,14 +118,17 @@ static rlcStatus policy_create(Policy *p, const rlcAgentDef *def, int max_batch,
   if (!s) s = rlc_optim_create(&od, p->net->n_params, &p->opt);
   if (s) return s;
   p->lr = od.lr;
-  p->probs = rlc_calloc((size_t)max_batch * p->n_actions, sizeof(float));
-  return p->probs ? RLC_OK : RLC_ERR_NOMEM;
+  p->space = &spec->observation_space;
+  p->obs_bytes = rlc_space_bytes(p->space);
+  if (p->space->dtype == RLC_F32) return RLC_OK;
+  p->xin = rlc_calloc((size_t)max_batch * p->obs_size, sizeof(float));
+  return p->xin ? RLC_OK : RLC_ERR_NOMEM;
 }
 
 static void policy_free(Policy *p) {
   rlc_net_destroy(p->net);
   rlc_optim_destroy(p->opt);
-  rlc_free(p->probs);
+  rlc_free(p->xin);
 }
 
 // Actions for n observations, in chunks of the net's batch. Sampling follows
@@ -131,7 +139,8 @@ static void policy_act(Policy *p, rlcRng *rng, const void *obs, int n, bool expl
   int A = p->n_actions, mb = p->net->max_batch;
   for (int b0 = 0; b0 < n; b0 += mb) {
     int B = n - b0 < mb ? n - b0 : mb;
-    const float *y = rlc_net_forward(p->net, (const float *)obs + (size_t)b0 * p->obs_size, B);
+    const float *x = rlc_obs_input(p->xin, (const char *)obs + (size_t)b0 * p->obs_bytes, p->space, B);
+    const float *y = rlc_net_forward(p->net, x, B);
     for (int b = 0; b < B; b++) {
       int a;
       if (p->sigmoid) {
@@ -210,7 +219,7 @@ static void imitation_destroy(rlcAgent *a) {
 
 static rlcStatus imitation_create(const rlcAgentDef *def, rlcAgent **out) {
   *out = NULL;
-  rlcStatus s = check_spaces(def->spec, "imitation");
+  rlcStatus s = check_spaces(def->spec, "imitation", false);
   if (s) return s;
   const rlcEnvSpec *u = rlc_spec_unwrapped(def->spec);
   if (!u->cls || !u->cls->heuristic)
@@ -396,7 +405,7 @@ static void reinforce_destroy(rlcAgent *a) {
 
 static rlcStatus reinforce_create(const rlcAgentDef *def, rlcAgent **out) {
   *out = NULL;
-  rlcStatus s = check_spaces(def->spec, "reinforce");
+  rlcStatus s = check_spaces(def->spec, "reinforce", true);
   if (s) return s;
   Reinforce *r = rlc_calloc(1, sizeof *r);
   if (!r) return RLC_ERR_NOMEM;
@@ -482,7 +491,7 @@ static rlcStatus reinforce_observe(rlcAgent *a, const rlcStepBatch *b) {
                        "max_steps_per_episode",
                        r->cap);
     size_t k = (size_t)i * r->cap + len;
-    memcpy(r->run_obs + k * O, (const float *)b->obs + (size_t)i * O, sizeof(float) * O);
+    rlc_obs_to_input(r->run_obs + k * O, (const char *)b->obs + i * r->pol.obs_bytes, r->pol.space, 1);
     r->run_act[k] = ((const int32_t *)b->actions)[i] - r->pol.act_start;
     r->run_rew[k] = b->reward[i];
     r->run_len[i] = ++len;

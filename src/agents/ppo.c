@@ -58,6 +58,8 @@ typedef struct AC {
   // Scratch (allocated at creation; sized for max(N, minibatch) samples)
   int mbmax;
   float *x;                 // (mbmax, O) normalized observations
+  float *xin;               // (mbmax, O) uint8 observations as floats (NULL: float32 ones)
+  size_t obs_bytes;         // one observation as the env gives it
   float *mb_obs, *mb_act_f, *mb_logp, *mb_adv, *mb_ret, *mb_val, *ratio;  // minibatch
   int32_t *mb_act_i;
   float *dout, *mean, *dmean, *dent, *dv, *zeros;  // gradients and compact Gaussian means
@@ -158,6 +160,7 @@ static void ac_destroy(rlcAgent *a) {
   rlc_rollout_destroy(c->ro);
   rlc_free(c->pending_act);
   rlc_free(c->x);
+  rlc_free(c->xin);
   rlc_free(c->mb_obs);
   rlc_free(c->mb_act_i);
   rlc_free(c->dout);
@@ -208,8 +211,8 @@ static rlcStatus ac_create(const rlcAgentDef *def, rlcAgent **out, bool ppo) {
   const rlcEnvSpec *spec = def->spec;
   const rlcSpace *os = &spec->observation_space, *as = &spec->action_space;
   char buf[96];
-  if (os->type != RLC_SPACE_BOX || os->dtype != RLC_F32)
-    return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs float32 Box observations (%s has %s)", algo,
+  if (os->type != RLC_SPACE_BOX)
+    return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs Box observations, float32 or uint8 (%s has %s)", algo,
                      spec->id, rlc_space_str(os, buf, sizeof buf));
   if (!(as->type == RLC_SPACE_DISCRETE || (as->type == RLC_SPACE_BOX && as->dtype == RLC_F32)))
     return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs Discrete or float32 Box actions (%s has %s)",
@@ -269,7 +272,7 @@ static rlcStatus ac_create(const rlcAgentDef *def, rlcAgent **out, bool ppo) {
   }
   if (!s) s = rlc_rms_init(&c->obs_rms, c->O);
   if (!s) s = rlc_reward_norm_init(&c->rew_norm, N, c->set.gamma, set->clip_reward);
-  if (!s) s = rlc_rollout_create(c->set.num_steps, N, c->O, c->discrete ? 1 : c->A, c->discrete, &c->ro);
+  if (!s) s = rlc_rollout_create(c->set.num_steps, N, RLC_F32, c->O, c->discrete ? 0 : c->A, &c->ro);
   if (s) {
     ac_destroy(&c->base);
     return s;
@@ -278,6 +281,11 @@ static rlcStatus ac_create(const rlcAgentDef *def, rlcAgent **out, bool ppo) {
   size_t M = (size_t)c->mbmax;
   c->pending_act = rlc_calloc((size_t)N, c->act_bytes);
   c->x = rlc_calloc(M * c->O, sizeof(float));
+  c->obs_bytes = rlc_space_bytes(os);
+  if (os->dtype != RLC_F32 && !(c->xin = rlc_calloc(M * c->O, sizeof(float)))) {
+    ac_destroy(&c->base);
+    return RLC_ERR_NOMEM;
+  }
   c->mb_obs = rlc_calloc(M * c->O + M * c->A + 7 * M, sizeof(float));
   c->mb_act_i = rlc_calloc(M, sizeof(int32_t));
   c->dout = rlc_calloc(M * c->outs + 3 * M * c->A + 2 * M, sizeof(float));
@@ -325,6 +333,11 @@ static void split_mean(const AC *c, float *mean, const float *y, int B) {
 }
 
 
+// B observations as the env gives them (float32 or uint8) as floats.
+static const float *input_of(AC *c, const void *obs, int B) {
+  return rlc_obs_input(c->xin, obs, &c->base.spec->observation_space, B);
+}
+
 // Observations as the nets see them: normalized with the current statistics
 // (no update), or as they are.
 static const float *prep_obs(AC *c, float *dst, const float *obs, int B) {
@@ -365,11 +378,12 @@ static void values_of(AC *c, float *v, const float *x, int B) {
 
 // Fills rollout slot t from the observations and (when given) actions of a
 // training step; samples the actions when acts is NULL.
-static void fill_slot(AC *c, const float *obs, const void *acts) {
+static void fill_slot(AC *c, const void *raw, const void *acts) {
   rlcRollout *ro = c->ro;
   int N = c->base.num_envs;
+  const float *obs = input_of(c, raw, N);
   size_t k = rlc_rollout_at(ro, ro->t, 0);
-  float *x = ro->obs + k * c->O;
+  float *x = rlc_rollout_obs(ro, k);  // float32: what the policy saw
   // Statistics see each observation once, when it is acted on (Gymnasium's
   // NormalizeObservation updates as observations arrive).
   if (c->set.norm_obs) {
@@ -416,7 +430,7 @@ static void ac_act(rlcAgent *a, const void *obs, int n, bool explore, void *acti
   }
   for (int b0 = 0; b0 < n; b0 += c->mbmax) {
     int B = n - b0 < c->mbmax ? n - b0 : c->mbmax;
-    const float *x = prep_obs(c, c->x, (const float *)obs + (size_t)b0 * c->O, B);
+    const float *x = prep_obs(c, c->x, input_of(c, (const char *)obs + (size_t)b0 * c->obs_bytes, B), B);
     if (c->discrete) {
       int32_t *ai = (int32_t *)actions + b0;
       policy_sample(c, x, B, explore, ai, NULL, NULL);
@@ -464,16 +478,16 @@ static rlcStatus ac_observe(rlcAgent *a, const rlcStepBatch *b) {
   for (int i = 0; i < N; i++)
     if (b->truncated[i] && !b->terminated[i]) c->idx[nt++] = i;
   if (nt) {
+    const float *next = input_of(c, b->next_obs, N);
     for (int j = 0; j < nt; j++)
-      memcpy(c->mb_obs + (size_t)j * c->O, (const float *)b->next_obs + (size_t)c->idx[j] * c->O,
-             sizeof(float) * c->O);
+      memcpy(c->mb_obs + (size_t)j * c->O, next + (size_t)c->idx[j] * c->O, sizeof(float) * c->O);
     const float *x = prep_obs(c, c->x, c->mb_obs, nt);
     values_of(c, c->mb_val, x, nt);
     for (int j = 0; j < nt; j++) ro->final_values[k + c->idx[j]] = c->mb_val[j];
   }
   ro->t++;
   if (ro->t == ro->num_steps) {
-    const float *x = prep_obs(c, c->x, b->next_obs, N);
+    const float *x = prep_obs(c, c->x, input_of(c, b->next_obs, N), N);
     values_of(c, ro->last_values, x, N);
   }
   return RLC_OK;
@@ -489,7 +503,7 @@ static double minibatch_step(AC *c, const int *idx, int M) {
   int O = c->O, A = c->A;
   for (int j = 0; j < M; j++) {
     int k = idx[j];
-    memcpy(c->mb_obs + (size_t)j * O, ro->obs + (size_t)k * O, sizeof(float) * O);
+    memcpy(c->mb_obs + (size_t)j * O, rlc_rollout_obs(ro, k), sizeof(float) * O);  // as the policy saw it
     if (c->discrete) c->mb_act_i[j] = ro->act_i[k];
     else memcpy(c->mb_act_f + (size_t)j * A, ro->act_f + (size_t)k * A, sizeof(float) * A);
     c->mb_logp[j] = ro->logp[k];
@@ -717,39 +731,15 @@ static rlcStatus ac_load(rlcAgent *a, rlcBuf *b) {
 // Classes
 //------------------------------------------------------------------------------
 
-const rlcAgentClass rlc_agent_ppo = {
-    .name = "ppo",
-    .doc = "PPO with clipped surrogate, GAE, minibatch epochs (CleanRL), discrete or Gaussian",
-    .settings = settings,
-    .n_settings = N_SETTINGS,
-    .settings_size = sizeof(AcSettings),
-    .presets = ppo_presets,
-    .n_presets = (int)(sizeof ppo_presets / sizeof ppo_presets[0]),
-    .create = ppo_create,
-    .destroy = ac_destroy,
-    .act = ac_act,
-    .observe = ac_observe,
-    .update = ac_update,
-    .info = ac_info,
-    .save = ac_save,
-    .load = ac_load,
-};
+#define AC_CLASS(sym, nm, doc_, n_set, defaults_, presets_, create_fn)                            \
+  const rlcAgentClass sym = {.name = nm, .doc = doc_, .settings = settings, .n_settings = n_set,    \
+                             .settings_size = sizeof(AcSettings), .defaults = defaults_,           \
+                             .presets = presets_, .n_presets = (int)(sizeof presets_ / sizeof presets_[0]), \
+                             .create = create_fn, .destroy = ac_destroy, .act = ac_act,            \
+                             .observe = ac_observe, .update = ac_update, .info = ac_info,          \
+                             .save = ac_save, .load = ac_load};
 
-const rlcAgentClass rlc_agent_a2c = {
-    .name = "a2c",
-    .doc = "advantage actor-critic, synchronous (SB3's A2C), discrete or Gaussian",
-    .settings = settings,
-    .n_settings = N_SETTINGS - 3,
-    .settings_size = sizeof(AcSettings),
-    .defaults = A2C_DEFAULTS,
-    .presets = a2c_presets,
-    .n_presets = (int)(sizeof a2c_presets / sizeof a2c_presets[0]),
-    .create = a2c_create,
-    .destroy = ac_destroy,
-    .act = ac_act,
-    .observe = ac_observe,
-    .update = ac_update,
-    .info = ac_info,
-    .save = ac_save,
-    .load = ac_load,
-};
+AC_CLASS(rlc_agent_ppo, "ppo", "PPO with clipped surrogate, GAE, minibatch epochs (CleanRL), discrete or Gaussian",
+         N_SETTINGS, NULL, ppo_presets, ppo_create)
+AC_CLASS(rlc_agent_a2c, "a2c", "advantage actor-critic, synchronous (SB3's A2C), discrete or Gaussian",
+         N_SETTINGS - 3, A2C_DEFAULTS, a2c_presets, a2c_create)
