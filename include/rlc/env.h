@@ -74,9 +74,14 @@ typedef struct rlcRenderArgs {
   int q_states, q_actions;
 } rlcRenderArgs;
 
-// The behaviour of one kind of env. The state is plain data (no pointers): the
-// library copies it, stores it in checkpoints and lays many side by side.
-// Constants (maps, physics parameters) live in spec->cfg.
+// The behaviour of one kind of env. The state is a block of state_size bytes
+// that the library owns and lays side by side (vector env). Most states are
+// plain data: the library zeroes, copies and checkpoints their bytes. A state
+// that owns heap memory or library objects (a physics world) keeps pointers to
+// them in that block and sets the lifecycle hooks below; the library then
+// calls them wherever it creates, frees, copies, saves or loads a state, and
+// steps never go through them. Constants (maps, physics parameters) live in
+// spec->cfg.
 typedef struct rlcEnvClass {
   const char *name;
   size_t state_size;         // sizeof the state struct
@@ -97,6 +102,24 @@ typedef struct rlcEnvClass {
   // RandomState): reseed it. Called with the seed whenever np_random is
   // seeded (reset(seed), the first unseeded reset, vector autoreset seeds).
   void (*seed)(const rlcEnvSpec *spec, void *state, uint64_t seed);
+
+  // Optional lifecycle hooks, all or none (NULL: plain data, handled with
+  // memset/memcpy). A wrapper's hooks see only its own fields; the library
+  // walks the layers (rlc_env_state_init and friends below).
+  // init_state: acquire what the state owns; the bytes are zeroed before. On
+  // an error it leaves nothing to free.
+  rlcStatus (*init_state)(const rlcEnvSpec *spec, void *state);
+  // free_state: release it (the block itself belongs to the library).
+  void (*free_state)(const rlcEnvSpec *spec, void *state);
+  // copy_state: deep copy into an initialized dst: afterwards the two evolve
+  // independently. On an error dst stays valid (freeable).
+  rlcStatus (*copy_state)(const rlcEnvSpec *spec, void *dst, const void *src);
+  // save_state/load_state: checkpoint bytes (rlc_buf_put / rlc_buf_get).
+  // load_state restores into an initialized state and must validate what it
+  // reads: RLC_ERR_FORMAT on garbage, never a crash; on an error the state
+  // stays valid (freeable).
+  void (*save_state)(const rlcEnvSpec *spec, const void *state, rlcBuf *b);
+  rlcStatus (*load_state)(const rlcEnvSpec *spec, void *state, rlcBuf *b);
 } rlcEnvClass;
 
 // The constant part of an env, shared by all of its instances.
@@ -161,6 +184,20 @@ static inline void *rlc_inner_state(const rlcEnvSpec *spec, void *state) {
 // Calls the seed hook of every layer that has one, wrappers and base env.
 void rlc_env_seed_state(const rlcEnvSpec *spec, void *state, uint64_t seed);
 
+// A state's lifecycle through every layer (each layer's hooks, or its bytes
+// for plain data). Whoever holds states outside rlcEnv and rlcVecEnv uses
+// these instead of memset/memcpy.
+// true when no layer has hooks: the state is its spec->state_size bytes.
+bool rlc_env_state_is_plain(const rlcEnvSpec *spec);
+// Zeroes spec->state_size bytes, then runs the init hooks (base env first).
+rlcStatus rlc_env_state_init(const rlcEnvSpec *spec, void *state);
+void rlc_env_state_free(const rlcEnvSpec *spec, void *state);
+// dst and src are initialized states of the same spec.
+rlcStatus rlc_env_state_copy(const rlcEnvSpec *spec, void *dst, const void *src);
+void rlc_env_state_save(const rlcEnvSpec *spec, const void *state, rlcBuf *b);
+// RLC_ERR_FORMAT when the bytes are truncated or a hook refuses them.
+rlcStatus rlc_env_state_load(const rlcEnvSpec *spec, void *state, rlcBuf *b);
+
 //------------------------------------------------------------------------------
 // One environment
 //------------------------------------------------------------------------------
@@ -201,6 +238,10 @@ void rlc_env_sample_action(const rlcEnv *env, rlcRng *rng, void *action);
 rlcStatus rlc_env_heuristic(const rlcEnv *env, const void *obs, void *action);
 // Gymnasium's env.unwrapped.state: the base env's state inside the wrappers.
 void *rlc_env_unwrapped_state(rlcEnv *env);
+// Makes dst continue exactly as src would (Python's copy.deepcopy(env)):
+// state, np_random, last observation, order flags, episode statistics. Both
+// must be built from equal specs (same id and options).
+rlcStatus rlc_env_copy(rlcEnv *dst, const rlcEnv *src);
 
 //------------------------------------------------------------------------------
 // The env checker (Gymnasium's check_env, and more)

@@ -220,15 +220,24 @@ rlcStatus rlc_vec_env_create_from_spec(rlcEnvSpec *spec, const rlcVecEnvDef *def
   v->truncated = rlc_calloc(n, sizeof *v->truncated);
   v->final_return = rlc_calloc(n, sizeof *v->final_return);
   v->final_length = rlc_calloc(n, sizeof *v->final_length);
-  v->states = rlc_calloc(n, v->state_bytes ? v->state_bytes : 16);
+  v->states = rlc_malloc((size_t)n * (v->state_bytes ? v->state_bytes : 16));
   v->rngs = rlc_calloc(n, sizeof *v->rngs);
   v->episode_return = rlc_calloc(n, sizeof *v->episode_return);
   v->episode_length = rlc_calloc(n, sizeof *v->episode_length);
   if (!v->obs || !v->final_obs || !v->reward || !v->terminated || !v->truncated ||
       !v->final_return || !v->final_length || !v->states || !v->rngs || !v->episode_return ||
       !v->episode_length) {
+    v->num_envs = 0;  // no state initialized yet
     rlc_vec_env_destroy(v);
     return RLC_ERR_NOMEM;
+  }
+  for (int i = 0; i < n; i++) {
+    rlcStatus s = rlc_env_state_init(spec, v->states + (size_t)i * v->state_bytes);
+    if (s) {
+      v->num_envs = i;  // destroy frees the copies made so far
+      rlc_vec_env_destroy(v);
+      return s;
+    }
   }
   if (d.num_threads > 1) {
     rlcStatus s = workers_start(v, d.num_threads - 1);
@@ -252,6 +261,8 @@ rlcStatus rlc_vec_env_create(const char *id, const char *options, const rlcVecEn
 void rlc_vec_env_destroy(rlcVecEnv *v) {
   if (!v) return;
   if (v->workers) workers_stop(v->workers, v->workers->n);
+  if (v->states)
+    for (int i = 0; i < v->num_envs; i++) rlc_env_state_free(v->spec, v->states + (size_t)i * v->state_bytes);
   rlc_env_spec_destroy(v->spec);
   rlc_free(v->obs);
   rlc_free(v->final_obs);

@@ -1,6 +1,7 @@
 // wrappers.c: Gymnasium's TimeLimit, action repeat and FrameStackObservation as
 // env classes. A wrapper's state holds its own fields, then the inner state at
-// spec->inner_offset, so a wrapped env is still one flat block of plain data.
+// spec->inner_offset, so a wrapped env is still one flat block (of plain data
+// unless the base env has lifecycle hooks, which the functions here walk to).
 // Depends on: rlc/env.h.
 #include <string.h>
 
@@ -19,6 +20,71 @@ void rlc_spec_init_wrapper(rlcEnvSpec *outer, rlcEnvSpec *inner, const rlcEnvCla
 void rlc_env_seed_state(const rlcEnvSpec *spec, void *state, uint64_t seed) {
   for (; spec; state = rlc_inner_state(spec, state), spec = spec->inner)
     if (spec->cls->seed) spec->cls->seed(spec, state, seed);
+}
+
+//------------------------------------------------------------------------------
+// A state's lifecycle through the layers: each layer's hooks, or a memset or
+// memcpy of its own bytes (a wrapper's fields before inner_offset, the whole
+// rest for the base env)
+//------------------------------------------------------------------------------
+
+static size_t own_bytes(const rlcEnvSpec *spec) { return spec->inner ? spec->inner_offset : spec->state_size; }
+
+bool rlc_env_state_is_plain(const rlcEnvSpec *spec) {
+  for (; spec; spec = spec->inner)
+    if (spec->cls->init_state) return false;
+  return true;
+}
+
+void rlc_env_state_free(const rlcEnvSpec *spec, void *state) {
+  for (; spec; state = rlc_inner_state(spec, state), spec = spec->inner)
+    if (spec->cls->free_state) spec->cls->free_state(spec, state);
+}
+
+// Base env first, so a wrapper's init could look at an initialized inner state.
+static rlcStatus init_layers(const rlcEnvSpec *spec, void *state) {
+  if (!spec) return RLC_OK;
+  rlcStatus s = init_layers(spec->inner, spec->inner ? rlc_inner_state(spec, state) : NULL);
+  if (s || !spec->cls->init_state) return s;
+  s = spec->cls->init_state(spec, state);
+  if (s && spec->inner) rlc_env_state_free(spec->inner, rlc_inner_state(spec, state));  // unwind
+  return s;
+}
+
+rlcStatus rlc_env_state_init(const rlcEnvSpec *spec, void *state) {
+  memset(state, 0, spec->state_size);
+  return init_layers(spec, state);
+}
+
+rlcStatus rlc_env_state_copy(const rlcEnvSpec *spec, void *dst, const void *src) {
+  if (rlc_env_state_is_plain(spec)) {
+    memcpy(dst, src, spec->state_size);
+    return RLC_OK;
+  }
+  for (; spec; dst = rlc_inner_state(spec, dst), src = (const char *)src + spec->inner_offset, spec = spec->inner) {
+    if (!spec->cls->copy_state) memcpy(dst, src, own_bytes(spec));
+    else {
+      rlcStatus s = spec->cls->copy_state(spec, dst, src);
+      if (s) return s;
+    }
+  }
+  return RLC_OK;
+}
+
+void rlc_env_state_save(const rlcEnvSpec *spec, const void *state, rlcBuf *b) {
+  for (; spec; state = (const char *)state + spec->inner_offset, spec = spec->inner) {
+    if (spec->cls->save_state) spec->cls->save_state(spec, state, b);
+    else rlc_buf_put(b, state, own_bytes(spec));
+  }
+}
+
+rlcStatus rlc_env_state_load(const rlcEnvSpec *spec, void *state, rlcBuf *b) {
+  for (; spec; state = rlc_inner_state(spec, state), spec = spec->inner) {
+    rlcStatus s = spec->cls->load_state ? spec->cls->load_state(spec, state, b)
+                                        : rlc_buf_get(b, state, own_bytes(spec));
+    if (s) return s;
+  }
+  return RLC_OK;
 }
 
 // Wrappers that keep the observation forward render and the heuristic as is.
