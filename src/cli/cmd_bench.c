@@ -53,8 +53,9 @@ int cmd_bench_env(int argc, char **argv) {
   rlc_vec_env_reset(v, seed);
   long long iters = (steps + num_envs - 1) / num_envs;
   double t0 = cli_now();
-  for (long long it = 0; it < iters && !s; it++) {
-    char *acts = ring + (size_t)(it % rounds) * num_envs * v->act_bytes;
+  // The ring index wraps by a compare: a division per step would cost more than some env steps.
+  for (long long it = 0, k = 0; it < iters && !s; it++, k = k + 1 == rounds ? 0 : k + 1) {
+    char *acts = ring + (size_t)k * num_envs * v->act_bytes;
     if (masked)
       for (int i = 0; i < v->num_envs; i++)
         ((int32_t *)acts)[i] = rlc_mdp_possible_action(m, ((int32_t *)v->obs)[i], ((int32_t *)acts)[i]);

@@ -5,6 +5,7 @@
 // Depends on: rlc/env.h.
 #include <string.h>
 
+#include "env/wrappers.h"
 #include "rlc/env.h"
 
 void rlc_spec_init_wrapper(rlcEnvSpec *outer, rlcEnvSpec *inner, const rlcEnvClass *cls,
@@ -115,10 +116,9 @@ static rlcStatus new_wrapper(rlcEnvSpec *inner, const rlcEnvClass *cls, size_t o
 // TimeLimit: truncated once max_episode_steps steps have been taken
 //------------------------------------------------------------------------------
 
-typedef struct { int elapsed; } TimeLimitState;
 
 static void tl_reset(const rlcEnvSpec *spec, void *state, rlcRng *rng, void *obs) {
-  ((TimeLimitState *)state)->elapsed = 0;
+  ((rlcTimeLimitState *)state)->elapsed = 0;
   spec->inner->cls->reset(spec->inner, rlc_inner_state(spec, state), rng, obs);
 }
 
@@ -126,11 +126,11 @@ static void tl_step(const rlcEnvSpec *spec, void *state, rlcRng *rng, const void
                     void *obs, double *reward, bool *terminated, bool *truncated) {
   spec->inner->cls->step(spec->inner, rlc_inner_state(spec, state), rng, action, obs, reward,
                          terminated, truncated);
-  if (++((TimeLimitState *)state)->elapsed >= spec->max_episode_steps) *truncated = true;
+  if (++((rlcTimeLimitState *)state)->elapsed >= spec->max_episode_steps) *truncated = true;
 }
 
-static const rlcEnvClass time_limit_class = {
-    .name = "TimeLimit", .state_size = sizeof(TimeLimitState), .reset = tl_reset,
+const rlcEnvClass rlc_time_limit_class = {
+    .name = "TimeLimit", .state_size = sizeof(rlcTimeLimitState), .reset = tl_reset,
     .step = tl_step, .render = forward_render, .heuristic = forward_heuristic};
 
 rlcStatus rlc_wrap_time_limit(rlcEnvSpec *inner, int max_episode_steps, rlcEnvSpec **out) {
@@ -139,7 +139,7 @@ rlcStatus rlc_wrap_time_limit(rlcEnvSpec *inner, int max_episode_steps, rlcEnvSp
     *out = NULL;
     return rlc_error(RLC_ERR_ARG, "max_episode_steps must be positive, got %d", max_episode_steps);
   }
-  rlcStatus s = new_wrapper(inner, &time_limit_class, sizeof(TimeLimitState), out);
+  rlcStatus s = new_wrapper(inner, &rlc_time_limit_class, sizeof(rlcTimeLimitState), out);
   if (!s) (*out)->max_episode_steps = max_episode_steps;
   return s;
 }
