@@ -23,12 +23,6 @@
 #ifdef HAVE_OPENBLAS
 #include <cblas.h>
 
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
 static float *mk(size_t n, rlcRng *rng) {
   float *p = aligned_alloc(64, (n * sizeof(float) + 63) / 64 * 64);
   for (size_t i = 0; i < n; i++) p[i] = (float)rlc_rng_uniform(rng, -1, 1);
@@ -41,11 +35,11 @@ static float *mk(size_t n, rlcRng *rng) {
     double best_ = 1e9;                                          \
     for (int r_ = 0; r_ < 5; r_++) {                             \
       long it_ = 0;                                              \
-      double t0_ = now(), t_;                                    \
+      double t0_ = rlc_time_s(), t_;                                    \
       do {                                                       \
         for (int q_ = 0; q_ < 10; q_++) { expr; }                \
         it_ += 10;                                               \
-        t_ = now() - t0_;                                        \
+        t_ = rlc_time_s() - t0_;                                        \
       } while (t_ < 0.05);                                       \
       if (t_ / it_ < best_) best_ = t_ / it_;                    \
     }                                                            \

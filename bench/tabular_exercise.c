@@ -24,12 +24,6 @@
 #define SEEDS 20
 #define BIG_EPISODES 20000
 
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
 static void die(rlcStatus s) {
   fprintf(stderr, "tabular_exercise: %s\n", rlc_last_error());
   exit(s ? 1 : 0);
@@ -97,7 +91,7 @@ static Result run(const char *algo, const char *env_opts, const char *settings, 
   Result r = {0};
   r.final_len = -1;
   int32_t obs, act, next;
-  double t0 = now();
+  double t0 = rlc_time_s();
   rlc_vec_env_reset(v, seed);
   while (r.episodes < episodes) {
     obs = *(int32_t *)v->obs;
@@ -117,11 +111,11 @@ static Result run(const char *algo, const char *env_opts, const char *settings, 
     r.episodes++;
     int len = greedy_path(ag, m, cap);
     if (len > 0 && !r.first_goal) r.first_goal = r.episodes;
-    if (len == opt && !r.first_opt) r.first_opt = r.episodes, r.opt_secs = now() - t0;
+    if (len == opt && !r.first_opt) r.first_opt = r.episodes, r.opt_secs = rlc_time_s() - t0;
     r.final_len = len;
     if (stop_at_opt && len == opt) break;
   }
-  r.secs = now() - t0;
+  r.secs = rlc_time_s() - t0;
   rlc_agent_destroy(ag);
   rlc_vec_env_destroy(v);
   return r;
@@ -168,7 +162,7 @@ static void header(void) {
 
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0);
-  double t_all = now();
+  double t_all = rlc_time_s();
   const char *base = "gamma=0.9,alpha=0.1,epsilon=0.1";
   char set[512];
   printf("Eligibility-traces exercise, GridWorld-v0 5x5 (alpha 0.1, gamma 0.9, epsilon 0.1).\n"
@@ -308,6 +302,6 @@ int main(void) {
     printf("  largest |Q - Q*| over the possible actions: mean %.3f, worst %.3f over %d seeds\n", mean, worst, SEEDS);
     rlc_plan_result_free(&star);
   }
-  printf("\ntotal %.1f s\n", now() - t_all);
+  printf("\ntotal %.1f s\n", rlc_time_s() - t_all);
   return 0;
 }

@@ -87,11 +87,40 @@ static rlcStatus corridor_make(rlcEnvSpec *spec, rlcOpts *opts) {
   return RLC_OK;
 }
 
+// The same corridor with uint8 observations (0/1 planes, as MinAtar's).
+static void corridor_u8_obs(const CorridorState *s, void *obs) {
+  uint8_t *o = obs;
+  for (int i = 0; i < 7; i++) o[i] = i == s->pos;
+}
+static void corridor_u8_reset(const rlcEnvSpec *spec, void *state, rlcRng *rng, void *obs) {
+  float f[7];
+  corridor_reset(spec, state, rng, f);
+  corridor_u8_obs(state, obs);
+}
+static void corridor_u8_step(const rlcEnvSpec *spec, void *state, rlcRng *rng, const void *action,
+                             void *obs, double *reward, bool *terminated, bool *truncated) {
+  float f[7];
+  corridor_step(spec, state, rng, action, f, reward, terminated, truncated);
+  corridor_u8_obs(state, obs);
+}
+static const rlcEnvClass corridor_u8_class = {
+    .name = "DqnCorridorU8", .state_size = sizeof(CorridorState), .reset = corridor_u8_reset,
+    .step = corridor_u8_step};
+static rlcStatus corridor_u8_make(rlcEnvSpec *spec, rlcOpts *opts) {
+  int shape[1] = {7};
+  spec->observation_space = rlc_space_box_uniform(RLC_U8, 1, shape, 0, 1);
+  spec->action_space = rlc_space_discrete(2);
+  spec->cls = &corridor_u8_class;
+  return RLC_OK;
+}
+
 static void register_corridor(void) {
   static bool done;
   if (done) return;
   rlcEnvRegistration reg = {"DqnCorridor-v0", corridor_make, 20, 1.0, NULL, "test corridor"};
   CHECK_OK(rlc_env_register(&reg));
+  rlcEnvRegistration u8 = {"DqnCorridorU8-v0", corridor_u8_make, 20, 1.0, NULL, "test corridor, uint8"};
+  CHECK_OK(rlc_env_register(&u8));
   done = true;
 }
 
@@ -293,7 +322,8 @@ TEST(dqn_save_load_continue_equals_uninterrupted) {
     rlcAgentInfo ia, ib;
     a.ag->cls->info(a.ag, &ia);
     b.ag->cls->info(b.ag, &ib);
-    CHECK(ia.updates == ib.updates && (ia.loss == ib.loss || (isnan(ia.loss) && isnan(ib.loss))));
+    CHECK(ia.updates == ib.updates && ia.loss_count == ib.loss_count &&
+          memcmp(&ia.loss_sum, &ib.loss_sum, sizeof ia.loss_sum) == 0);
     CHECK(ia.epsilon == ib.epsilon || (isnan(ia.epsilon) && isnan(ib.epsilon)));
     trainer_run(&a, 300);
     trainer_run(&b, 300);
@@ -417,12 +447,15 @@ TEST(dqn_epsilon_schedules_and_info) {
   // Training starts once a batch of 3-step transitions is stored (step 6).
   CHECK_EQ_INT(updates, 2200 - 5);
   CHECK(eps == 0.1);
-  // Loss: the mean since the last read, then NAN until the next update.
+  // Loss: totals over every update; reading info changes nothing.
   ag->cls->info(ag, &info);
-  CHECK(isnan(info.loss));
+  rlcAgentInfo again;
+  ag->cls->info(ag, &again);
+  CHECK(memcmp(&info, &again, sizeof info) == 0);
+  CHECK(info.loss_count == info.updates && isfinite(info.loss_sum) && info.loss_sum >= 0);
   feed(ag, 1, false);
-  ag->cls->info(ag, &info);
-  CHECK(isfinite(info.loss) && info.loss >= 0);
+  ag->cls->info(ag, &again);
+  CHECK(again.loss_count == info.loss_count + 1 && again.loss_sum >= info.loss_sum);
   CHECK_NEAR(info.lr, 1e-3, 1e-15);
   CHECK(isnan(info.temperature));
   rlc_agent_destroy(ag);
@@ -523,17 +556,19 @@ TEST(dqn_classes_and_presets) {
       has_default |= pr->name == NULL && pr->env && !strcmp(pr->env, "CartPole-v1");
       // Every preset parses (driver names included) and builds an agent for its env.
       rlcOpts *cfg = calloc(1, sizeof *cfg);
+      void *set = calloc(1, cls->settings_size);
       int nd;
-      const rlcParam *driver_params = rlc_run_params(&nd);
-      CHECK_OK(rlc_params_apply(cfg, pr->settings, cls->params, cls->n_params, driver_params, nd, "preset"));
-      CHECK_OK(rlc_params_defaults(cfg, cls->params, cls->n_params));
+      const rlcSetting *driver = rlc_run_settings(&nd);
+      CHECK_OK(rlc_agent_settings_resolve(cls, NULL, cfg));
+      CHECK_OK(rlc_settings_apply(cfg, pr->settings, cls->settings, cls->n_settings, driver, nd, "preset"));
+      CHECK_OK(rlc_settings_fill(set, cls->settings, cls->n_settings, cfg));
       const char *env = pr->env ? pr->env : "CartPole-v1";
       char opts[64] = "";
       for (int k = 0; k < cfg->n; k++)
         if (!strcmp(cfg->key[k], "max_episode_steps")) snprintf(opts, sizeof opts, "max_episode_steps=%s", cfg->val[k]);
       rlcEnvSpec *spec;
       CHECK_OK(rlc_env_spec_create(env, opts, &spec));
-      rlcAgentDef def = {spec, 1, 0, cfg};
+      rlcAgentDef def = {spec, 1, 0, 0, set};
       rlcAgent *ag = NULL;
       CHECK_MSG(cls->create(&def, &ag) == RLC_OK, "%s preset %s: %s", names[i],
                 pr->name ? pr->name : "(default)", rlc_last_error());
@@ -541,6 +576,7 @@ TEST(dqn_classes_and_presets) {
       rlc_agent_destroy(ag);
       rlc_env_spec_destroy(spec);
       free(cfg);
+      free(set);
     }
     CHECK_MSG(has_default, "%s has no CartPole-v1 default preset", names[i]);
   }
@@ -589,4 +625,41 @@ TEST(dqn_rejects_unsupported_spaces_and_bad_settings) {
     rlc_agent_destroy(ag);
   }
   rlc_env_spec_destroy(spec);
+}
+
+// uint8 observations are stored as uint8 and become network input through
+// rlc_obs_input: with 0/1 planes the run is the float run, number for number
+// (n-step and prioritized replay included; PPO and REINFORCE too).
+TEST(deep_agents_uint8_observations_train_like_float) {
+  register_corridor();
+  const char *algos[] = {"dqn", "rainbow", "ppo", "reinforce"};
+  for (int k = 0; k < 4; k++) {
+    rlcBuf saved[2];
+    for (int u = 0; u < 2; u++) {
+      const char *sets[1] = {k < 2    ? BASE ",steps=1500,eval_interval=0,eval_episodes=1,gif=false,num_envs=2"
+                             : k == 2 ? "steps=1536,num_steps=64,eval_interval=0,eval_episodes=1,gif=false,num_envs=2"
+                                      : "steps=1500,episodes_per_update=4,eval_interval=0,eval_episodes=1,gif=false"};
+      rlcOpts cfg;
+      CHECK_OK(rlc_run_config(&cfg, algos[k], u ? "DqnCorridorU8-v0" : "DqnCorridor-v0", NULL, sets, 1));
+      rlcRun *r = NULL;
+      CHECK_OK(rlc_run_create(&cfg, NULL, false, &r));
+      memset(&saved[u], 0, sizeof saved[u]);
+      if (!r) continue;
+      CHECK_OK(rlc_run_train(r, 0, 0, NULL, NULL));
+      agent_bytes(rlc_run_agent(r), &saved[u]);
+      rlc_run_destroy(r);
+    }
+    size_t n0 = 0, n1 = 0;
+    if (k >= 2) {  // PPO's rollout and REINFORCE's episodes hold what the nets saw: the whole state is the same
+      CHECK_MSG(saved[0].len == saved[1].len && saved[0].len && !memcmp(saved[0].data, saved[1].data, saved[0].len),
+                "%s: uint8 run differs", algos[k]);
+    } else if (saved[0].len && saved[1].len) {
+      const float *p0 = saved_params(&saved[0], &n0), *p1 = saved_params(&saved[1], &n1);
+      CHECK_MSG(n0 == n1 && n0 > 0 && memcmp(p0, p1, n0 * sizeof(float)) == 0, "%s: uint8 run differs", algos[k]);
+      // The stored observations take a quarter of the bytes.
+      CHECK_MSG(saved[1].len < saved[0].len, "%s: %zu vs %zu bytes", algos[k], saved[1].len, saved[0].len);
+    }
+    rlc_buf_free(&saved[0]);
+    rlc_buf_free(&saved[1]);
+  }
 }

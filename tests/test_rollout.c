@@ -3,7 +3,8 @@
 // REINFORCE's discounted and normalized returns against the book's worked
 // example, the running mean/std against its closed form (and batch = one by
 // one), reward normalization by hand, advantage normalization, and the
-// rollout buffer's checkpoint round trip.
+// rollout buffer's checkpoint round trip (float32 and discrete; uint8
+// observations and float action vectors).
 // Depends on: tests/test.h, rlc/rollout.h (src/data/rollout.c).
 #include "test.h"
 
@@ -44,10 +45,12 @@ TEST(rollout_gae_truncation_and_termination) {
 
 TEST(rollout_buffer_compute_and_checkpoint) {
   rlcRollout *r, *r2;
-  CHECK_ERR(rlc_rollout_create(0, 2, 3, 1, true, &r), RLC_ERR_ARG);
-  CHECK_ERR(rlc_rollout_create(4, 2, 3, 2, true, &r), RLC_ERR_ARG);
-  CHECK_OK(rlc_rollout_create(4, 2, 3, 1, true, &r));
-  CHECK_OK(rlc_rollout_create(4, 2, 3, 1, true, &r2));
+  CHECK_ERR(rlc_rollout_create(0, 2, RLC_F32, 3, 0, &r), RLC_ERR_ARG);
+  CHECK_ERR(rlc_rollout_create(4, 2, RLC_F32, 3, -1, &r), RLC_ERR_ARG);
+  CHECK_ERR(rlc_rollout_create(4, 2, RLC_I32, 3, 0, &r), RLC_ERR_ARG);
+  CHECK_ERR(rlc_rollout_create(4, 2, RLC_F32, 0, 0, &r), RLC_ERR_ARG);
+  CHECK_OK(rlc_rollout_create(4, 2, RLC_F32, 3, 0, &r));
+  CHECK_OK(rlc_rollout_create(4, 2, RLC_F32, 3, 0, &r2));
   const float rewards[] = {1, 1, 2, 1, 3, 1, 4, 1};
   const float values[] = {0.5f, 1, 1, 2, 1.5f, 3, 2, 4};
   memcpy(r->rewards, rewards, sizeof rewards);
@@ -56,7 +59,7 @@ TEST(rollout_buffer_compute_and_checkpoint) {
   r->final_values[rlc_rollout_at(r, 1, 0)] = 10;
   r->terminated[rlc_rollout_at(r, 2, 1)] = true;
   r->last_values[0] = 3, r->last_values[1] = 5;
-  for (int k = 0; k < 8 * 3; k++) r->obs[k] = (float)k;
+  for (int k = 0; k < 8 * 3; k++) ((float *)r->obs)[k] = (float)k;
   for (int k = 0; k < 8; k++) r->act_i[k] = k % 2;
   r->t = 4;
   rlc_rollout_compute(r, 0.9, 0.8);
@@ -72,7 +75,7 @@ TEST(rollout_buffer_compute_and_checkpoint) {
   CHECK(r2->truncated[2] && r2->terminated[5] && !r2->terminated[2]);
   // Another shape is refused; a cut buffer is refused.
   rlcRollout *r3;
-  CHECK_OK(rlc_rollout_create(4, 3, 3, 1, true, &r3));
+  CHECK_OK(rlc_rollout_create(4, 3, RLC_F32, 3, 0, &r3));
   b.pos = 0;
   CHECK_ERR(rlc_rollout_get(r3, &b), RLC_ERR_FORMAT);
   rlcBuf cut = {b.data, b.len - 5, b.cap, 0, RLC_OK};
@@ -82,9 +85,59 @@ TEST(rollout_buffer_compute_and_checkpoint) {
   rlc_rollout_destroy(r2);
   rlc_rollout_destroy(r3);
   // Box actions get a float array.
-  CHECK_OK(rlc_rollout_create(2, 2, 3, 2, false, &r));
-  CHECK(r->act_f && !r->act_i);
+  CHECK_OK(rlc_rollout_create(2, 2, RLC_F32, 3, 2, &r));
+  CHECK(r->act_f && !r->act_i && r->act_size == 2 && !r->discrete);
   rlc_rollout_destroy(r);
+}
+
+// MinAtar-shaped uint8 observations (10, 10, 4) and 3-d float actions: rows
+// stored at one byte an element, exact through a checkpoint; a rollout of
+// another layout refuses the checkpoint.
+TEST(rollout_uint8_obs_float_actions_round_trip) {
+  enum { T = 5, N = 3, PIX = 400, AD = 3 };
+  rlcRollout *r, *r2, *r3;
+  CHECK_OK(rlc_rollout_create(T, N, RLC_U8, PIX, AD, &r));
+  CHECK_OK(rlc_rollout_create(T, N, RLC_U8, PIX, AD, &r2));
+  if (!r || !r2) return;
+  CHECK_EQ_INT(r->obs_bytes, PIX);
+  CHECK(r->act_f && !r->act_i && r->act_size == AD);
+  for (int t = 0; t < T; t++)
+    for (int i = 0; i < N; i++) {
+      size_t k = rlc_rollout_at(r, t, i);
+      uint8_t *o = rlc_rollout_obs(r, k);
+      for (int j = 0; j < PIX; j++) o[j] = (uint8_t)(k * 37 + j * 3 + (j >> 6));
+      for (int j = 0; j < AD; j++) r->act_f[k * AD + j] = (float)k - 0.5f * (float)j;
+      r->values[k] = (float)k;
+    }
+  r->t = T;
+  rlcBuf b = {0};
+  rlc_rollout_put(r, &b);
+  CHECK_OK(rlc_rollout_get(r2, &b));
+  CHECK_EQ_INT(b.pos, b.len);
+  CHECK_EQ_INT(r2->t, T);
+  CHECK(!memcmp(r2->obs, r->obs, (size_t)T * N * PIX));
+  CHECK(!memcmp(r2->act_f, r->act_f, sizeof(float) * T * N * AD));
+  CHECK(!memcmp(r2->values, r->values, sizeof(float) * T * N));
+  // Row k is where it was written, whole.
+  for (int k = 0; k < T * N; k++) {
+    const uint8_t *o = rlc_rollout_obs(r2, (size_t)k);
+    bool same = true;
+    for (int j = 0; j < PIX; j++) same &= o[j] == (uint8_t)(k * 37 + j * 3 + (j >> 6));
+    CHECK_MSG(same, "row %d", k);
+  }
+  // Same sizes, float32 observations, or discrete actions: refused.
+  CHECK_OK(rlc_rollout_create(T, N, RLC_F32, PIX, AD, &r3));
+  b.pos = 0;
+  CHECK_ERR(rlc_rollout_get(r3, &b), RLC_ERR_FORMAT);
+  CHECK(strstr(rlc_last_error(), "uint8") != NULL);
+  rlc_rollout_destroy(r3);
+  CHECK_OK(rlc_rollout_create(T, N, RLC_U8, PIX, 0, &r3));
+  b.pos = 0;
+  CHECK_ERR(rlc_rollout_get(r3, &b), RLC_ERR_FORMAT);
+  rlc_rollout_destroy(r3);
+  rlc_buf_free(&b);
+  rlc_rollout_destroy(r);
+  rlc_rollout_destroy(r2);
 }
 
 // Hands-On ML ch. 18's worked example.

@@ -21,7 +21,7 @@ TEST(run_config_resolution) {
   CHECK(!strcmp(rlc_opts_str(&cfg, "eval_episodes", ""), "3"));
   // Every driver setting is present (config.txt lists them all).
   int n;
-  const rlcParam *p = rlc_run_params(&n);
+  const rlcSetting *p = rlc_run_settings(&n);
   for (int i = 0; i < n; i++) CHECK_MSG(rlc_opts_str(&cfg, p[i].name, NULL), "missing %s", p[i].name);
 
   CHECK_ERR(config(&cfg, "no-such-algo", NULL, NULL, NULL), RLC_ERR_NOT_FOUND);
@@ -303,4 +303,27 @@ TEST(run_plot_compares_runs) {
   rlc_free(rgb);
   const char *bad[1] = {"/nonexistent/run"};
   CHECK_ERR(rlc_run_plot(bad, 1, out), RLC_ERR_NOT_FOUND);
+}
+
+// Users add algorithms at run time; the built-ins come from the library's
+// table (no weak symbols: a plain static link has them all).
+TEST(agent_registry_builtin_and_user) {
+  CHECK(rlc_agent_find("ppo") && rlc_agent_find("rainbow") && rlc_agent_find("q-learning"));
+  int n0 = rlc_agent_count();
+  CHECK(n0 >= 19);
+  static rlcAgentClass mine;
+  mine = *rlc_agent_find("random");
+  mine.name = "test-random-copy";
+  CHECK_OK(rlc_agent_register(&mine));
+  CHECK(rlc_agent_count() == n0 + 1);
+  CHECK(rlc_agent_find("test-random-copy") == &mine);
+  CHECK(rlc_agent_get(n0) == &mine);
+  CHECK_ERR(rlc_agent_register(&mine), RLC_ERR_ARG);
+  CHECK(strstr(rlc_last_error(), "already registered"));
+  static rlcAgentClass broken;
+  broken = mine;
+  broken.name = "test-broken";
+  broken.act = NULL;
+  CHECK_ERR(rlc_agent_register(&broken), RLC_ERR_ARG);
+  CHECK(!rlc_agent_find("test-broken"));
 }

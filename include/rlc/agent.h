@@ -9,10 +9,11 @@
 //            when a rollout is full: the agent decides)
 //   save/load  everything needed to resume exactly, into a byte buffer
 //
-// Hyperparameters are named and typed (rlcParam); an agent reads them from a
-// resolved configuration (rlcOpts) in which every one of its parameters is
-// present: defaults, then the algorithm's default preset for the env, then a
-// named preset, then the user's overrides.
+// Hyperparameters are declared once, in a table of rlcSetting (rlc/core.h)
+// that fills the class's settings struct: the agent gets that struct, typed
+// and range-checked, resolved from the table's defaults, the class's own
+// defaults, the algorithm's default preset for the env, a named preset, then
+// the user's overrides.
 // Depends on: rlc/core.h, rlc/env.h.
 #ifndef RLC_AGENT_H
 #define RLC_AGENT_H
@@ -27,15 +28,6 @@ extern "C" {
 //------------------------------------------------------------------------------
 // Hyperparameters and presets
 //------------------------------------------------------------------------------
-
-typedef enum rlcParamType { RLC_PARAM_INT, RLC_PARAM_DOUBLE, RLC_PARAM_BOOL, RLC_PARAM_STR } rlcParamType;
-
-typedef struct rlcParam {
-  const char *name;     // "lr"
-  rlcParamType type;
-  const char *def;      // default value as text ("1e-3")
-  const char *doc;      // one line
-} rlcParam;
 
 // Settings known to work for an algorithm. `settings` is "k=v,..." over the
 // algorithm's and the driver's parameter names (it may also set `env`).
@@ -68,7 +60,9 @@ typedef struct rlcStepBatch {
 
 // What an agent reports for logs; NAN where it does not apply.
 typedef struct rlcAgentInfo {
-  double loss;            // mean training loss since the last read (NAN: no update)
+  double loss_sum;        // training loss summed over every update so far
+  int64_t loss_count;     // losses in that sum (the driver logs the mean of
+                          // each interval from the difference of two reads)
   double epsilon;         // ε of ε-greedy exploration
   double temperature;     // τ of softmax exploration
   double lr;              // the current learning rate
@@ -84,14 +78,20 @@ typedef struct rlcAgentDef {
   const rlcEnvSpec *spec; // the (wrapped) env spec; outlives the agent
   int num_envs;           // batch size of act/observe during training
   uint64_t seed;          // the agent's own streams derive from it
-  rlcOpts *cfg;           // resolved configuration: every parameter present
+  int64_t steps;          // the run's length in env steps (0: not known), for
+                          // schedules that span the run
+  const void *settings;   // the class's settings struct, filled from its table
+                          // (valid during create only: copy what you keep)
 } rlcAgentDef;
 
 typedef struct rlcAgentClass {
   const char *name;       // "q-learning", "dqn", "ppo", ...
   const char *doc;        // one line for `rlc list`
-  const rlcParam *params; // its hyperparameters with defaults
-  int n_params;
+  const rlcSetting *settings;  // its hyperparameters: the table that fills
+  int n_settings;              // a struct of settings_size bytes
+  size_t settings_size;
+  const char *defaults;   // "k=v,..." over the table's defaults (classes that
+                          // share a table: double-dqn is dqn with double=true); NULL: none
   const rlcPreset *presets;
   int n_presets;
   // Reads the configuration, checks it (impossible values and unsuited spaces
@@ -104,7 +104,7 @@ typedef struct rlcAgentClass {
   void (*act)(rlcAgent *a, const void *obs, int n, bool explore, void *actions);
   rlcStatus (*observe)(rlcAgent *a, const rlcStepBatch *b);
   rlcStatus (*update)(rlcAgent *a);
-  void (*info)(rlcAgent *a, rlcAgentInfo *out);  // resets the loss average
+  void (*info)(const rlcAgent *a, rlcAgentInfo *out);  // reads only: changes nothing
   // Everything that changes during training (parameters, optimizer moments,
   // replay, RNGs, counters, schedules), so training resumes exactly.
   void (*save)(const rlcAgent *a, rlcBuf *b);
@@ -127,9 +127,13 @@ struct rlcAgent {
 // Registry and configuration
 //------------------------------------------------------------------------------
 
+// The built-in algorithms first, then those added with rlc_agent_register.
 int rlc_agent_count(void);
 const rlcAgentClass *rlc_agent_get(int i);
 const rlcAgentClass *rlc_agent_find(const char *name);  // NULL if unknown
+// Adds a user's algorithm (the class must outlive the process's use of it).
+// A name already taken, or a class missing a required call, is RLC_ERR_ARG.
+rlcStatus rlc_agent_register(const rlcAgentClass *cls);
 // The named preset of any algorithm ("homl-dqn"), and its algorithm.
 const rlcPreset *rlc_preset_find(const char *name, const rlcAgentClass **cls);
 
@@ -139,23 +143,9 @@ rlcStatus rlc_agent_create(const char *algo, const rlcEnvSpec *spec, const char 
                            uint64_t seed, int num_envs, rlcAgent **out);
 void rlc_agent_destroy(rlcAgent *a);  // NULL is fine
 
-// Adds every parameter of `params` missing from cfg with its default.
-rlcStatus rlc_params_defaults(rlcOpts *cfg, const rlcParam *params, int n);
-// Applies "k=v,..." to cfg; names must be among `params` (or `extra` when not
-// NULL), values must parse as the parameter's type. `what` names the source
-// in errors ("preset homl-dqn", "--set").
-rlcStatus rlc_params_apply(rlcOpts *cfg, const char *settings, const rlcParam *params, int n,
-                           const rlcParam *extra, int n_extra, const char *what);
-
-// Typed reads of a resolved configuration, with range checks that produce
-// the one-line errors users see ("lr=-1: must be > 0").
-rlcStatus rlc_cfg_int(rlcOpts *cfg, const char *name, long long lo, long long hi, int *out);
-rlcStatus rlc_cfg_int64(rlcOpts *cfg, const char *name, long long lo, long long hi, int64_t *out);
-rlcStatus rlc_cfg_double(rlcOpts *cfg, const char *name, double lo, double hi, double *out);
-rlcStatus rlc_cfg_bool(rlcOpts *cfg, const char *name, bool *out);
-// The value must be one of `choices` ("mse|huber"); *out is its index.
-rlcStatus rlc_cfg_choice(rlcOpts *cfg, const char *name, const char *choices, int *out);
-const char *rlc_cfg_str(rlcOpts *cfg, const char *name);
+// The configuration text of a class's settings: the table's defaults, then
+// the class's own, then `settings` ("k=v,..."), into cfg.
+rlcStatus rlc_agent_settings_resolve(const rlcAgentClass *cls, const char *settings, rlcOpts *cfg);
 
 // Shared by agents: the first index of the maximum (numpy's argmax), over
 // the entries allowed by `mask` when it is not NULL.

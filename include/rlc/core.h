@@ -85,6 +85,7 @@ typedef struct rlcRng {
 
 void rlc_rng_seed(rlcRng *rng, uint64_t seed);            // SeedSequence(seed) -> PCG64
 uint64_t rlc_entropy_seed(void);  // a seed from the OS, for runs the user did not seed
+double rlc_time_s(void);          // monotonic wall clock in seconds (timing, never seeding)
 // SeedSequence(seed).generate_state(n, uint64) (exposed for tests and for
 // deriving child streams).
 void rlc_seed_sequence(uint64_t *out, int n, uint64_t seed);
@@ -99,8 +100,16 @@ double rlc_rng_uniform(rlcRng *rng, double lo, double hi); // lo + (hi - lo) * r
 // 32-bit cache); returns lo when hi - lo <= 1 without drawing, as numpy does.
 int64_t rlc_rng_integers(rlcRng *rng, int64_t lo, int64_t hi);
 double rlc_rng_normal(rlcRng *rng);                         // standard normal (not numpy's ziggurat)
-// categorical_sample: first i with cumsum(p)[i] > random(); n-1 if none.
+// Gymnasium's categorical_sample: the first i whose running sum of p
+// (sequential, as np.cumsum) exceeds one random() draw. When rounding leaves
+// the draw at or above the total, the last i with p[i] > 0, or n - 1 when none
+// is (Gymnasium returns 0 there; probabilities that sum to 1 in double
+// precision never get there).
+// The one categorical sampler: envs, tabular agents and policies use it.
 int rlc_rng_categorical(rlcRng *rng, const double *p, int n);
+// A sample of softmax(logits) (policies over n actions), through
+// rlc_rng_categorical: one draw.
+int rlc_rng_softmax(rlcRng *rng, const float *logits, int n);
 
 // numpy's legacy RandomState (MT19937), as MinAtar uses it.
 typedef struct rlcMt19937 {
@@ -189,9 +198,89 @@ rlcStatus rlc_opts_int(rlcOpts *o, const char *key, int def, int *out);
 rlcStatus rlc_opts_double(rlcOpts *o, const char *key, double def, double *out);
 rlcStatus rlc_opts_bool(rlcOpts *o, const char *key, bool def, bool *out);
 const char *rlc_opts_str(rlcOpts *o, const char *key, const char *def);
+bool rlc_opts_has(const rlcOpts *o, const char *key);  // without marking it used
 // RLC_ERR_ARG naming the first key no getter asked for ("unknown option 'x' for <what>").
 rlcStatus rlc_opts_check_unused(const rlcOpts *o, const char *what);
 
+
+//------------------------------------------------------------------------------
+// Numbers: the one parser for every number a user writes (CLI flags,
+// settings, env options)
+//------------------------------------------------------------------------------
+
+// Decimal text only: no hexadecimal, no blanks, nothing after the number.
+// Integers: an optional sign and digits, or scientific notation whose value is
+// whole and within int64 ("1e5", "2.5e6"); a bare fraction ("3.0") is not an
+// integer.
+bool rlc_parse_int64(const char *text, int64_t *out);
+// Reals: decimal or scientific notation, or inf; NaN and values outside the
+// double range (1e999) are refused.
+bool rlc_parse_double(const char *text, double *out);
+// true/false, 1/0, yes/no, on/off, in any case.
+bool rlc_parse_bool(const char *text, bool *out);
+
+//------------------------------------------------------------------------------
+// Typed settings: a table declares each setting once (name, type, default,
+// range or choices, doc, and the field of a settings struct it fills). The
+// table drives defaults, parsing and checking of "k=v" text, the errors users
+// see, listings and the text written back to config files.
+//------------------------------------------------------------------------------
+
+typedef enum rlcSettingType {
+  RLC_SETTING_INT,     // int field, range [lo, hi]
+  RLC_SETTING_INT64,   // int64_t field, range [lo, hi]
+  RLC_SETTING_DOUBLE,  // double field, range [lo, hi]
+  RLC_SETTING_BOOL,    // bool field
+  RLC_SETTING_CHOICE,  // int field: the index of the value in `choices` ("mse|huber")
+  RLC_SETTING_STR,     // char[RLC_SETTING_STR_MAX] field
+  RLC_SETTING_ALIAS,   // an older spelling of the setting named by `def`
+} rlcSettingType;
+
+#define RLC_SETTING_STR_MAX 200
+
+typedef struct rlcSetting {
+  const char *name;     // "lr"
+  rlcSettingType type;
+  const char *def;      // default as text ("1e-3"); ALIAS: the setting's name
+  double lo, hi;        // numbers: allowed range, inclusive (+-INFINITY: unbounded)
+  const char *choices;  // CHOICE: "a|b|c"
+  size_t offset, size;  // the field in the settings struct
+  const char *doc;      // one line
+} rlcSetting;
+
+// Table entries, for a settings struct S with field f.
+#define RLC_SETTING_FIELD(S, f) offsetof(S, f), sizeof(((S *)0)->f)
+#define RLC_SET_INT(S, f, name, def, lo, hi, doc) {name, RLC_SETTING_INT, def, lo, hi, NULL, RLC_SETTING_FIELD(S, f), doc}
+#define RLC_SET_INT64(S, f, name, def, lo, hi, doc) {name, RLC_SETTING_INT64, def, lo, hi, NULL, RLC_SETTING_FIELD(S, f), doc}
+#define RLC_SET_DOUBLE(S, f, name, def, lo, hi, doc) {name, RLC_SETTING_DOUBLE, def, lo, hi, NULL, RLC_SETTING_FIELD(S, f), doc}
+#define RLC_SET_BOOL(S, f, name, def, doc) {name, RLC_SETTING_BOOL, def, 0, 1, NULL, RLC_SETTING_FIELD(S, f), doc}
+#define RLC_SET_CHOICE(S, f, name, def, choices, doc) {name, RLC_SETTING_CHOICE, def, 0, 0, choices, RLC_SETTING_FIELD(S, f), doc}
+#define RLC_SET_STR(S, f, name, def, doc) {name, RLC_SETTING_STR, def, 0, 0, NULL, RLC_SETTING_FIELD(S, f), doc}
+#define RLC_SET_ALIAS(old, name) {old, RLC_SETTING_ALIAS, name, 0, 0, NULL, 0, 0, NULL}
+
+// The setting called `name` in t (through an alias: the setting it names);
+// NULL when there is none.
+const rlcSetting *rlc_setting_find(const rlcSetting *t, int n, const char *name);
+// Whether `text` is a valid value: type, range, choice. RLC_ERR_ARG with the
+// message users see ("lr=-1: must be in [1e-12, 10]").
+rlcStatus rlc_setting_check(const rlcSetting *s, const char *text);
+// Parses `text` into the setting's field of the struct at `base`.
+rlcStatus rlc_setting_store(const rlcSetting *s, const char *text, void *base);
+// The field's value as text ("0.001", "true", "huber") into buf.
+const char *rlc_setting_format(const rlcSetting *s, const void *base, char *buf, size_t len);
+// Fills every field of the struct at base from `cfg` (absent names: the
+// table's default; aliases accepted). Marks the names it read as used.
+rlcStatus rlc_settings_fill(void *base, const rlcSetting *t, int n, rlcOpts *cfg);
+// The nearest name in t to `name` (for "did you mean"), or NULL.
+const char *rlc_setting_nearest(const rlcSetting *t, int n, const char *name);
+// Adds every setting of t that cfg lacks, with its default text.
+rlcStatus rlc_settings_defaults(rlcOpts *cfg, const rlcSetting *t, int n);
+// Applies "k=v,..." to cfg: every name must be in t or extra (an alias is
+// stored under the name it stands for) and every value of its type (ranges are
+// checked when the settings are filled). `what` starts the errors ("preset
+// homl-dqn: ...", "--set: ...").
+rlcStatus rlc_settings_apply(rlcOpts *cfg, const char *text, const rlcSetting *t, int n,
+                             const rlcSetting *extra, int n_extra, const char *what);
 
 //------------------------------------------------------------------------------
 // Byte buffers and files (checkpoints, network files)

@@ -142,20 +142,35 @@ double rlc_clip_grad_norm(float *grads, size_t n, double max_norm);
 void rlc_params_copy(float *dst, const float *src, size_t n);
 void rlc_params_polyak(float *dst, const float *src, size_t n, double tau);
 
-// Learning-rate (and exploration) schedules as a function of the step.
+// Schedules of learning rates, exploration rates and temperatures as a
+// function of t (steps, episodes or updates: the caller's unit). Every agent
+// uses this one type.
 typedef enum rlcScheduleType {
   RLC_SCHED_CONSTANT,     // v0
-  RLC_SCHED_LINEAR,       // v0 -> v1 over `steps`, then v1
+  RLC_SCHED_LINEAR,       // v0 -> v1 over `steps`, then v1 (steps <= 0: v1)
   RLC_SCHED_POLYNOMIAL,   // TF polynomial_decay: (v0 - v1) * (1 - min(t, steps)/steps)^power + v1
-  RLC_SCHED_EXPONENTIAL,  // v0 * rate^(t / steps) (TF exponential_decay, staircase optional)
+  RLC_SCHED_EXPONENTIAL,  // v0 * rate^(t / steps) (TF exponential_decay, staircase optional);
+                          // with rate < 1 never below v1 (v1 = 0: TF's, unbounded)
   RLC_SCHED_INVERSE_TIME, // v0 / (1 + rate * t)  (the book's alpha0 / (1 + t * decay))
+  RLC_SCHED_APPROACH,     // v1 + (v0 - v1) * exp(-t / steps): v0 approaches v1 with time constant `steps`
+  RLC_SCHED_DECREMENT,    // `value`, which each rlc_schedule_advance lowers by (v0 - v1) / steps,
+                          // never below v1 (the rainbow notebook's epsilon, subtraction by subtraction)
 } rlcScheduleType;
 
 typedef struct rlcSchedule {
   rlcScheduleType type;
   double v0, v1, steps, power, rate;
   bool staircase;
+  double value;           // DECREMENT: the current value (state: checkpoint it)
 } rlcSchedule;
+
+// A schedule from v0 to v1 (value starts at v0).
+static inline rlcSchedule rlc_schedule(rlcScheduleType type, double v0, double v1, double steps) {
+  rlcSchedule s = {type, v0, v1, steps, 1.0, 0.0, false, v0};
+  return s;
+}
+// DECREMENT: one step down; other types: nothing (their value is a function of t).
+void rlc_schedule_advance(rlcSchedule *s);
 
 double rlc_schedule_value(const rlcSchedule *s, double t);
 

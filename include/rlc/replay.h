@@ -1,6 +1,8 @@
 // rlc/replay.h: layer 2. Replay memories for off-policy agents (the DQN
-// family): a FIFO ring of transitions with float32 observations and discrete
-// actions; n-step transitions kept at the same index as the 1-step ones (the
+// family and, with float action vectors, DDPG/TD3/SAC): a FIFO ring of
+// transitions in any layout of rlc/data.h (float32 or uint8 observations,
+// stored as they are; discrete int32 or float32 vector actions); n-step
+// transitions kept at the same index as the 1-step ones (the
 // rainbow-is-all-you-need notebook's two index-aligned buffers, in one);
 // proportional prioritized replay over a sum tree; uniform sampling with or
 // without replacement.
@@ -16,11 +18,18 @@
 // first end of episode inside the window (next observation and end flag from
 // that transition). Windows are not flushed at episode ends (the notebook's
 // deque is not either): a transition is stored n - 1 steps after it happened.
-// Depends on: rlc/core.h.
+//
+// Memory. A slot holds its own rows of obs, next_obs and (n-step) the n-step
+// next observation in the stored dtype, 2 or 3 x obs_size x (4 or 1) bytes,
+// plus the action (4 or 4 x action_dim) and 16 (32 with n-step; 32 to 64 more with
+// PER) for the rest. next_id names the next observations (equal ids, equal
+// rows) so learners can cache by id; the rows themselves are not shared.
+// Depends on: rlc/core.h, rlc/data.h.
 #ifndef RLC_REPLAY_H
 #define RLC_REPLAY_H
 
 #include "rlc/core.h"
+#include "rlc/data.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -59,7 +68,9 @@ int rlc_sum_tree_find(const rlcSumTree *t, double mass);
 
 typedef struct rlcReplayDef {
   int capacity;            // transitions kept; the oldest is overwritten (100000)
-  int obs_size;            // float32 values per observation (required)
+  rlcDType obs_dtype;      // RLC_F32 or RLC_U8: observations are stored in it (RLC_F32)
+  int obs_size;            // elements per observation (required)
+  int action_dim;          // 0: discrete actions, int32 (0); D >= 1: float32 vectors of D
   int num_streams;         // envs observed side by side, one n-step window each (1)
   int n_step;              // 1; n > 1 also keeps every transition's n-step form
   double gamma;            // discount of the stored discounts and n-step sums (0.99)
@@ -76,20 +87,23 @@ typedef struct rlcReplayDef {
 rlcReplayDef rlc_replay_default_def(void);
 
 // A sampled batch: views into the memory's scratch, valid until the next
-// sample or gather. When n_step > 1, next_obs holds 2n rows: the 1-step next
+// sample or gather. Observations are the stored ones, typed by obs_dtype
+// (float or uint8_t rows of obs_size; rlc_obs_input makes network input of
+// them). When n_step > 1, next_obs holds 2n rows: the 1-step next
 // observations, then the n-step ones (n_next_obs points at the second half),
 // so one forward pass covers both.
 typedef struct rlcReplayBatch {
   int n;
   int32_t *index;          // (n) slots, for rlc_replay_update_priorities
-  float *obs;              // (n, obs_size)
-  int32_t *action;         // (n)
+  void *obs;               // (n, obs_size) of obs_dtype
+  int32_t *action;         // (n) discrete actions; NULL when action_dim > 0
+  float *action_f;         // (n, action_dim) action vectors; NULL when discrete
   float *reward;           // (n) 1-step reward
   float *discount;         // (n) gamma, or 0 where the episode terminated
-  float *next_obs;         // (n, obs_size), or (2n, obs_size) with n-step
+  void *next_obs;          // (n, obs_size), or (2n, obs_size) with n-step, of obs_dtype
   float *n_reward;         // (n) sum of up to n discounted rewards (NULL if n_step == 1)
   float *n_discount;       // (n) gamma^k after k accumulated steps, 0 where terminated
-  float *n_next_obs;       // (n, obs_size) the observation k steps later
+  void *n_next_obs;        // (n, obs_size) the observation k steps later
   float *weight;           // (n) importance weights (1 unless prioritized)
   // Which observation each next_obs row is: the serial number (rlc_replay_add
   // calls counted from 0) of the transition it is the next observation of.
@@ -103,15 +117,18 @@ typedef struct rlcReplay {
   int pos;                 // next slot to write
   int64_t added;           // transitions stored in all
   int64_t serial;          // rlc_replay_add calls so far
-  // Storage (capacity rows each); the n-step arrays only when n_step > 1.
-  float *obs, *next_obs, *reward, *discount;
-  int32_t *action;
+  size_t obs_bytes;        // bytes of one stored observation (obs_size x 4 or x 1)
+  size_t act_bytes;        // bytes of one stored action (4, or 4 x action_dim)
+  // Storage (capacity rows each, observations and actions as raw rows of
+  // obs_bytes / act_bytes); the n-step arrays only when n_step > 1.
+  uint8_t *obs, *next_obs, *n_next_obs, *action;
+  float *reward, *discount;
   int64_t *next_id, *n_next_id;  // see rlcReplayBatch.next_id
-  float *n_next_obs, *n_reward, *n_discount;
+  float *n_reward, *n_discount;
   // n-step windows: per stream, a ring of n pending transitions.
-  float *w_obs, *w_next;   // (streams, n, obs_size)
+  uint8_t *w_obs, *w_next; // (streams, n, obs_bytes)
   double *w_reward;        // (streams, n)
-  int32_t *w_action;
+  uint8_t *w_action;       // (streams, n, act_bytes)
   uint8_t *w_term, *w_done;// terminated; terminated or truncated
   int64_t *w_serial;
   int *w_head, *w_count;   // (streams)
@@ -121,18 +138,22 @@ typedef struct rlcReplay {
   rlcRng rng;
   rlcReplayBatch batch;    // scratch for samples
   int *pick;               // (max_batch) without-replacement draws
+  void *batch_action;      // (max_batch, act_bytes): batch.action or batch.action_f
 } rlcReplay;
 
 // RLC_ERR_ARG for impossible settings (capacity < 1, n_step < 1, gamma
-// outside [0, 1], alpha < 0, ...), with a one-line message.
+// outside [0, 1], alpha < 0, a layout rlc_data_check_layout refuses, ...),
+// with a one-line message. Everything is allocated here: adding and sampling
+// allocate nothing.
 rlcStatus rlc_replay_create(const rlcReplayDef *def, rlcReplay **out);
 void rlc_replay_destroy(rlcReplay *r);  // NULL is fine
 
-// One transition of stream `stream` (0 <= stream < num_streams; action >= 0,
-// else RLC_ERR_ARG). Goes through the stream's n-step window when n_step > 1
-// (stored once the window is full).
-rlcStatus rlc_replay_add(rlcReplay *r, int stream, const float *obs, int32_t action, double reward,
-                         const float *next_obs, bool terminated, bool truncated);
+// One transition of stream `stream` (0 <= stream < num_streams). obs and
+// next_obs: obs_size elements of obs_dtype; action: one int32 >= 0
+// (discrete) or action_dim finite floats, else RLC_ERR_ARG. Goes through the
+// stream's n-step window when n_step > 1 (stored once the window is full).
+rlcStatus rlc_replay_add(rlcReplay *r, int stream, const void *obs, const void *action, double reward,
+                         const void *next_obs, bool terminated, bool truncated);
 
 // n transitions drawn at random: uniformly (with or without replacement as
 // the def says) or, when prioritized, proportionally to priority^alpha with
@@ -150,7 +171,8 @@ rlcStatus rlc_replay_gather(rlcReplay *r, const int32_t *index, int n, const rlc
 void rlc_replay_update_priorities(rlcReplay *r, const int32_t *index, const float *err, int n);
 
 // Checkpoints: contents, windows, priorities, RNG and counters, so sampling
-// continues exactly. get checks that the shapes match the def.
+// continues exactly. get checks that the shapes and the layout (obs_dtype,
+// action_dim) match the def: RLC_ERR_FORMAT naming both otherwise.
 void rlc_replay_state_put(const rlcReplay *r, rlcBuf *b);
 rlcStatus rlc_replay_state_get(rlcReplay *r, rlcBuf *b);
 

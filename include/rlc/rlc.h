@@ -9,6 +9,7 @@
 #include "rlc/out.h"
 #include "rlc/agent.h"
 #include "rlc/plan.h"
+#include "rlc/data.h"
 #include "rlc/replay.h"
 #include "rlc/rollout.h"
 #include "rlc/run.h"

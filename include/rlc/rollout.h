@@ -10,11 +10,16 @@
 // from nothing. In both cases nothing flows from the next episode back into
 // this one. (Treating truncation as termination, as many implementations do,
 // teaches the critic that the time limit is a cliff.)
-// Depends on: rlc/core.h.
+//
+// The rollout buffer stores the layouts of rlc/data.h: float32 or uint8
+// observations (kept as they are; rlc_obs_input makes network input of them),
+// discrete int32 or float32 vector actions.
+// Depends on: rlc/core.h, rlc/data.h.
 #ifndef RLC_ROLLOUT_H
 #define RLC_ROLLOUT_H
 
 #include "rlc/core.h"
+#include "rlc/data.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -104,12 +109,15 @@ rlcStatus rlc_reward_norm_get(rlcRewardNorm *r, rlcBuf *b);
 
 typedef struct rlcRollout {
   int num_steps, num_envs;   // T, N
-  int obs_size;              // floats per observation
+  rlcDType obs_dtype;        // RLC_F32 or RLC_U8
+  int obs_size;              // elements per observation
+  size_t obs_bytes;          // bytes per observation (obs_size x 4 or x 1)
   int act_size;              // values per action: 1 for discrete (int32), D for boxes (float)
-  bool discrete;
+  bool discrete;             // action_dim == 0 at creation
   int t;                     // steps stored so far (full at num_steps)
   // (T, N, ...) arrays, index (t * N + i).
-  float *obs;                // (T, N, obs_size): as the policy saw them (normalized if so)
+  void *obs;                 // (T, N, obs_size) of obs_dtype: as the policy saw them
+                             // (normalized if so); row k at rlc_rollout_obs(r, k)
   int32_t *act_i;            // (T, N): discrete actions, else NULL
   float *act_f;              // (T, N, act_size): box actions, else NULL
   float *logp;               // log-probability of the action when taken
@@ -121,19 +129,27 @@ typedef struct rlcRollout {
   float *adv, *ret;          // filled by rlc_rollout_compute
 } rlcRollout;
 
-rlcStatus rlc_rollout_create(int num_steps, int num_envs, int obs_size, int act_size, bool discrete,
-                             rlcRollout **out);
+// obs_dtype RLC_F32 or RLC_U8, obs_size elements; action_dim 0: discrete
+// (int32, act_i), D >= 1: float32 vectors of D (act_f). RLC_ERR_ARG for other
+// layouts or sizes.
+rlcStatus rlc_rollout_create(int num_steps, int num_envs, rlcDType obs_dtype, int obs_size,
+                             int action_dim, rlcRollout **out);
 void rlc_rollout_destroy(rlcRollout *r);
 // Index of (step t, env i) in the (T, N) arrays.
 static inline size_t rlc_rollout_at(const rlcRollout *r, int t, int i) {
   return (size_t)t * r->num_envs + i;
+}
+// Observation row k (an index from rlc_rollout_at), whatever its dtype.
+static inline void *rlc_rollout_obs(const rlcRollout *r, size_t k) {
+  return (uint8_t *)r->obs + k * r->obs_bytes;
 }
 // GAE over the whole buffer (once t == num_steps and last_values are set).
 void rlc_rollout_compute(rlcRollout *r, double gamma, double lambda);
 // Normalizes an advantage array (n) to mean 0, std 1 (torch's unbiased std,
 // + 1e-8, as CleanRL).
 void rlc_normalize_advantages(float *adv, int n);
-// Checkpoints: every array and the fill level.
+// Checkpoints: every array and the fill level; get refuses (RLC_ERR_FORMAT)
+// a rollout of another shape or layout.
 void rlc_rollout_put(const rlcRollout *r, rlcBuf *b);
 rlcStatus rlc_rollout_get(rlcRollout *r, rlcBuf *b);
 

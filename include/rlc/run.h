@@ -25,11 +25,17 @@
 extern "C" {
 #endif
 
-// The driver's own settings (names usable in presets and --set):
-//   algo, env, env_options, seed, reset_seed, steps, episodes, num_envs, num_threads,
-//   max_episode_steps, eval_interval, eval_episodes, log_interval,
-//   checkpoint_interval, stop_at_threshold, gif, gif_episodes.
-const rlcParam *rlc_run_params(int *n);
+// The driver's own settings (names usable in presets and --set), filled
+// from the table rlc_run_settings returns.
+typedef struct rlcRunSettings {
+  char algo[RLC_SETTING_STR_MAX], env[RLC_SETTING_STR_MAX], env_options[RLC_SETTING_STR_MAX];
+  int64_t seed, reset_seed, steps, episodes;
+  int num_envs, num_threads, max_episode_steps;
+  int eval_interval, eval_episodes, log_interval, checkpoint_interval, gif_episodes;
+  bool stop_at_threshold, gif;
+} rlcRunSettings;
+
+const rlcSetting *rlc_run_settings(int *n);
 
 // Resolves a configuration: the driver's defaults, the algorithm's defaults,
 // its default preset for the env (env NULL: the preset's or CartPole-v1), the

@@ -58,9 +58,9 @@ static void act_heuristic(rlcAgent *a, const void *obs, int n, bool explore, voi
 static rlcStatus observe(rlcAgent *a, const rlcStepBatch *batch) { return RLC_OK; }
 static rlcStatus update(rlcAgent *a) { return RLC_OK; }
 
-static void info(rlcAgent *a, rlcAgentInfo *out) {
+static void info(const rlcAgent *a, rlcAgentInfo *out) {
   memset(out, 0, sizeof *out);
-  out->loss = out->epsilon = out->temperature = out->lr = NAN;
+  out->epsilon = out->temperature = out->lr = NAN;
 }
 
 static void save(const rlcAgent *a, rlcBuf *buf) { rlc_buf_put(buf, &((const Baseline *)a)->rng, sizeof(rlcRng)); }
@@ -74,11 +74,15 @@ static const rlcPreset random_presets[] = {
 };
 
 const rlcAgentClass rlc_agent_random = {
-    "random", "uniformly random actions (the baseline)", NULL, 0, random_presets, 1,
-    create_random, destroy, act_random, observe, update, info, save, load, NULL, NULL};
+    .name = "random", .doc = "uniformly random actions (the baseline)",
+    .presets = random_presets, .n_presets = 1,
+    .create = create_random, .destroy = destroy, .act = act_random, .observe = observe,
+    .update = update, .info = info, .save = save, .load = load};
 const rlcAgentClass rlc_agent_heuristic = {
-    "heuristic", "the env's hand-written policy (CartPole: push towards the pole's lean)", NULL, 0,
-    random_presets, 1, create_heuristic, destroy, act_heuristic, observe, update, info, save, load, NULL, NULL};
+    .name = "heuristic", .doc = "the env's hand-written policy (CartPole: push towards the pole's lean)",
+    .presets = random_presets, .n_presets = 1,
+    .create = create_heuristic, .destroy = destroy, .act = act_heuristic, .observe = observe,
+    .update = update, .info = info, .save = save, .load = load};
 
 static rlcStatus create_random(const rlcAgentDef *def, rlcAgent **out) { return create(def, out, &rlc_agent_random); }
 static rlcStatus create_heuristic(const rlcAgentDef *def, rlcAgent **out) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rlc/agent.h"
+#include "rlc/data.h"
 #include "rlc/nn.h"
 #include "rlc/rollout.h"
 
@@ -30,44 +31,64 @@ typedef struct Policy {
   rlcNet *net;
   rlcOptim *opt;
   double lr;
-  float *probs;      // (max_batch, A) scratch for sampling
+  const rlcSpace *space;  // observations as the env gives them
+  size_t obs_bytes;
+  float *xin;        // (max_batch, obs) uint8 observations as floats (NULL: float32)
 } Policy;
 
-static rlcStatus check_spaces(const rlcEnvSpec *spec, const char *algo) {
+// uint8: image-like observations are fine for the policy, not for a teacher
+// that reads the env's own floats.
+static rlcStatus check_spaces(const rlcEnvSpec *spec, const char *algo, bool uint8_ok) {
   const rlcSpace *os = &spec->observation_space, *as = &spec->action_space;
   char buf[96];
-  if (os->type != RLC_SPACE_BOX || os->dtype != RLC_F32)
-    return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs float32 Box observations (%s has %s)", algo,
-                     spec->id, rlc_space_str(os, buf, sizeof buf));
+  if (os->type != RLC_SPACE_BOX || (os->dtype != RLC_F32 && !uint8_ok))
+    return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs %s Box observations (%s has %s)", algo,
+                     uint8_ok ? "float32 or uint8" : "float32", spec->id, rlc_space_str(os, buf, sizeof buf));
   if (as->type != RLC_SPACE_DISCRETE || as->n < 2)
     return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs Discrete actions (%s has %s)", algo, spec->id,
                      rlc_space_str(as, buf, sizeof buf));
   return RLC_OK;
 }
 
-static rlcStatus read_optim(rlcOpts *cfg, rlcOptimDef *od) {
-  int k;
-  rlcStatus s = rlc_cfg_choice(cfg, "optimizer", "adam|nadam|rmsprop|sgd", &k);
-  if (s) return s;
-  static const rlcOptimType types[] = {RLC_OPTIM_ADAM, RLC_OPTIM_NADAM, RLC_OPTIM_RMSPROP, RLC_OPTIM_SGD};
-  *od = rlc_optim_default_def(types[k]);
-  if (!s) s = rlc_cfg_double(cfg, "lr", 1e-12, 10, &od->lr);
-  if (!s) s = rlc_cfg_double(cfg, "eps", 1e-30, 1, &od->eps);
-  if (!s) s = rlc_cfg_double(cfg, "rho", 0, 0.999999, &od->rho);  // read always: no unused keys
-  return s;
-}
+// The settings of both agents (imitation takes the table up to the optimizer).
+typedef struct PgSettings {
+  char hidden[RLC_SETTING_STR_MAX];
+  int activation, head, init, optimizer;
+  double lr, rmsprop_rho, optim_eps, gamma;
+  int episodes_per_update, max_steps_per_episode;
+  bool normalize_returns, baseline;
+} PgSettings;
+
+#define S PgSettings
+static const rlcSetting settings[] = {
+    RLC_SET_ALIAS("eps", "optim_eps"),
+    RLC_SET_ALIAS("rho", "rmsprop_rho"),
+    RLC_SET_STR(S, hidden, "hidden", "5", "hidden layer sizes (\"32-32\"; \"none\": linear)"),
+    RLC_SET_CHOICE(S, activation, "activation", "elu", "relu|elu|tanh|sigmoid", "hidden activation"),
+    RLC_SET_CHOICE(S, head, "head", "auto", "auto|sigmoid|softmax", "sigmoid P(first action) for 2 actions (the book), else softmax"),
+    RLC_SET_CHOICE(S, init, "init", "keras", "keras|torch", "keras (Glorot-uniform weights, zero biases) or torch (PyTorch's default)"),
+    RLC_SET_CHOICE(S, optimizer, "optimizer", "adam", "adam|nadam|rmsprop|sgd", "optimizer"),
+    RLC_SET_DOUBLE(S, lr, "lr", "0.01", 1e-12, 10, "learning rate"),
+    RLC_SET_DOUBLE(S, rmsprop_rho, "rmsprop_rho", "0.9", 0, 0.999999, "RMSprop decay"),
+    RLC_SET_DOUBLE(S, optim_eps, "optim_eps", "1e-7", 1e-30, 1, "optimizer epsilon (Keras)"),
+    RLC_SET_DOUBLE(S, gamma, "gamma", "0.95", 0, 1, "discount factor"),
+    RLC_SET_INT(S, episodes_per_update, "episodes_per_update", "10", 1, 1 << 20, "whole episodes per gradient step"),
+    RLC_SET_BOOL(S, normalize_returns, "normalize_returns", "true", "normalize the discounted returns over the update's episodes (the book)"),
+    RLC_SET_BOOL(S, baseline, "baseline", "false", "subtract a learned V(s) (a critic of the same shape fit to the same returns)"),
+    RLC_SET_INT(S, max_steps_per_episode, "max_steps_per_episode", "10000", 1, 1 << 24, "episode storage when the env has no time limit"),
+};
+#undef S
+#define N_IMITATION 10  // the aliases, the network and the optimizer
 
 // hidden: "5", "32-32" or "" (none); the head comes from the action count.
 static rlcStatus policy_create(Policy *p, const rlcAgentDef *def, int max_batch, uint64_t net_seed) {
-  rlcOpts *cfg = def->cfg;
+  const PgSettings *set = def->settings;
   const rlcEnvSpec *spec = def->spec;
-  int act, head, init;
-  rlcStatus s = rlc_cfg_choice(cfg, "activation", "relu|elu|tanh|sigmoid", &act);
-  if (!s) s = rlc_cfg_choice(cfg, "head", "auto|sigmoid|softmax", &head);
-  if (!s) s = rlc_cfg_choice(cfg, "init", "keras|torch", &init);
-  rlcOptimDef od;
-  if (!s) s = read_optim(cfg, &od);
-  if (s) return s;
+  static const rlcOptimType types[] = {RLC_OPTIM_ADAM, RLC_OPTIM_NADAM, RLC_OPTIM_RMSPROP, RLC_OPTIM_SGD};
+  rlcOptimDef od = rlc_optim_default_def(types[set->optimizer]);
+  od.lr = set->lr, od.eps = set->optim_eps, od.rho = set->rmsprop_rho;
+  int act = set->activation, head = set->head, init = set->init;
+  rlcStatus s;
   p->obs_size = spec->observation_space.size;
   p->n_actions = spec->action_space.n;
   p->act_start = spec->action_space.start;
@@ -75,7 +96,7 @@ static rlcStatus policy_create(Policy *p, const rlcAgentDef *def, int max_batch,
   if (p->sigmoid && p->n_actions != 2)
     return rlc_error(RLC_ERR_ARG, "head=sigmoid needs exactly 2 actions (%s has %d)", spec->id,
                      p->n_actions);
-  const char *hidden = rlc_cfg_str(cfg, "hidden");
+  const char *hidden = set->hidden;
   char arch[256];
   int outs = p->sigmoid ? 1 : p->n_actions;
   if (!*hidden || !strcmp(hidden, "none")) snprintf(arch, sizeof arch, "%d-%d", p->obs_size, outs);
@@ -97,14 +118,17 @@ static rlcStatus policy_create(Policy *p, const rlcAgentDef *def, int max_batch,
   if (!s) s = rlc_optim_create(&od, p->net->n_params, &p->opt);
   if (s) return s;
   p->lr = od.lr;
-  p->probs = rlc_calloc((size_t)max_batch * p->n_actions, sizeof(float));
-  return p->probs ? RLC_OK : RLC_ERR_NOMEM;
+  p->space = &spec->observation_space;
+  p->obs_bytes = rlc_space_bytes(p->space);
+  if (p->space->dtype == RLC_F32) return RLC_OK;
+  p->xin = rlc_calloc((size_t)max_batch * p->obs_size, sizeof(float));
+  return p->xin ? RLC_OK : RLC_ERR_NOMEM;
 }
 
 static void policy_free(Policy *p) {
   rlc_net_destroy(p->net);
   rlc_optim_destroy(p->opt);
-  rlc_free(p->probs);
+  rlc_free(p->xin);
 }
 
 // Actions for n observations, in chunks of the net's batch. Sampling follows
@@ -113,10 +137,10 @@ static void policy_free(Policy *p) {
 static void policy_act(Policy *p, rlcRng *rng, const void *obs, int n, bool explore, void *actions) {
   int32_t *out = actions;
   int A = p->n_actions, mb = p->net->max_batch;
-  double pr[64];
   for (int b0 = 0; b0 < n; b0 += mb) {
     int B = n - b0 < mb ? n - b0 : mb;
-    const float *y = rlc_net_forward(p->net, (const float *)obs + (size_t)b0 * p->obs_size, B);
+    const float *x = rlc_obs_input(p->xin, (const char *)obs + (size_t)b0 * p->obs_bytes, p->space, B);
+    const float *y = rlc_net_forward(p->net, x, B);
     for (int b = 0; b < B; b++) {
       int a;
       if (p->sigmoid) {
@@ -125,23 +149,7 @@ static void policy_act(Policy *p, rlcRng *rng, const void *obs, int n, bool expl
       } else if (!explore) {
         a = rlc_argmax_f32(y + (size_t)b * A, A, NULL);
       } else {
-        const float *z = y + (size_t)b * A;
-        double mx = z[0], sum = 0.0;
-        for (int j = 1; j < A; j++) mx = z[j] > mx ? z[j] : mx;
-        if (A <= 64) {
-          for (int j = 0; j < A; j++) sum += pr[j] = exp(z[j] - mx);
-          for (int j = 0; j < A; j++) pr[j] /= sum;
-          a = rlc_rng_categorical(rng, pr, A);
-        } else {  // inverse CDF without a buffer
-          for (int j = 0; j < A; j++) sum += exp(z[j] - mx);
-          double u = rlc_rng_random(rng) * sum, c = 0.0;
-          a = A - 1;
-          for (int j = 0; j < A; j++)
-            if ((c += exp(z[j] - mx)) > u) {
-              a = j;
-              break;
-            }
-        }
+        a = rlc_rng_softmax(rng, y + (size_t)b * A, A);
       }
       out[b0 + b] = a + p->act_start;
     }
@@ -190,19 +198,9 @@ typedef struct Imitation {
   int n;               // observations waiting for an update
   int64_t updates;
   double loss_sum;
-  int loss_n;
+  int64_t loss_n;
 } Imitation;
 
-static const rlcParam imitation_params[] = {
-    {"hidden", RLC_PARAM_STR, "5", "hidden layer sizes (\"32-32\"; \"none\": linear)"},
-    {"activation", RLC_PARAM_STR, "elu", "hidden activation: relu|elu|tanh|sigmoid"},
-    {"head", RLC_PARAM_STR, "auto", "auto|sigmoid|softmax: sigmoid P(first action) for 2 actions (the book)"},
-    {"init", RLC_PARAM_STR, "keras", "keras (Glorot-uniform weights, zero biases) | torch (PyTorch's default)"},
-    {"optimizer", RLC_PARAM_STR, "rmsprop", "adam|nadam|rmsprop|sgd"},
-    {"lr", RLC_PARAM_DOUBLE, "0.001", "learning rate (Keras RMSprop default)"},
-    {"rho", RLC_PARAM_DOUBLE, "0.9", "RMSprop decay"},
-    {"eps", RLC_PARAM_DOUBLE, "1e-7", "optimizer epsilon (Keras)"},
-};
 
 static const rlcPreset imitation_presets[] = {
     {"homl-imitation", "CartPole-v1", "env=CartPole-v1,num_envs=50,steps=250000",
@@ -221,7 +219,7 @@ static void imitation_destroy(rlcAgent *a) {
 
 static rlcStatus imitation_create(const rlcAgentDef *def, rlcAgent **out) {
   *out = NULL;
-  rlcStatus s = check_spaces(def->spec, "imitation");
+  rlcStatus s = check_spaces(def->spec, "imitation", false);
   if (s) return s;
   const rlcEnvSpec *u = rlc_spec_unwrapped(def->spec);
   if (!u->cls || !u->cls->heuristic)
@@ -302,15 +300,14 @@ static rlcStatus imitation_update(rlcAgent *a) {
   return RLC_OK;
 }
 
-static void imitation_info(rlcAgent *a, rlcAgentInfo *out) {
-  Imitation *m = (Imitation *)a;
+static void imitation_info(const rlcAgent *a, rlcAgentInfo *out) {
+  const Imitation *m = (const Imitation *)a;
   memset(out, 0, sizeof *out);
-  out->loss = m->loss_n ? m->loss_sum / m->loss_n : NAN;
+  out->loss_sum = m->loss_sum;
+  out->loss_count = m->loss_n;
   out->epsilon = out->temperature = NAN;
   out->lr = m->pol.lr;
   out->updates = m->updates;
-  m->loss_sum = 0;
-  m->loss_n = 0;
 }
 
 static void imitation_save(const rlcAgent *a, rlcBuf *b) {
@@ -318,6 +315,8 @@ static void imitation_save(const rlcAgent *a, rlcBuf *b) {
   rlc_buf_put_tag(b, "imitation");
   put_rng(b, &m->rng);
   rlc_buf_put(b, &m->updates, sizeof m->updates);
+  rlc_buf_put(b, &m->loss_sum, sizeof m->loss_sum);
+  rlc_buf_put(b, &m->loss_n, sizeof m->loss_n);
   rlc_net_state_put(m->pol.net, b);
   rlc_optim_state_put(m->pol.opt, b);
 }
@@ -327,6 +326,8 @@ static rlcStatus imitation_load(rlcAgent *a, rlcBuf *b) {
   rlcStatus s = rlc_buf_get_tag(b, "imitation");
   if (!s) s = get_rng(b, &m->rng);
   if (!s) s = rlc_buf_get(b, &m->updates, sizeof m->updates);
+  if (!s) s = rlc_buf_get(b, &m->loss_sum, sizeof m->loss_sum);
+  if (!s) s = rlc_buf_get(b, &m->loss_n, sizeof m->loss_n);
   if (!s) s = rlc_net_state_get(m->pol.net, b);
   if (!s) s = rlc_optim_state_get(m->pol.opt, b);
   m->n = 0;
@@ -367,24 +368,9 @@ typedef struct Reinforce {
   float *dout;              // (CHUNK, max(outs, 1))
   int64_t updates;
   double loss_sum, last_return;
-  int loss_n;
+  int64_t loss_n;
 } Reinforce;
 
-static const rlcParam reinforce_params[] = {
-    {"hidden", RLC_PARAM_STR, "5", "hidden layer sizes (\"32-32\"; \"none\": linear)"},
-    {"activation", RLC_PARAM_STR, "elu", "hidden activation: relu|elu|tanh|sigmoid"},
-    {"head", RLC_PARAM_STR, "auto", "auto|sigmoid|softmax: sigmoid P(first action) for 2 actions (the book)"},
-    {"init", RLC_PARAM_STR, "keras", "keras (Glorot-uniform weights, zero biases) | torch (PyTorch's default)"},
-    {"optimizer", RLC_PARAM_STR, "adam", "adam|nadam|rmsprop|sgd"},
-    {"lr", RLC_PARAM_DOUBLE, "0.01", "learning rate"},
-    {"rho", RLC_PARAM_DOUBLE, "0.9", "RMSprop decay"},
-    {"eps", RLC_PARAM_DOUBLE, "1e-7", "optimizer epsilon (Keras)"},
-    {"gamma", RLC_PARAM_DOUBLE, "0.95", "discount factor"},
-    {"episodes_per_update", RLC_PARAM_INT, "10", "whole episodes per gradient step"},
-    {"normalize_returns", RLC_PARAM_BOOL, "true", "normalize the discounted returns over the update's episodes (the book)"},
-    {"baseline", RLC_PARAM_BOOL, "false", "subtract a learned V(s) (a critic of the same shape fit to the same returns)"},
-    {"max_steps_per_episode", RLC_PARAM_INT, "10000", "episode storage when the env has no time limit"},
-};
 
 static const rlcPreset reinforce_presets[] = {
     {"homl-reinforce", "CartPole-v1",
@@ -419,20 +405,19 @@ static void reinforce_destroy(rlcAgent *a) {
 
 static rlcStatus reinforce_create(const rlcAgentDef *def, rlcAgent **out) {
   *out = NULL;
-  rlcStatus s = check_spaces(def->spec, "reinforce");
+  rlcStatus s = check_spaces(def->spec, "reinforce", true);
   if (s) return s;
   Reinforce *r = rlc_calloc(1, sizeof *r);
   if (!r) return RLC_ERR_NOMEM;
   r->base.cls = &rlc_agent_reinforce;
   r->base.spec = def->spec;
   r->base.num_envs = def->num_envs;
-  int N = def->num_envs, max_steps;
-  rlcOpts *cfg = def->cfg;
-  s = rlc_cfg_double(cfg, "gamma", 0, 1, &r->gamma);
-  if (!s) s = rlc_cfg_int(cfg, "episodes_per_update", 1, 1 << 20, &r->per_update);
-  if (!s) s = rlc_cfg_bool(cfg, "normalize_returns", &r->normalize);
-  if (!s) s = rlc_cfg_bool(cfg, "baseline", &r->baseline);
-  if (!s) s = rlc_cfg_int(cfg, "max_steps_per_episode", 1, 1 << 24, &max_steps);
+  const PgSettings *set = def->settings;
+  int N = def->num_envs, max_steps = set->max_steps_per_episode;
+  r->gamma = set->gamma;
+  r->per_update = set->episodes_per_update;
+  r->normalize = set->normalize_returns;
+  r->baseline = set->baseline;
   rlcRng seeds;
   rlc_rng_seed_child(&seeds, def->seed, 0);
   rlc_rng_seed_child(&r->rng, def->seed, 1);
@@ -506,7 +491,7 @@ static rlcStatus reinforce_observe(rlcAgent *a, const rlcStepBatch *b) {
                        "max_steps_per_episode",
                        r->cap);
     size_t k = (size_t)i * r->cap + len;
-    memcpy(r->run_obs + k * O, (const float *)b->obs + (size_t)i * O, sizeof(float) * O);
+    rlc_obs_to_input(r->run_obs + k * O, (const char *)b->obs + i * r->pol.obs_bytes, r->pol.space, 1);
     r->run_act[k] = ((const int32_t *)b->actions)[i] - r->pol.act_start;
     r->run_rew[k] = b->reward[i];
     r->run_len[i] = ++len;
@@ -573,10 +558,11 @@ static rlcStatus reinforce_update(rlcAgent *a) {
   return RLC_OK;
 }
 
-static void reinforce_info(rlcAgent *a, rlcAgentInfo *out) {
-  Reinforce *r = (Reinforce *)a;
+static void reinforce_info(const rlcAgent *a, rlcAgentInfo *out) {
+  const Reinforce *r = (const Reinforce *)a;
   memset(out, 0, sizeof *out);
-  out->loss = r->loss_n ? r->loss_sum / r->loss_n : NAN;
+  out->loss_sum = r->loss_sum;
+  out->loss_count = r->loss_n;
   out->epsilon = out->temperature = NAN;
   out->lr = r->pol.lr;
   out->updates = r->updates;
@@ -584,8 +570,6 @@ static void reinforce_info(rlcAgent *a, rlcAgentInfo *out) {
   out->extra_name[0] = "iteration_return";  // mean return of the last update's episodes
   out->extra[0] = r->last_return;
   out->extra_ref[0] = NAN;
-  r->loss_sum = 0;
-  r->loss_n = 0;
 }
 
 static void reinforce_save(const rlcAgent *a, rlcBuf *b) {
@@ -597,6 +581,8 @@ static void reinforce_save(const rlcAgent *a, rlcBuf *b) {
   rlc_buf_put(b, hdr, sizeof hdr);
   rlc_buf_put(b, &r->updates, sizeof r->updates);
   rlc_buf_put(b, &r->last_return, sizeof r->last_return);
+  rlc_buf_put(b, &r->loss_sum, sizeof r->loss_sum);
+  rlc_buf_put(b, &r->loss_n, sizeof r->loss_n);
   rlc_net_state_put(r->pol.net, b);
   rlc_optim_state_put(r->pol.opt, b);
   if (r->critic) {
@@ -633,6 +619,8 @@ static rlcStatus reinforce_load(rlcAgent *a, rlcBuf *b) {
   r->pool_eps = hdr[3];
   s = rlc_buf_get(b, &r->updates, sizeof r->updates);
   if (!s) s = rlc_buf_get(b, &r->last_return, sizeof r->last_return);
+  if (!s) s = rlc_buf_get(b, &r->loss_sum, sizeof r->loss_sum);
+  if (!s) s = rlc_buf_get(b, &r->loss_n, sizeof r->loss_n);
   if (!s) s = rlc_net_state_get(r->pol.net, b);
   if (!s) s = rlc_optim_state_get(r->pol.opt, b);
   if (!s && r->critic) s = rlc_net_state_get(r->critic, b);
@@ -660,8 +648,10 @@ static rlcStatus reinforce_load(rlcAgent *a, rlcBuf *b) {
 const rlcAgentClass rlc_agent_imitation = {
     .name = "imitation",
     .doc = "a policy network copying the env's hand-written policy (Hands-On ML ch. 18)",
-    .params = imitation_params,
-    .n_params = (int)(sizeof imitation_params / sizeof imitation_params[0]),
+    .settings = settings,
+    .n_settings = N_IMITATION,
+    .settings_size = sizeof(PgSettings),
+    .defaults = "optimizer=rmsprop,lr=0.001",
     .presets = imitation_presets,
     .n_presets = (int)(sizeof imitation_presets / sizeof imitation_presets[0]),
     .create = imitation_create,
@@ -677,8 +667,9 @@ const rlcAgentClass rlc_agent_imitation = {
 const rlcAgentClass rlc_agent_reinforce = {
     .name = "reinforce",
     .doc = "REINFORCE over whole episodes with normalized returns (Hands-On ML ch. 18)",
-    .params = reinforce_params,
-    .n_params = (int)(sizeof reinforce_params / sizeof reinforce_params[0]),
+    .settings = settings,
+    .n_settings = (int)(sizeof settings / sizeof settings[0]),
+    .settings_size = sizeof(PgSettings),
     .presets = reinforce_presets,
     .n_presets = (int)(sizeof reinforce_presets / sizeof reinforce_presets[0]),
     .create = reinforce_create,

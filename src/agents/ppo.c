@@ -23,6 +23,15 @@ extern const rlcAgentClass rlc_agent_a2c, rlc_agent_ppo;
 
 #define MAX_DIMS 64  // continuous action dimensions (log-std gradients on the stack)
 
+typedef struct AcSettings {
+  int num_steps, num_minibatches, update_epochs, optimizer, activation;
+  double gamma, gae_lambda, lr, optim_eps, rmsprop_rho, ent_coef, vf_coef, max_grad_norm;
+  double log_std_init, clip_obs, clip_reward, clip_coef, target_kl;
+  int64_t anneal_steps;
+  bool anneal_lr, norm_adv, ortho_init, norm_obs, norm_reward, clip_vloss;
+  char hidden[RLC_SETTING_STR_MAX];
+} AcSettings;
+
 typedef struct AC {
   rlcAgent base;
   bool ppo;
@@ -33,12 +42,8 @@ typedef struct AC {
   int act_start;            // discrete: first action value
   int outs;                 // actor outputs per sample: A logits or 2D (mean | log_std)
   size_t act_bytes;
-  // Hyperparameters
-  int T, num_minibatches, epochs;
-  double gamma, lambda, lr0, clip, vclip, ent_coef, vf_coef, max_grad_norm, target_kl;
-  bool anneal, norm_adv, clip_vloss, norm_obs, norm_reward;
-  double clip_obs;
-  int64_t anneal_iters;     // iterations over which lr goes to 0 (0: constant)
+  AcSettings set;
+  rlcSchedule lr_sched;     // over iterations: linear to 0 (anneal_lr), or constant
   // Learners
   rlcNet *actor, *critic;
   rlcOptim *actor_opt, *critic_opt;
@@ -53,6 +58,8 @@ typedef struct AC {
   // Scratch (allocated at creation; sized for max(N, minibatch) samples)
   int mbmax;
   float *x;                 // (mbmax, O) normalized observations
+  float *xin;               // (mbmax, O) uint8 observations as floats (NULL: float32 ones)
+  size_t obs_bytes;         // one observation as the env gives it
   float *mb_obs, *mb_act_f, *mb_logp, *mb_adv, *mb_ret, *mb_val, *ratio;  // minibatch
   int32_t *mb_act_i;
   float *dout, *mean, *dmean, *dent, *dv, *zeros;  // gradients and compact Gaussian means
@@ -61,53 +68,59 @@ typedef struct AC {
   // Counters and statistics
   int64_t iterations, updates;
   double lr;
-  double loss_sum, pg_sum, v_sum, ent_sum, kl_sum, clipfrac_sum;
-  int stat_n;
+  double loss_sum;          // over all updates
+  int64_t loss_n;
+  // The last iteration's sums (and their count) for info.
+  double pg_sum, v_sum, ent_sum, kl_sum, clipfrac_sum;
+  int64_t stat_n;
 } AC;
 
 //------------------------------------------------------------------------------
 // Hyperparameters and presets
 //------------------------------------------------------------------------------
 
-#define COMMON_PARAMS(STEPS, LAMBDA, LR, ANNEAL, OPT, EPS, MB, EPOCHS, NADV, ENT, VF)             \
-  {"num_steps", RLC_PARAM_INT, STEPS, "steps per env in one rollout"},                           \
-  {"gamma", RLC_PARAM_DOUBLE, "0.99", "discount factor"},                                         \
-  {"gae_lambda", RLC_PARAM_DOUBLE, LAMBDA, "GAE lambda (1: Monte Carlo returns to the rollout end)"}, \
-  {"lr", RLC_PARAM_DOUBLE, LR, "learning rate"},                                                  \
-  {"anneal_lr", RLC_PARAM_BOOL, ANNEAL, "lr falls linearly to 0 over anneal_steps"},             \
-  {"anneal_steps", RLC_PARAM_INT, "0", "env steps of the annealing (0: the run's `steps`)"},    \
-  {"optimizer", RLC_PARAM_STR, OPT, "adam|rmsprop"},                                              \
-  {"eps", RLC_PARAM_DOUBLE, EPS, "optimizer epsilon (rmsprop: inside the sqrt, Keras)"},         \
-  {"rho", RLC_PARAM_DOUBLE, "0.99", "RMSprop decay"},                                             \
-  {"num_minibatches", RLC_PARAM_INT, MB, "minibatches per epoch"},                               \
-  {"update_epochs", RLC_PARAM_INT, EPOCHS, "passes over each rollout"},                          \
-  {"norm_adv", RLC_PARAM_BOOL, NADV, "normalize advantages per minibatch"},                      \
-  {"ent_coef", RLC_PARAM_DOUBLE, ENT, "entropy bonus coefficient"},                              \
-  {"vf_coef", RLC_PARAM_DOUBLE, VF, "value loss coefficient (the loss is 0.5 * mean squared error)"}, \
-  {"max_grad_norm", RLC_PARAM_DOUBLE, "0.5", "global gradient-norm clip over both nets (0: none)"}, \
-  {"hidden", RLC_PARAM_STR, "64-64", "hidden layer sizes of actor and critic"},                  \
-  {"activation", RLC_PARAM_STR, "tanh", "relu|elu|tanh"},                                        \
-  {"ortho_init", RLC_PARAM_BOOL, "true", "orthogonal init (gain sqrt 2; actor out 0.01, critic out 1; zero biases)"}, \
-  {"log_std_init", RLC_PARAM_DOUBLE, "0", "Gaussian policies: initial log-std"},                \
-  {"norm_obs", RLC_PARAM_BOOL, "false", "normalize observations by running mean/std"},           \
-  {"clip_obs", RLC_PARAM_DOUBLE, "10", "normalized observations clipped to +-clip_obs"},         \
-  {"norm_reward", RLC_PARAM_BOOL, "false", "scale rewards by the std of the discounted return"}, \
-  {"clip_reward", RLC_PARAM_DOUBLE, "10", "normalized rewards clipped to +-clip_reward"}
-
-static const rlcParam ppo_params[] = {
-    COMMON_PARAMS("128", "0.95", "2.5e-4", "true", "adam", "1e-5", "4", "4", "true", "0.01", "0.5"),
-    {"clip_coef", RLC_PARAM_DOUBLE, "0.2", "surrogate clipping epsilon"},
-    {"clip_vloss", RLC_PARAM_BOOL, "true", "clip the value change to +-clip_coef as well"},
-    {"target_kl", RLC_PARAM_DOUBLE, "0", "stop the epochs once the approximate KL exceeds it (0: never)"},
+#define S AcSettings
+static const rlcSetting settings[] = {
+    RLC_SET_ALIAS("eps", "optim_eps"),
+    RLC_SET_ALIAS("rho", "rmsprop_rho"),
+    RLC_SET_INT(S, num_steps, "num_steps", "128", 1, 1 << 20, "steps per env in one rollout"),
+    RLC_SET_DOUBLE(S, gamma, "gamma", "0.99", 0, 1, "discount factor"),
+    RLC_SET_DOUBLE(S, gae_lambda, "gae_lambda", "0.95", 0, 1, "GAE lambda (1: Monte Carlo returns to the rollout end)"),
+    RLC_SET_DOUBLE(S, lr, "lr", "2.5e-4", 1e-12, 10, "learning rate"),
+    RLC_SET_BOOL(S, anneal_lr, "anneal_lr", "true", "lr falls linearly to 0 over anneal_steps"),
+    RLC_SET_INT64(S, anneal_steps, "anneal_steps", "0", 0, INFINITY, "env steps of the annealing (0: the run's `steps`)"),
+    RLC_SET_CHOICE(S, optimizer, "optimizer", "adam", "adam|rmsprop", "optimizer"),
+    RLC_SET_DOUBLE(S, optim_eps, "optim_eps", "1e-5", 1e-30, 1, "optimizer epsilon (rmsprop: inside the sqrt, Keras)"),
+    RLC_SET_DOUBLE(S, rmsprop_rho, "rmsprop_rho", "0.99", 0, 0.999999, "RMSprop decay"),
+    RLC_SET_INT(S, num_minibatches, "num_minibatches", "4", 1, 1 << 20, "minibatches per epoch"),
+    RLC_SET_INT(S, update_epochs, "update_epochs", "4", 1, 100000, "passes over each rollout"),
+    RLC_SET_BOOL(S, norm_adv, "norm_adv", "true", "normalize advantages per minibatch"),
+    RLC_SET_DOUBLE(S, ent_coef, "ent_coef", "0.01", 0, 1e6, "entropy bonus coefficient"),
+    RLC_SET_DOUBLE(S, vf_coef, "vf_coef", "0.5", 0, 1e6, "value loss coefficient (the loss is 0.5 * mean squared error)"),
+    RLC_SET_DOUBLE(S, max_grad_norm, "max_grad_norm", "0.5", 0, INFINITY, "global gradient-norm clip over both nets (0: none)"),
+    RLC_SET_STR(S, hidden, "hidden", "64-64", "hidden layer sizes of actor and critic"),
+    RLC_SET_CHOICE(S, activation, "activation", "tanh", "relu|elu|tanh", "hidden activation"),
+    RLC_SET_BOOL(S, ortho_init, "ortho_init", "true", "orthogonal init (gain sqrt 2; actor out 0.01, critic out 1; zero biases)"),
+    RLC_SET_DOUBLE(S, log_std_init, "log_std_init", "0", -20, 20, "Gaussian policies: initial log-std"),
+    RLC_SET_BOOL(S, norm_obs, "norm_obs", "false", "normalize observations by running mean/std"),
+    RLC_SET_DOUBLE(S, clip_obs, "clip_obs", "10", 0, INFINITY, "normalized observations clipped to +-clip_obs"),
+    RLC_SET_BOOL(S, norm_reward, "norm_reward", "false", "scale rewards by the std of the discounted return"),
+    RLC_SET_DOUBLE(S, clip_reward, "clip_reward", "10", 0, INFINITY, "normalized rewards clipped to +-clip_reward"),
+    // PPO only (A2C's table ends before them).
+    RLC_SET_DOUBLE(S, clip_coef, "clip_coef", "0.2", 1e-9, 1e6, "surrogate clipping epsilon"),
+    RLC_SET_BOOL(S, clip_vloss, "clip_vloss", "true", "clip the value change to +-clip_coef as well"),
+    RLC_SET_DOUBLE(S, target_kl, "target_kl", "0", 0, INFINITY, "stop the epochs once the approximate KL exceeds it (0: never)"),
 };
+#undef S
+#define N_SETTINGS ((int)(sizeof settings / sizeof settings[0]))
 
 // SB3's A2C: 5 steps, lambda 1, RMSprop 7e-4 (alpha 0.99, eps 1e-5 outside
 // the sqrt; rlc's RMSprop puts eps inside, where 1e-10 gives the same floor),
 // no advantage normalization, no entropy bonus, vf_coef 0.5 on an un-halved
 // MSE (= 1.0 here).
-static const rlcParam a2c_params[] = {
-    COMMON_PARAMS("5", "1.0", "7e-4", "false", "rmsprop", "1e-10", "1", "1", "false", "0.0", "1.0"),
-};
+#define A2C_DEFAULTS                                                                              \
+  "num_steps=5,gae_lambda=1.0,lr=7e-4,anneal_lr=false,optimizer=rmsprop,optim_eps=1e-10,"        \
+  "num_minibatches=1,update_epochs=1,norm_adv=false,ent_coef=0.0,vf_coef=1.0"
 
 static const rlcPreset ppo_presets[] = {
     {"cleanrl-ppo", "CartPole-v1",
@@ -147,6 +160,7 @@ static void ac_destroy(rlcAgent *a) {
   rlc_rollout_destroy(c->ro);
   rlc_free(c->pending_act);
   rlc_free(c->x);
+  rlc_free(c->xin);
   rlc_free(c->mb_obs);
   rlc_free(c->mb_act_i);
   rlc_free(c->dout);
@@ -177,42 +191,17 @@ static rlcStatus make_net(rlcNetDef *nd, int O, const char *hidden, rlcLayerType
 }
 
 static rlcStatus ac_read(AC *c, const rlcAgentDef *def) {
-  rlcOpts *cfg = def->cfg;
-  rlcStatus s = rlc_cfg_int(cfg, "num_steps", 1, 1 << 20, &c->T);
-  if (!s) s = rlc_cfg_double(cfg, "gamma", 0, 1, &c->gamma);
-  if (!s) s = rlc_cfg_double(cfg, "gae_lambda", 0, 1, &c->lambda);
-  if (!s) s = rlc_cfg_double(cfg, "lr", 1e-12, 10, &c->lr0);
-  if (!s) s = rlc_cfg_bool(cfg, "anneal_lr", &c->anneal);
-  if (!s) s = rlc_cfg_int(cfg, "num_minibatches", 1, 1 << 20, &c->num_minibatches);
-  if (!s) s = rlc_cfg_int(cfg, "update_epochs", 1, 100000, &c->epochs);
-  if (!s) s = rlc_cfg_bool(cfg, "norm_adv", &c->norm_adv);
-  if (!s) s = rlc_cfg_double(cfg, "ent_coef", 0, 1e6, &c->ent_coef);
-  if (!s) s = rlc_cfg_double(cfg, "vf_coef", 0, 1e6, &c->vf_coef);
-  if (!s) s = rlc_cfg_double(cfg, "max_grad_norm", 0, INFINITY, &c->max_grad_norm);
-  if (!s) s = rlc_cfg_bool(cfg, "norm_obs", &c->norm_obs);
-  if (!s) s = rlc_cfg_double(cfg, "clip_obs", 0, INFINITY, &c->clip_obs);
-  if (!s) s = rlc_cfg_bool(cfg, "norm_reward", &c->norm_reward);
-  if (s) return s;
-  if (c->ppo) {
-    s = rlc_cfg_double(cfg, "clip_coef", 1e-9, 1e6, &c->clip);
-    if (!s) s = rlc_cfg_bool(cfg, "clip_vloss", &c->clip_vloss);
-    if (!s) s = rlc_cfg_double(cfg, "target_kl", 0, INFINITY, &c->target_kl);
-    if (s) return s;
-  }
-  int64_t anneal_steps;
-  s = rlc_cfg_int64(cfg, "anneal_steps", 0, INT64_MAX, &anneal_steps);
-  if (s) return s;
-  if (anneal_steps == 0) {
-    // The run's length, when the configuration comes from the driver.
-    double steps = 0;
-    if (rlc_opts_double(cfg, "steps", 0, &steps) == RLC_OK && steps > 0) anneal_steps = (int64_t)steps;
-    rlc_clear_error();
-  }
-  int64_t batch = (int64_t)c->T * def->num_envs;
-  c->anneal_iters = c->anneal && anneal_steps > 0 ? (anneal_steps / batch > 0 ? anneal_steps / batch : 1) : 0;
-  if (c->num_minibatches > batch)
+  c->set = *(const AcSettings *)def->settings;
+  if (!c->ppo) c->set.clip_coef = 0, c->set.clip_vloss = false, c->set.target_kl = 0;
+  // The learning rate falls to 0 over the run (anneal_steps 0: the run's length).
+  int64_t batch = (int64_t)c->set.num_steps * def->num_envs;
+  int64_t anneal_steps = c->set.anneal_steps ? c->set.anneal_steps : def->steps;
+  int64_t iters = anneal_steps / batch > 0 ? anneal_steps / batch : 1;
+  bool anneal = c->set.anneal_lr && anneal_steps > 0;
+  c->lr_sched = rlc_schedule(anneal ? RLC_SCHED_LINEAR : RLC_SCHED_CONSTANT, c->set.lr, 0.0, (double)iters);
+  if (c->set.num_minibatches > batch)
     return rlc_error(RLC_ERR_ARG, "num_minibatches=%d: more than the %lld samples of a rollout",
-                     c->num_minibatches, (long long)batch);
+                     c->set.num_minibatches, (long long)batch);
   return RLC_OK;
 }
 
@@ -222,8 +211,8 @@ static rlcStatus ac_create(const rlcAgentDef *def, rlcAgent **out, bool ppo) {
   const rlcEnvSpec *spec = def->spec;
   const rlcSpace *os = &spec->observation_space, *as = &spec->action_space;
   char buf[96];
-  if (os->type != RLC_SPACE_BOX || os->dtype != RLC_F32)
-    return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs float32 Box observations (%s has %s)", algo,
+  if (os->type != RLC_SPACE_BOX)
+    return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs Box observations, float32 or uint8 (%s has %s)", algo,
                      spec->id, rlc_space_str(os, buf, sizeof buf));
   if (!(as->type == RLC_SPACE_DISCRETE || (as->type == RLC_SPACE_BOX && as->dtype == RLC_F32)))
     return rlc_error(RLC_ERR_UNSUPPORTED, "%s needs Discrete or float32 Box actions (%s has %s)",
@@ -244,38 +233,28 @@ static rlcStatus ac_create(const rlcAgentDef *def, rlcAgent **out, bool ppo) {
   c->outs = c->discrete ? c->A : 2 * c->A;
   c->act_bytes = rlc_space_bytes(as);
   int N = def->num_envs;
-  rlcOpts *cfg = def->cfg;
-  double clip_reward = 0, log_std_init = 0, eps, rho;
-  bool ortho;
-  int act, opt;
   rlcStatus s = ac_read(c, def);
-  if (!s) s = rlc_cfg_double(cfg, "clip_reward", 0, INFINITY, &clip_reward);
-  if (!s) s = rlc_cfg_double(cfg, "log_std_init", -20, 20, &log_std_init);
-  if (!s) s = rlc_cfg_bool(cfg, "ortho_init", &ortho);
-  if (!s) s = rlc_cfg_choice(cfg, "activation", "relu|elu|tanh", &act);
-  if (!s) s = rlc_cfg_choice(cfg, "optimizer", "adam|rmsprop", &opt);
-  if (!s) s = rlc_cfg_double(cfg, "eps", 1e-30, 1, &eps);
-  if (!s) s = rlc_cfg_double(cfg, "rho", 0, 0.999999, &rho);
+  const AcSettings *set = &c->set;
   if (s) {
     ac_destroy(&c->base);
     return s;
   }
-  int batch = c->T * N;
-  int mb = (batch + c->num_minibatches - 1) / c->num_minibatches;
+  int batch = c->set.num_steps * N;
+  int mb = (batch + c->set.num_minibatches - 1) / c->set.num_minibatches;
   c->mbmax = mb > N ? mb : N;
   // Nets: CleanRL's Agent, actor and critic apart.
   static const rlcLayerType acts[] = {RLC_LAYER_RELU, RLC_LAYER_ELU, RLC_LAYER_TANH};
-  const char *hidden = rlc_cfg_str(cfg, "hidden");
+  const char *hidden = set->hidden;
   rlcRng seeds;
   rlc_rng_seed_child(&seeds, def->seed, 0);
   rlc_rng_seed_child(&c->rng, def->seed, 1);
   rlcNetDef ad = rlc_net_default_def(), cd = rlc_net_default_def();
-  s = make_net(&ad, c->O, hidden, acts[act], c->A, ortho, 0.01);
+  s = make_net(&ad, c->O, hidden, acts[set->activation], c->A, set->ortho_init, 0.01);
   if (!s && !c->discrete) {
     rlcLayerDef *g = rlc_net_def_add(&ad, RLC_LAYER_GAUSSIAN, c->A);
-    if (g) g->log_std_init = log_std_init;
+    if (g) g->log_std_init = set->log_std_init;
   }
-  if (!s) s = make_net(&cd, c->O, hidden, acts[act], 1, ortho, 1.0);
+  if (!s) s = make_net(&cd, c->O, hidden, acts[set->activation], 1, set->ortho_init, 1.0);
   if (!s) {
     ad.max_batch = cd.max_batch = c->mbmax;
     ad.seed = rlc_rng_next64(&seeds);
@@ -284,16 +263,16 @@ static rlcStatus ac_create(const rlcAgentDef *def, rlcAgent **out, bool ppo) {
   }
   if (!s) s = rlc_net_create(&cd, &c->critic);
   if (!s) {
-    rlcOptimDef od = rlc_optim_default_def(opt == 0 ? RLC_OPTIM_ADAM : RLC_OPTIM_RMSPROP);
-    od.lr = c->lr0;
-    od.eps = eps;
-    od.rho = rho;
+    rlcOptimDef od = rlc_optim_default_def(set->optimizer == 0 ? RLC_OPTIM_ADAM : RLC_OPTIM_RMSPROP);
+    od.lr = set->lr;
+    od.eps = set->optim_eps;
+    od.rho = set->rmsprop_rho;
     s = rlc_optim_create(&od, c->actor->n_params, &c->actor_opt);
     if (!s) s = rlc_optim_create(&od, c->critic->n_params, &c->critic_opt);
   }
   if (!s) s = rlc_rms_init(&c->obs_rms, c->O);
-  if (!s) s = rlc_reward_norm_init(&c->rew_norm, N, c->gamma, clip_reward);
-  if (!s) s = rlc_rollout_create(c->T, N, c->O, c->discrete ? 1 : c->A, c->discrete, &c->ro);
+  if (!s) s = rlc_reward_norm_init(&c->rew_norm, N, c->set.gamma, set->clip_reward);
+  if (!s) s = rlc_rollout_create(c->set.num_steps, N, RLC_F32, c->O, c->discrete ? 0 : c->A, &c->ro);
   if (s) {
     ac_destroy(&c->base);
     return s;
@@ -302,6 +281,11 @@ static rlcStatus ac_create(const rlcAgentDef *def, rlcAgent **out, bool ppo) {
   size_t M = (size_t)c->mbmax;
   c->pending_act = rlc_calloc((size_t)N, c->act_bytes);
   c->x = rlc_calloc(M * c->O, sizeof(float));
+  c->obs_bytes = rlc_space_bytes(os);
+  if (os->dtype != RLC_F32 && !(c->xin = rlc_calloc(M * c->O, sizeof(float)))) {
+    ac_destroy(&c->base);
+    return RLC_ERR_NOMEM;
+  }
   c->mb_obs = rlc_calloc(M * c->O + M * c->A + 7 * M, sizeof(float));
   c->mb_act_i = rlc_calloc(M, sizeof(int32_t));
   c->dout = rlc_calloc(M * c->outs + 3 * M * c->A + 2 * M, sizeof(float));
@@ -324,7 +308,7 @@ static rlcStatus ac_create(const rlcAgentDef *def, rlcAgent **out, bool ppo) {
   c->dent = p, p += M * c->A;
   c->dv = p, p += M;
   c->idx = c->perm + batch;
-  c->lr = c->lr0;
+  c->lr = c->set.lr;
   *out = &c->base;
   return RLC_OK;
 }
@@ -348,26 +332,17 @@ static void split_mean(const AC *c, float *mean, const float *y, int B) {
     memcpy(mean + (size_t)b * c->A, y + (size_t)b * c->outs, sizeof(float) * c->A);
 }
 
-static int sample_categorical(rlcRng *rng, const float *z, int A) {
-  double mx = z[0], sum = 0.0, pr[64];
-  for (int j = 1; j < A; j++) mx = z[j] > mx ? z[j] : mx;
-  if (A <= 64) {
-    for (int j = 0; j < A; j++) sum += pr[j] = exp(z[j] - mx);
-    for (int j = 0; j < A; j++) pr[j] /= sum;
-    return rlc_rng_categorical(rng, pr, A);
-  }
-  for (int j = 0; j < A; j++) sum += exp(z[j] - mx);
-  double u = rlc_rng_random(rng) * sum, acc = 0.0;
-  for (int j = 0; j < A; j++)
-    if ((acc += exp(z[j] - mx)) > u) return j;
-  return A - 1;
+
+// B observations as the env gives them (float32 or uint8) as floats.
+static const float *input_of(AC *c, const void *obs, int B) {
+  return rlc_obs_input(c->xin, obs, &c->base.spec->observation_space, B);
 }
 
 // Observations as the nets see them: normalized with the current statistics
 // (no update), or as they are.
 static const float *prep_obs(AC *c, float *dst, const float *obs, int B) {
-  if (!c->norm_obs) return obs;
-  rlc_rms_normalize(&c->obs_rms, dst, obs, B, c->clip_obs);
+  if (!c->set.norm_obs) return obs;
+  rlc_rms_normalize(&c->obs_rms, dst, obs, B, c->set.clip_obs);
   return dst;
 }
 
@@ -379,7 +354,7 @@ static void policy_sample(AC *c, const float *x, int B, bool explore, int32_t *a
   if (c->discrete) {
     for (int b = 0; b < B; b++) {
       const float *z = y + (size_t)b * c->A;
-      act_i[b] = explore ? sample_categorical(&c->rng, z, c->A) : rlc_argmax_f32(z, c->A, NULL);
+      act_i[b] = explore ? rlc_rng_softmax(&c->rng, z, c->A) : rlc_argmax_f32(z, c->A, NULL);
     }
     if (logp) rlc_pg_categorical(NULL, logp, y, act_i, c->zeros, B, c->A);
     return;
@@ -403,16 +378,17 @@ static void values_of(AC *c, float *v, const float *x, int B) {
 
 // Fills rollout slot t from the observations and (when given) actions of a
 // training step; samples the actions when acts is NULL.
-static void fill_slot(AC *c, const float *obs, const void *acts) {
+static void fill_slot(AC *c, const void *raw, const void *acts) {
   rlcRollout *ro = c->ro;
   int N = c->base.num_envs;
+  const float *obs = input_of(c, raw, N);
   size_t k = rlc_rollout_at(ro, ro->t, 0);
-  float *x = ro->obs + k * c->O;
+  float *x = rlc_rollout_obs(ro, k);  // float32: what the policy saw
   // Statistics see each observation once, when it is acted on (Gymnasium's
   // NormalizeObservation updates as observations arrive).
-  if (c->norm_obs) {
+  if (c->set.norm_obs) {
     rlc_rms_update(&c->obs_rms, obs, N);
-    rlc_rms_normalize(&c->obs_rms, x, obs, N, c->clip_obs);
+    rlc_rms_normalize(&c->obs_rms, x, obs, N, c->set.clip_obs);
   } else {
     memcpy(x, obs, sizeof(float) * (size_t)N * c->O);
   }
@@ -454,7 +430,7 @@ static void ac_act(rlcAgent *a, const void *obs, int n, bool explore, void *acti
   }
   for (int b0 = 0; b0 < n; b0 += c->mbmax) {
     int B = n - b0 < c->mbmax ? n - b0 : c->mbmax;
-    const float *x = prep_obs(c, c->x, (const float *)obs + (size_t)b0 * c->O, B);
+    const float *x = prep_obs(c, c->x, input_of(c, (const char *)obs + (size_t)b0 * c->obs_bytes, B), B);
     if (c->discrete) {
       int32_t *ai = (int32_t *)actions + b0;
       policy_sample(c, x, B, explore, ai, NULL, NULL);
@@ -490,7 +466,7 @@ static rlcStatus ac_observe(rlcAgent *a, const rlcStepBatch *b) {
   }
   c->pending = false;
   size_t k = rlc_rollout_at(ro, ro->t, 0);
-  if (c->norm_reward) {
+  if (c->set.norm_reward) {
     rlc_reward_norm_step(&c->rew_norm, ro->rewards + k, b->reward, b->terminated, b->truncated);
   } else {
     for (int i = 0; i < N; i++) ro->rewards[k + i] = (float)b->reward[i];
@@ -502,16 +478,16 @@ static rlcStatus ac_observe(rlcAgent *a, const rlcStepBatch *b) {
   for (int i = 0; i < N; i++)
     if (b->truncated[i] && !b->terminated[i]) c->idx[nt++] = i;
   if (nt) {
+    const float *next = input_of(c, b->next_obs, N);
     for (int j = 0; j < nt; j++)
-      memcpy(c->mb_obs + (size_t)j * c->O, (const float *)b->next_obs + (size_t)c->idx[j] * c->O,
-             sizeof(float) * c->O);
+      memcpy(c->mb_obs + (size_t)j * c->O, next + (size_t)c->idx[j] * c->O, sizeof(float) * c->O);
     const float *x = prep_obs(c, c->x, c->mb_obs, nt);
     values_of(c, c->mb_val, x, nt);
     for (int j = 0; j < nt; j++) ro->final_values[k + c->idx[j]] = c->mb_val[j];
   }
   ro->t++;
   if (ro->t == ro->num_steps) {
-    const float *x = prep_obs(c, c->x, b->next_obs, N);
+    const float *x = prep_obs(c, c->x, input_of(c, b->next_obs, N), N);
     values_of(c, ro->last_values, x, N);
   }
   return RLC_OK;
@@ -527,7 +503,7 @@ static double minibatch_step(AC *c, const int *idx, int M) {
   int O = c->O, A = c->A;
   for (int j = 0; j < M; j++) {
     int k = idx[j];
-    memcpy(c->mb_obs + (size_t)j * O, ro->obs + (size_t)k * O, sizeof(float) * O);
+    memcpy(c->mb_obs + (size_t)j * O, rlc_rollout_obs(ro, k), sizeof(float) * O);  // as the policy saw it
     if (c->discrete) c->mb_act_i[j] = ro->act_i[k];
     else memcpy(c->mb_act_f + (size_t)j * A, ro->act_f + (size_t)k * A, sizeof(float) * A);
     c->mb_logp[j] = ro->logp[k];
@@ -535,7 +511,7 @@ static double minibatch_step(AC *c, const int *idx, int M) {
     c->mb_ret[j] = ro->ret[k];
     c->mb_val[j] = ro->values[k];
   }
-  if (c->norm_adv) rlc_normalize_advantages(c->mb_adv, M);
+  if (c->set.norm_adv) rlc_normalize_advantages(c->mb_adv, M);
   rlc_net_zero_grad(c->actor);
   rlc_net_zero_grad(c->critic);
   // Actor: policy term and entropy bonus, loss = pg - ent_coef * H.
@@ -543,19 +519,19 @@ static double minibatch_step(AC *c, const int *idx, int M) {
   double pg, ent;
   if (c->discrete) {
     if (c->ppo)
-      pg = rlc_ppo_clip_categorical(c->dout, c->ratio, y, c->mb_act_i, c->mb_logp, c->mb_adv, c->clip, M, A);
+      pg = rlc_ppo_clip_categorical(c->dout, c->ratio, y, c->mb_act_i, c->mb_logp, c->mb_adv, c->set.clip_coef, M, A);
     else
       pg = rlc_pg_categorical(c->dout, NULL, y, c->mb_act_i, c->mb_adv, M, A);
     ent = rlc_entropy_categorical(c->dent, y, M, A);
     size_t n = (size_t)M * A;
-    for (size_t i = 0; i < n; i++) c->dout[i] -= (float)(c->ent_coef * c->dent[i]);
+    for (size_t i = 0; i < n; i++) c->dout[i] -= (float)(c->set.ent_coef * c->dent[i]);
   } else {
     const float *ls = log_std_of(c);
     float dl[MAX_DIMS], dle[MAX_DIMS];
     split_mean(c, c->mean, y, M);
     if (c->ppo)
       pg = rlc_ppo_clip_gaussian(c->dmean, dl, c->ratio, c->mean, ls, c->mb_act_f, c->mb_logp,
-                                 c->mb_adv, c->clip, M, A);
+                                 c->mb_adv, c->set.clip_coef, M, A);
     else
       pg = rlc_pg_gaussian(c->dmean, dl, NULL, c->mean, ls, c->mb_act_f, c->mb_adv, M, A);
     ent = rlc_entropy_gaussian(dle, ls, A);
@@ -564,18 +540,18 @@ static double minibatch_step(AC *c, const int *idx, int M) {
     memset(c->dout, 0, sizeof(float) * (size_t)M * c->outs);
     for (int b = 0; b < M; b++)
       memcpy(c->dout + (size_t)b * c->outs, c->dmean + (size_t)b * A, sizeof(float) * A);
-    for (int d = 0; d < A; d++) c->dout[A + d] = (float)(dl[d] - c->ent_coef * dle[d]);
+    for (int d = 0; d < A; d++) c->dout[A + d] = (float)(dl[d] - c->set.ent_coef * dle[d]);
   }
   rlc_net_backward(c->actor, c->dout, NULL);
   // Critic: vf_coef * 0.5 * mean(max((v - R)^2, (v_clipped - R)^2)).
   const float *v = rlc_net_forward(c->critic, c->mb_obs, M);
-  double vl = 0.0, g = c->vf_coef / M;
+  double vl = 0.0, g = c->set.vf_coef / M;
   for (int j = 0; j < M; j++) {
     double d1 = (double)v[j] - c->mb_ret[j], l1 = d1 * d1;
-    if (c->ppo && c->clip_vloss) {
+    if (c->ppo && c->set.clip_vloss) {
       double dv = (double)v[j] - c->mb_val[j];
-      bool inside = dv > -c->clip && dv < c->clip;
-      double vc = c->mb_val[j] + (dv < -c->clip ? -c->clip : dv > c->clip ? c->clip : dv);
+      bool inside = dv > -c->set.clip_coef && dv < c->set.clip_coef;
+      double vc = c->mb_val[j] + (dv < -c->set.clip_coef ? -c->set.clip_coef : dv > c->set.clip_coef ? c->set.clip_coef : dv);
       double d2 = vc - c->mb_ret[j], l2 = d2 * d2;
       if (l1 >= l2) {
         vl += l1;
@@ -592,12 +568,12 @@ static double minibatch_step(AC *c, const int *idx, int M) {
   vl = 0.5 * vl / M;
   rlc_net_backward(c->critic, c->dv, NULL);
   // One global norm over both nets, as clip_grad_norm_(agent.parameters()).
-  if (c->max_grad_norm > 0) {
+  if (c->set.max_grad_norm > 0) {
     double na = rlc_clip_grad_norm(c->actor->grads, c->actor->n_params, 0);
     double nc = rlc_clip_grad_norm(c->critic->grads, c->critic->n_params, 0);
     double norm = sqrt(na * na + nc * nc);
-    if (isfinite(norm) && norm > c->max_grad_norm) {
-      float scale = (float)(c->max_grad_norm / (norm + 1e-6));
+    if (isfinite(norm) && norm > c->set.max_grad_norm) {
+      float scale = (float)(c->set.max_grad_norm / (norm + 1e-6));
       for (size_t i = 0; i < c->actor->n_params; i++) c->actor->grads[i] *= scale;
       for (size_t i = 0; i < c->critic->n_params; i++) c->critic->grads[i] *= scale;
     }
@@ -605,8 +581,9 @@ static double minibatch_step(AC *c, const int *idx, int M) {
   rlc_optim_step(c->actor_opt, c->actor->params, c->actor->grads, c->lr);
   rlc_optim_step(c->critic_opt, c->critic->params, c->critic->grads, c->lr);
   c->updates++;
-  double loss = pg - c->ent_coef * ent + c->vf_coef * vl;
+  double loss = pg - c->set.ent_coef * ent + c->set.vf_coef * vl;
   c->loss_sum += loss;
+  c->loss_n++;
   c->pg_sum += pg;
   c->v_sum += vl;
   c->ent_sum += ent;
@@ -621,7 +598,7 @@ static void ratio_stats(const AC *c, int M, double *kl, double *clipfrac) {
   for (int j = 0; j < M; j++) {
     double r = c->ratio[j];
     s += (r - 1.0) - log(r);
-    f += fabs(r - 1.0) > c->clip;
+    f += fabs(r - 1.0) > c->set.clip_coef;
   }
   *kl = s / M;
   *clipfrac = f / M;
@@ -631,17 +608,16 @@ static rlcStatus ac_update(rlcAgent *a) {
   AC *c = (AC *)a;
   rlcRollout *ro = c->ro;
   if (ro->t < ro->num_steps) return RLC_OK;
-  if (c->anneal_iters > 0) {
-    double frac = 1.0 - (double)c->iterations / (double)c->anneal_iters;
-    c->lr = frac > 0 ? frac * c->lr0 : 0.0;
-  }
-  rlc_rollout_compute(ro, c->gamma, c->lambda);
+  c->lr = rlc_schedule_value(&c->lr_sched, (double)c->iterations);
+  c->pg_sum = c->v_sum = c->ent_sum = c->kl_sum = c->clipfrac_sum = 0.0;  // this iteration's statistics
+  c->stat_n = 0;
+  rlc_rollout_compute(ro, c->set.gamma, c->set.gae_lambda);
   int batch = ro->num_steps * ro->num_envs;
-  int mb = (batch + c->num_minibatches - 1) / c->num_minibatches;
+  int mb = (batch + c->set.num_minibatches - 1) / c->set.num_minibatches;
   for (int i = 0; i < batch; i++) c->perm[i] = i;
-  for (int e = 0; e < c->epochs; e++) {
+  for (int e = 0; e < c->set.update_epochs; e++) {
     // Shuffle (numpy's permutation order is not reproduced; only the idea).
-    if (c->num_minibatches > 1)
+    if (c->set.num_minibatches > 1)
       for (int i = batch - 1; i > 0; i--) {
         int j = (int)rlc_rng_integers(&c->rng, 0, i + 1), t = c->perm[i];
         c->perm[i] = c->perm[j];
@@ -659,7 +635,7 @@ static rlcStatus ac_update(rlcAgent *a) {
       }
     }
     // CleanRL stops the epochs when the last minibatch's KL passes the target.
-    if (c->ppo && c->target_kl > 0 && kl > c->target_kl) break;
+    if (c->ppo && c->set.target_kl > 0 && kl > c->set.target_kl) break;
   }
   c->iterations++;
   ro->t = 0;
@@ -670,11 +646,13 @@ static rlcStatus ac_update(rlcAgent *a) {
 // Info, checkpoints
 //------------------------------------------------------------------------------
 
-static void ac_info(rlcAgent *a, rlcAgentInfo *out) {
-  AC *c = (AC *)a;
+// The loss over all updates; the other scalars are the last iteration's means.
+static void ac_info(const rlcAgent *a, rlcAgentInfo *out) {
+  const AC *c = (const AC *)a;
   memset(out, 0, sizeof *out);
   double n = c->stat_n;
-  out->loss = n ? c->loss_sum / n : NAN;
+  out->loss_sum = c->loss_sum;
+  out->loss_count = c->loss_n;
   out->epsilon = out->temperature = NAN;
   out->lr = c->lr;
   out->updates = c->updates;
@@ -693,8 +671,6 @@ static void ac_info(rlcAgent *a, rlcAgentInfo *out) {
     out->extra[2] = n ? c->pg_sum / n : NAN;
   }
   for (int k = 0; k < 4; k++) out->extra_ref[k] = NAN;
-  c->loss_sum = c->pg_sum = c->v_sum = c->ent_sum = c->kl_sum = c->clipfrac_sum = 0.0;
-  c->stat_n = 0;
 }
 
 static void ac_save(const rlcAgent *a, rlcBuf *b) {
@@ -705,7 +681,12 @@ static void ac_save(const rlcAgent *a, rlcBuf *b) {
   rlc_buf_put(b, &c->updates, sizeof c->updates);
   rlc_buf_put(b, &c->lr, sizeof c->lr);
   // The schedule's horizon as the run began (a resumed run may be given more steps).
-  rlc_buf_put(b, &c->anneal_iters, sizeof c->anneal_iters);
+  rlc_buf_put(b, &c->lr_sched.steps, sizeof c->lr_sched.steps);
+  rlc_buf_put(b, &c->loss_sum, sizeof c->loss_sum);
+  rlc_buf_put(b, &c->loss_n, sizeof c->loss_n);
+  double st[5] = {c->pg_sum, c->v_sum, c->ent_sum, c->kl_sum, c->clipfrac_sum};
+  rlc_buf_put(b, st, sizeof st);
+  rlc_buf_put(b, &c->stat_n, sizeof c->stat_n);
   uint8_t pending = c->pending;
   rlc_buf_put(b, &pending, 1);
   rlc_buf_put(b, c->pending_act, c->act_bytes * a->num_envs);
@@ -726,7 +707,13 @@ static rlcStatus ac_load(rlcAgent *a, rlcBuf *b) {
   if (!s) s = rlc_buf_get(b, &c->iterations, sizeof c->iterations);
   if (!s) s = rlc_buf_get(b, &c->updates, sizeof c->updates);
   if (!s) s = rlc_buf_get(b, &c->lr, sizeof c->lr);
-  if (!s) s = rlc_buf_get(b, &c->anneal_iters, sizeof c->anneal_iters);
+  if (!s) s = rlc_buf_get(b, &c->lr_sched.steps, sizeof c->lr_sched.steps);
+  if (!s) s = rlc_buf_get(b, &c->loss_sum, sizeof c->loss_sum);
+  if (!s) s = rlc_buf_get(b, &c->loss_n, sizeof c->loss_n);
+  double st[5];
+  if (!s) s = rlc_buf_get(b, st, sizeof st);
+  if (!s) s = rlc_buf_get(b, &c->stat_n, sizeof c->stat_n);
+  if (!s) c->pg_sum = st[0], c->v_sum = st[1], c->ent_sum = st[2], c->kl_sum = st[3], c->clipfrac_sum = st[4];
   if (!s) s = rlc_buf_get(b, &pending, 1);
   if (!s) s = rlc_buf_get(b, c->pending_act, c->act_bytes * a->num_envs);
   if (!s) s = rlc_net_state_get(c->actor, b);
@@ -744,36 +731,15 @@ static rlcStatus ac_load(rlcAgent *a, rlcBuf *b) {
 // Classes
 //------------------------------------------------------------------------------
 
-const rlcAgentClass rlc_agent_ppo = {
-    .name = "ppo",
-    .doc = "PPO with clipped surrogate, GAE, minibatch epochs (CleanRL), discrete or Gaussian",
-    .params = ppo_params,
-    .n_params = (int)(sizeof ppo_params / sizeof ppo_params[0]),
-    .presets = ppo_presets,
-    .n_presets = (int)(sizeof ppo_presets / sizeof ppo_presets[0]),
-    .create = ppo_create,
-    .destroy = ac_destroy,
-    .act = ac_act,
-    .observe = ac_observe,
-    .update = ac_update,
-    .info = ac_info,
-    .save = ac_save,
-    .load = ac_load,
-};
+#define AC_CLASS(sym, nm, doc_, n_set, defaults_, presets_, create_fn)                            \
+  const rlcAgentClass sym = {.name = nm, .doc = doc_, .settings = settings, .n_settings = n_set,    \
+                             .settings_size = sizeof(AcSettings), .defaults = defaults_,           \
+                             .presets = presets_, .n_presets = (int)(sizeof presets_ / sizeof presets_[0]), \
+                             .create = create_fn, .destroy = ac_destroy, .act = ac_act,            \
+                             .observe = ac_observe, .update = ac_update, .info = ac_info,          \
+                             .save = ac_save, .load = ac_load};
 
-const rlcAgentClass rlc_agent_a2c = {
-    .name = "a2c",
-    .doc = "advantage actor-critic, synchronous (SB3's A2C), discrete or Gaussian",
-    .params = a2c_params,
-    .n_params = (int)(sizeof a2c_params / sizeof a2c_params[0]),
-    .presets = a2c_presets,
-    .n_presets = (int)(sizeof a2c_presets / sizeof a2c_presets[0]),
-    .create = a2c_create,
-    .destroy = ac_destroy,
-    .act = ac_act,
-    .observe = ac_observe,
-    .update = ac_update,
-    .info = ac_info,
-    .save = ac_save,
-    .load = ac_load,
-};
+AC_CLASS(rlc_agent_ppo, "ppo", "PPO with clipped surrogate, GAE, minibatch epochs (CleanRL), discrete or Gaussian",
+         N_SETTINGS, NULL, ppo_presets, ppo_create)
+AC_CLASS(rlc_agent_a2c, "a2c", "advantage actor-critic, synchronous (SB3's A2C), discrete or Gaussian",
+         N_SETTINGS - 3, A2C_DEFAULTS, a2c_presets, a2c_create)

@@ -23,27 +23,26 @@
 #include <string.h>
 
 #include "rlc/agent.h"
+#include "rlc/nn.h"
 #include "rlc/plan.h"
 
 #define TRACE_CUTOFF 1e-12
 
 typedef enum { M_Q_LEARNING, M_SARSA, M_EXPECTED_SARSA, M_Q_LAMBDA, M_SARSA_LAMBDA } Method;
 typedef enum { X_EPSILON_GREEDY, X_SOFTMAX, X_RANDOM } Explore;
-typedef enum { SCHED_CONSTANT, SCHED_LINEAR, SCHED_EXPONENTIAL } SchedType;
 
-// epsilon or tau as a function of t (steps or episodes).
-typedef struct {
-  SchedType type;
-  double start, end, decay;
-} Sched;
-
-static double sched_value(const Sched *s, double t) {
-  switch (s->type) {
-  case SCHED_LINEAR: return fmax(s->end, s->start - s->decay * t);
-  case SCHED_EXPONENTIAL: return fmax(s->end, s->start * pow(s->decay, t));
-  default: return s->start;
-  }
-}
+// The settings (one table below fills them).
+typedef struct TabularSettings {
+  double gamma, alpha, alpha_decay, q_init;
+  int explore;                 // Explore
+  double epsilon, epsilon_end, epsilon_decay;
+  double tau, tau_end, tau_decay;    // the softmax temperature
+  int epsilon_schedule, tau_schedule;  // constant | linear | exponential
+  int schedule_unit;           // step | episode
+  double lambda;
+  int trace;                   // accumulating | replacing
+  bool cut_traces;
+} TabularSettings;
 
 // The traces of one env copy: e over the whole table, and the list of the
 // pairs whose trace is nonzero (pos[i]: where pair i sits in it, or -1).
@@ -60,11 +59,9 @@ typedef struct Tabular {
   rlcSpace obs_space;
   size_t obs_bytes;
   const bool *valid;  // (S, A) from the env's model, or NULL: all possible
-  // Hyperparameters.
-  double gamma, alpha, alpha_decay, lambda, q_init;
-  Explore explore;
-  Sched eps, tau;
-  bool per_episode, replacing, cut_traces, on_policy;
+  TabularSettings set;
+  rlcSchedule eps, tau, alpha;  // exploration rate, temperature, step size
+  bool on_policy;
   // What changes during training (all of it saved).
   double *q;                // (S, A)
   Traces *tr;               // (num_envs) for the lambda methods, else NULL
@@ -72,7 +69,7 @@ typedef struct Tabular {
   int32_t *next_state;      // (num_envs): the state a' was chosen in
   rlcRng rng;
   int64_t steps, episodes, updates;
-  double loss_sum;          // squared TD errors since the last info()
+  double loss_sum;          // squared TD errors, over all updates
   int64_t loss_n;
   // Scratch and constants.
   double *probs;            // (A)
@@ -83,33 +80,40 @@ typedef struct Tabular {
 // Hyperparameters
 //------------------------------------------------------------------------------
 
-#define COMMON_PARAMS                                                                                               \
-  {"gamma", RLC_PARAM_DOUBLE, "0.99", "discount factor in [0, 1]"},                                                \
-  {"alpha", RLC_PARAM_DOUBLE, "0.1", "learning rate (step size) in (0, 1]"},                                       \
-  {"alpha_decay", RLC_PARAM_DOUBLE, "0", "inverse-time decay: alpha_t = alpha / (1 + alpha_decay t), t = updates so far (the book's)"}, \
-  {"explore", RLC_PARAM_STR, "epsilon-greedy", "epsilon-greedy | softmax | random (uniform over the state's possible actions)"}, \
-  {"epsilon", RLC_PARAM_DOUBLE, "0.1", "epsilon-greedy: epsilon at the start"},                                    \
-  {"epsilon_end", RLC_PARAM_DOUBLE, "0.01", "epsilon-greedy: the floor of the decaying schedules"},                \
-  {"epsilon_schedule", RLC_PARAM_STR, "constant", "constant | linear (epsilon - epsilon_decay t) | exponential (epsilon epsilon_decay^t), floored at epsilon_end"}, \
-  {"epsilon_decay", RLC_PARAM_DOUBLE, "0", "per step or episode (decay_per): the decrement (linear) or the factor in (0, 1] (exponential)"}, \
-  {"tau", RLC_PARAM_DOUBLE, "1.0", "softmax: temperature at the start (> 0)"},                                     \
-  {"tau_end", RLC_PARAM_DOUBLE, "0.01", "softmax: the floor of the decaying schedules (> 0)"},                     \
-  {"tau_schedule", RLC_PARAM_STR, "constant", "constant | linear | exponential, as epsilon_schedule"},              \
-  {"tau_decay", RLC_PARAM_DOUBLE, "0", "softmax: the decrement (linear) or the factor (exponential) per step or episode"}, \
-  {"decay_per", RLC_PARAM_STR, "step", "step | episode: the unit t of the epsilon and tau schedules"},              \
-  {"q_init", RLC_PARAM_DOUBLE, "0", "initial Q of every possible action (impossible ones are -inf)"}
-
-#define LAMBDA_PARAMS                                                                                               \
-  {"lambda", RLC_PARAM_DOUBLE, "0.9", "trace decay in [0, 1] (0: one-step)"},                                      \
-  {"trace", RLC_PARAM_STR, "accumulating", "accumulating (e += 1) | replacing (e = 1)"}
-
-static const rlcParam one_step_params[] = {COMMON_PARAMS};
-static const rlcParam sarsa_lambda_params[] = {COMMON_PARAMS, LAMBDA_PARAMS};
-static const rlcParam q_lambda_params[] = {
-    COMMON_PARAMS, LAMBDA_PARAMS,
-    {"cut_traces", RLC_PARAM_BOOL, "true",
-     "Watkins: zero the traces after an exploratory action; false: never (the eligibility-traces exercise's version)"},
+#define S TabularSettings
+#define SCHEDULES "constant|linear|exponential"
+static const rlcSetting settings[] = {
+    RLC_SET_ALIAS("decay_per", "schedule_unit"),  // the older spelling
+    RLC_SET_DOUBLE(S, gamma, "gamma", "0.99", 0, 1, "discount factor"),
+    RLC_SET_DOUBLE(S, alpha, "alpha", "0.1", 0, 1, "learning rate (step size) in (0, 1]"),
+    RLC_SET_DOUBLE(S, alpha_decay, "alpha_decay", "0", 0, INFINITY,
+                   "inverse-time decay: alpha_t = alpha / (1 + alpha_decay t), t = updates so far (the book's)"),
+    RLC_SET_CHOICE(S, explore, "explore", "epsilon-greedy", "epsilon-greedy|softmax|random",
+                   "exploration (random: uniform over the state's possible actions)"),
+    RLC_SET_DOUBLE(S, epsilon, "epsilon", "0.1", 0, 1, "epsilon-greedy: epsilon at the start"),
+    RLC_SET_DOUBLE(S, epsilon_end, "epsilon_end", "0.01", 0, 1, "epsilon-greedy: the floor of the decaying schedules"),
+    RLC_SET_CHOICE(S, epsilon_schedule, "epsilon_schedule", "constant", SCHEDULES,
+                   "linear (epsilon - epsilon_decay t) | exponential (epsilon epsilon_decay^t), floored at epsilon_end"),
+    RLC_SET_DOUBLE(S, epsilon_decay, "epsilon_decay", "0", 0, INFINITY,
+                   "per t (schedule_unit): the decrement (linear) or the factor in (0, 1] (exponential)"),
+    RLC_SET_DOUBLE(S, tau, "tau", "1.0", 0, INFINITY, "softmax: temperature at the start (> 0)"),
+    RLC_SET_DOUBLE(S, tau_end, "tau_end", "0.01", 0, INFINITY, "softmax: the floor of the decaying schedules (> 0)"),
+    RLC_SET_CHOICE(S, tau_schedule, "tau_schedule", "constant", SCHEDULES, "as epsilon_schedule"),
+    RLC_SET_DOUBLE(S, tau_decay, "tau_decay", "0", 0, INFINITY,
+                   "softmax: the decrement (linear) or the factor (exponential) per t"),
+    RLC_SET_CHOICE(S, schedule_unit, "schedule_unit", "step", "step|episode", "the unit t of the epsilon and tau schedules"),
+    RLC_SET_DOUBLE(S, q_init, "q_init", "0", -1e300, 1e300, "initial Q of every possible action (impossible ones are -inf)"),
+    // The lambda methods only (create refuses them elsewhere).
+    RLC_SET_DOUBLE(S, lambda, "lambda", "0.9", 0, 1, "trace decay (0: one-step)"),
+    RLC_SET_CHOICE(S, trace, "trace", "accumulating", "accumulating|replacing", "accumulating (e += 1) or replacing (e = 1)"),
+    RLC_SET_BOOL(S, cut_traces, "cut_traces", "true",
+                 "q-lambda: zero the traces after an exploratory action (Watkins); false: never (the exercise's version)"),
 };
+#undef S
+#define NSET(t) ((int)(sizeof t / sizeof t[0]))
+// The one-step methods' table stops before the lambda settings; q-lambda's
+// is the whole table; sarsa-lambda's lacks cut_traces.
+#define N_ONE_STEP 15
 #define NPARAMS(p) ((int)(sizeof p / sizeof p[0]))
 
 //------------------------------------------------------------------------------
@@ -143,7 +147,7 @@ static const rlcPreset q_learning_presets[] = {
      "eligibility-traces exercise: Q-learning on the 5x5 GridWorld for 100 episodes"},
     {"exercise-softmax", "GridWorld-v0",
      "env=GridWorld-v0,episodes=100,alpha=0.1,gamma=0.9,explore=softmax,tau=1.0,tau_schedule=exponential,"
-     "tau_decay=0.95,tau_end=0.01,decay_per=episode,q_init=0",
+     "tau_decay=0.95,tau_end=0.01,schedule_unit=episode,q_init=0",
      "eligibility-traces exercise: Q-learning with softmax exploration, tau 1.0 decaying 0.95 per episode"},
     ENV_DEFAULTS("", ""),
 };
@@ -181,10 +185,10 @@ static double max_q(Tabular *t, int s) {
   return best == -INFINITY ? 0.0 : best;
 }
 
-static double sched_t(const Tabular *t) { return (double)(t->per_episode ? t->episodes : t->steps); }
-static double epsilon_now(const Tabular *t) { return sched_value(&t->eps, sched_t(t)); }
-static double tau_now(const Tabular *t) { return sched_value(&t->tau, sched_t(t)); }
-static double alpha_now(const Tabular *t) { return t->alpha / (1.0 + t->alpha_decay * (double)t->updates); }
+static double sched_t(const Tabular *t) { return (double)(t->set.schedule_unit == 1 ? t->episodes : t->steps); }
+static double epsilon_now(const Tabular *t) { return rlc_schedule_value(&t->eps, sched_t(t)); }
+static double tau_now(const Tabular *t) { return rlc_schedule_value(&t->tau, sched_t(t)); }
+static double alpha_now(const Tabular *t) { return rlc_schedule_value(&t->alpha, (double)t->updates); }
 
 // Uniform over the possible actions of s.
 static int random_action(Tabular *t, int s) {
@@ -209,7 +213,7 @@ static void softmax_probs(Tabular *t, int s, double tau) {
 
 // The exploring policy's action in state s.
 static int explore_action(Tabular *t, int s) {
-  switch (t->explore) {
+  switch (t->set.explore) {
   case X_RANDOM: return random_action(t, s);
   case X_SOFTMAX: {
     softmax_probs(t, s, tau_now(t));
@@ -237,7 +241,7 @@ static double expected_q(Tabular *t, int s) {
   for (int a = 0; a < t->A; a++)
     if (possible(t, s, a)) mean += q[a], nv++;
   mean = nv ? mean / nv : 0.0;
-  switch (t->explore) {
+  switch (t->set.explore) {
   case X_RANDOM: return mean;
   case X_SOFTMAX: {
     softmax_probs(t, s, tau_now(t));
@@ -271,7 +275,7 @@ static void traces_mark(Tabular *t, Traces *tr, int32_t i) {
     tr->list[tr->n++] = i;
     tr->e[i] = 0.0;
   }
-  tr->e[i] = t->replacing ? 1.0 : tr->e[i] + 1.0;
+  tr->e[i] = t->set.trace == 1 ? 1.0 : tr->e[i] + 1.0;
 }
 
 // Q += alpha delta e over the traced pairs.
@@ -336,17 +340,17 @@ static rlcStatus learn(Tabular *t, int i, int s, int a, double r, bool term, boo
   if (t->on_policy && !term) a2 = explore_action(t, s2);
   switch (t->method) {
   case M_Q_LEARNING:
-    if (!term) target += t->gamma * max_q(t, s2);
+    if (!term) target += t->set.gamma * max_q(t, s2);
     delta = target - q[a];
     q[a] += alpha * delta;
     break;
   case M_SARSA:
-    if (!term) target += t->gamma * qrow(t, s2)[a2];
+    if (!term) target += t->set.gamma * qrow(t, s2)[a2];
     delta = target - q[a];
     q[a] += alpha * delta;
     break;
   case M_EXPECTED_SARSA:
-    if (!term) target += t->gamma * expected_q(t, s2);
+    if (!term) target += t->set.gamma * expected_q(t, s2);
     delta = target - q[a];
     q[a] += alpha * delta;
     break;
@@ -361,19 +365,19 @@ static rlcStatus learn(Tabular *t, int i, int s, int a, double r, bool term, boo
         next = max_q(t, s2);
         exploratory = a2 >= 0 && qrow(t, s2)[a2] < next;  // a' does not tie for the max
       }
-      target += t->gamma * next;
+      target += t->set.gamma * next;
     }
     delta = target - q[a];
     traces_mark(t, tr, (int32_t)((size_t)s * t->A + a));
     traces_apply(t, tr, alpha * delta);
-    if (done || (t->cut_traces && exploratory)) traces_clear(t, tr);
-    else traces_decay(tr, t->gamma * t->lambda);
+    if (done || (t->set.cut_traces && exploratory)) traces_clear(t, tr);
+    else traces_decay(tr, t->set.gamma * t->set.lambda);
     break;
   }
   }
   if (!isfinite(delta))
     return rlc_error(RLC_ERR_STATE, "%s: Q diverged after %lld updates (TD error %g); lower alpha or lambda, or use trace=replacing%s",
-                     t->base.cls->name, (long long)t->updates, delta, t->method == M_Q_LAMBDA && !t->cut_traces ? " or cut_traces=true" : "");
+                     t->base.cls->name, (long long)t->updates, delta, t->method == M_Q_LAMBDA && !t->set.cut_traces ? " or cut_traces=true" : "");
   t->loss_sum += delta * delta;
   t->loss_n++;
   t->updates++;
@@ -406,13 +410,13 @@ static rlcStatus tab_observe(rlcAgent *ag, const rlcStepBatch *b) {
 
 static rlcStatus tab_update(rlcAgent *ag) { return RLC_OK; }  // learned in observe
 
-static void tab_info(rlcAgent *ag, rlcAgentInfo *out) {
-  Tabular *t = (Tabular *)ag;
+static void tab_info(const rlcAgent *ag, rlcAgentInfo *out) {
+  const Tabular *t = (const Tabular *)ag;
   memset(out, 0, sizeof *out);
-  out->loss = t->loss_n ? t->loss_sum / (double)t->loss_n : NAN;
-  t->loss_sum = 0, t->loss_n = 0;
-  out->epsilon = t->explore == X_EPSILON_GREEDY ? epsilon_now(t) : NAN;
-  out->temperature = t->explore == X_SOFTMAX ? tau_now(t) : NAN;
+  out->loss_sum = t->loss_sum;
+  out->loss_count = t->loss_n;
+  out->epsilon = t->set.explore == X_EPSILON_GREEDY ? epsilon_now(t) : NAN;
+  out->temperature = t->set.explore == X_SOFTMAX ? tau_now(t) : NAN;
   out->lr = alpha_now(t);
   out->updates = t->updates;
   out->n_extra = 1;
@@ -518,26 +522,37 @@ static void tab_destroy(rlcAgent *ag) {
   rlc_free(t);
 }
 
-static rlcStatus read_sched(rlcOpts *cfg, const char *what, Sched *s) {
-  char start[32], end[32], type[32], decay[32];
-  snprintf(start, sizeof start, "%s", what);
-  snprintf(end, sizeof end, "%s_end", what);
-  snprintf(type, sizeof type, "%s_schedule", what);
-  snprintf(decay, sizeof decay, "%s_decay", what);
-  bool is_tau = !strcmp(what, "tau");
-  int k;
-  double hi = is_tau ? INFINITY : 1;
-  rlcStatus st = rlc_cfg_double(cfg, start, 0, hi, &s->start);
-  if (!st) st = rlc_cfg_double(cfg, end, 0, hi, &s->end);
-  if (!st && is_tau && !(s->start > 0 && s->end > 0))
-    st = rlc_error(RLC_ERR_ARG, "%s=%g: must be > 0", s->start > 0 ? end : start, s->start > 0 ? s->end : s->start);
-  if (!st) st = rlc_cfg_choice(cfg, type, "constant|linear|exponential", &k);
-  if (!st) st = rlc_cfg_double(cfg, decay, 0, INFINITY, &s->decay);
-  if (st) return st;
-  s->type = (SchedType)k;
-  if (s->type == SCHED_EXPONENTIAL && !(s->decay > 0 && s->decay <= 1))
-    return rlc_error(RLC_ERR_ARG, "%s=%g: the exponential schedule needs a factor in (0, 1]", decay, s->decay);
+// A schedule from its start, floor, kind (constant | linear | exponential)
+// and decay: linear falls by `decay` per t, exponential multiplies by it.
+static rlcStatus make_sched(rlcSchedule *out, const char *name, double start, double end, int kind, double decay) {
+  *out = rlc_schedule(RLC_SCHED_CONSTANT, start, end, 0);
+  out->rate = decay;
+  if (kind == 1) {
+    out->type = RLC_SCHED_LINEAR;
+    out->steps = decay > 0 ? (start - end) / decay : INFINITY;
+  } else if (kind == 2) {
+    if (!(decay > 0 && decay <= 1))
+      return rlc_error(RLC_ERR_ARG, "%s_decay=%g: the exponential schedule needs a factor in (0, 1]", name, decay);
+    out->type = RLC_SCHED_EXPONENTIAL;
+    out->steps = 1;
+  }
   return RLC_OK;
+}
+
+static rlcStatus read_settings(Tabular *t, const TabularSettings *set) {
+  t->set = *set;
+  if (set->alpha <= 0) return rlc_error(RLC_ERR_ARG, "alpha=0: must be > 0");
+  if (!(set->tau > 0 && set->tau_end > 0))
+    return set->tau > 0 ? rlc_error(RLC_ERR_ARG, "tau_end=%g: must be > 0", set->tau_end)
+                        : rlc_error(RLC_ERR_ARG, "tau=%g: must be > 0", set->tau);
+  t->alpha = rlc_schedule(RLC_SCHED_INVERSE_TIME, set->alpha, 0, 0);
+  t->alpha.rate = set->alpha_decay;
+  rlcStatus s = make_sched(&t->eps, "epsilon", set->epsilon, set->epsilon_end, set->epsilon_schedule, set->epsilon_decay);
+  if (!s)
+    s = make_sched(&t->tau, "tau", set->tau, set->tau_end, set->tau_schedule, set->tau_decay);
+  if (t->method != M_Q_LAMBDA) t->set.cut_traces = false;
+  t->on_policy = t->method == M_SARSA || t->method == M_SARSA_LAMBDA || (t->method == M_Q_LAMBDA && t->set.cut_traces);
+  return s;
 }
 
 static rlcStatus tab_create(const rlcAgentDef *def, rlcAgent **out, const rlcAgentClass *cls, Method method) {
@@ -569,30 +584,12 @@ static rlcStatus tab_create(const rlcAgentDef *def, rlcAgent **out, const rlcAge
   const rlcMdp *m = spec->mdp;
   if (m && !m->all_valid && m->n_states == t->S && m->n_actions == t->A) t->valid = m->valid;
 
-  rlcOpts *cfg = def->cfg;
-  int explore, per, trace = 0;
-  rlcStatus s = rlc_cfg_double(cfg, "gamma", 0, 1, &t->gamma);
-  if (!s) s = rlc_cfg_double(cfg, "alpha", 0, 1, &t->alpha);
-  if (!s && t->alpha <= 0) s = rlc_error(RLC_ERR_ARG, "alpha=0: must be > 0");
-  if (!s) s = rlc_cfg_double(cfg, "alpha_decay", 0, INFINITY, &t->alpha_decay);
-  if (!s) s = rlc_cfg_choice(cfg, "explore", "epsilon-greedy|softmax|random", &explore);
-  if (!s) s = read_sched(cfg, "epsilon", &t->eps);
-  if (!s) s = read_sched(cfg, "tau", &t->tau);
-  if (!s) s = rlc_cfg_choice(cfg, "decay_per", "step|episode", &per);
-  if (!s) s = rlc_cfg_double(cfg, "q_init", -1e300, 1e300, &t->q_init);
-  bool lambda_method = method == M_Q_LAMBDA || method == M_SARSA_LAMBDA;
-  if (!s && lambda_method) s = rlc_cfg_double(cfg, "lambda", 0, 1, &t->lambda);
-  if (!s && lambda_method) s = rlc_cfg_choice(cfg, "trace", "accumulating|replacing", &trace);
-  t->cut_traces = false;
-  if (!s && method == M_Q_LAMBDA) s = rlc_cfg_bool(cfg, "cut_traces", &t->cut_traces);
+  rlcStatus s = read_settings(t, def->settings);
   if (s) {
     tab_destroy(&t->base);
     return s;
   }
-  t->explore = (Explore)explore;
-  t->per_episode = per == 1;
-  t->replacing = trace == 1;
-  t->on_policy = method == M_SARSA || method == M_SARSA_LAMBDA || (method == M_Q_LAMBDA && t->cut_traces);
+  bool lambda_method = method == M_Q_LAMBDA || method == M_SARSA_LAMBDA;
 
   size_t cells = (size_t)t->S * t->A;
   int n = t->base.num_envs;
@@ -614,7 +611,7 @@ static rlcStatus tab_create(const rlcAgentDef *def, rlcAgent **out, const rlcAge
     tab_destroy(&t->base);
     return RLC_ERR_NOMEM;
   }
-  for (size_t c = 0; c < cells; c++) t->q[c] = !t->valid || t->valid[c] ? t->q_init : -INFINITY;
+  for (size_t c = 0; c < cells; c++) t->q[c] = !t->valid || t->valid[c] ? t->set.q_init : -INFINITY;
   for (int i = 0; i < n; i++) t->next_action[i] = -1, t->next_state[i] = -1;
   rlc_rng_seed_child(&t->rng, def->seed, 0x7ab);
 
@@ -625,7 +622,7 @@ static rlcStatus tab_create(const rlcAgentDef *def, rlcAgent **out, const rlcAge
       os->type == RLC_SPACE_DISCRETE && os->start == 0) {
     rlcPlanDef pd = rlc_plan_default_def();
     pd.method = RLC_PLAN_Q_ITERATION;
-    pd.gamma = t->gamma;
+    pd.gamma = t->set.gamma;
     pd.max_sweeps = (int)fmin(100000.0, 2e8 / (double)cells);
     rlcPlanResult r;
     if (!rlc_plan_solve(m, &pd, &r) && r.converged) t->q_ref = r.q[0];
@@ -647,19 +644,19 @@ CREATE(create_expected_sarsa, rlc_agent_expected_sarsa, M_EXPECTED_SARSA)
 CREATE(create_q_lambda, rlc_agent_q_lambda, M_Q_LAMBDA)
 CREATE(create_sarsa_lambda, rlc_agent_sarsa_lambda, M_SARSA_LAMBDA)
 
-#define CLASS(sym, nm, doc_, params_, presets_, create_fn)                                                      \
+#define CLASS(sym, nm, doc_, n_set, presets_, create_fn)                                                         \
   const rlcAgentClass sym = {                                                                                    \
-      .name = nm, .doc = doc_, .params = params_, .n_params = NPARAMS(params_), .presets = presets_,             \
-      .n_presets = NPARAMS(presets_), .create = create_fn, .destroy = tab_destroy, .act = tab_act,               \
-      .observe = tab_observe, .update = tab_update, .info = tab_info, .save = tab_save, .load = tab_load,        \
-      .q_table = tab_q_table};
+      .name = nm, .doc = doc_, .settings = settings, .n_settings = n_set,                                       \
+      .settings_size = sizeof(TabularSettings), .presets = presets_, .n_presets = NPARAMS(presets_),            \
+      .create = create_fn, .destroy = tab_destroy, .act = tab_act, .observe = tab_observe,                     \
+      .update = tab_update, .info = tab_info, .save = tab_save, .load = tab_load, .q_table = tab_q_table};
 
-CLASS(rlc_agent_q_learning, "q-learning", "tabular Q-learning (off-policy TD control)", one_step_params,
+CLASS(rlc_agent_q_learning, "q-learning", "tabular Q-learning (off-policy TD control)", N_ONE_STEP,
       q_learning_presets, create_q_learning)
-CLASS(rlc_agent_sarsa, "sarsa", "tabular SARSA (on-policy TD control)", one_step_params, sarsa_presets, create_sarsa)
+CLASS(rlc_agent_sarsa, "sarsa", "tabular SARSA (on-policy TD control)", N_ONE_STEP, sarsa_presets, create_sarsa)
 CLASS(rlc_agent_expected_sarsa, "expected-sarsa", "tabular expected SARSA (the target averages over the exploring policy)",
-      one_step_params, expected_sarsa_presets, create_expected_sarsa)
-CLASS(rlc_agent_q_lambda, "q-lambda", "tabular Q(lambda) with eligibility traces (Watkins's, or uncut)", q_lambda_params,
-      q_lambda_presets, create_q_lambda)
-CLASS(rlc_agent_sarsa_lambda, "sarsa-lambda", "tabular SARSA(lambda) with eligibility traces", sarsa_lambda_params,
+      N_ONE_STEP, expected_sarsa_presets, create_expected_sarsa)
+CLASS(rlc_agent_q_lambda, "q-lambda", "tabular Q(lambda) with eligibility traces (Watkins's, or uncut)",
+      NSET(settings), q_lambda_presets, create_q_lambda)
+CLASS(rlc_agent_sarsa_lambda, "sarsa-lambda", "tabular SARSA(lambda) with eligibility traces", NSET(settings) - 1,
       sarsa_lambda_presets, create_sarsa_lambda)

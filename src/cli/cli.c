@@ -23,12 +23,6 @@ int cli_fail(rlcStatus s) {
   return 1;
 }
 
-double cli_now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
 static void print_help(const CliCmd *cmd) {
   printf("usage: rlc %s %s\n\n%s\n\noptions:\n", cmd->name, cmd->usage, cmd->summary);
   for (int i = 0; i < cmd->n_opts; i++) {
@@ -102,21 +96,15 @@ const char *cli_str(const CliArgs *a, const char *name, const char *def) {
   return k >= 0 && a->set[k] && a->val[k] ? a->val[k] : def;
 }
 
+// Numbers follow the library's one parser (rlc_parse_int64 / rlc_parse_double).
 bool cli_int(const CliArgs *a, const char *name, long long def, long long lo, long long hi, long long *out) {
   const char *v = cli_str(a, name, NULL);
   *out = def;
   if (!v) return true;
-  char *end;
-  errno = 0;
-  long long x = strtoll(v, &end, 10);
-  if (end == v || *end || errno) {
-    // Accept 1e6-style counts when they are whole numbers.
-    double d = strtod(v, &end);
-    if (end == v || *end || d != floor(d) || fabs(d) > 9e18) {
-      cli_error("%s %s: expected an integer", name, v);
-      return false;
-    }
-    x = (long long)d;
+  int64_t x;
+  if (!rlc_parse_int64(v, &x)) {
+    cli_error("%s %s: expected an integer", name, v);
+    return false;
   }
   if (x < lo || x > hi) {
     cli_error("%s %s: must be in [%lld, %lld]", name, v, lo, hi);
@@ -130,9 +118,8 @@ bool cli_double(const CliArgs *a, const char *name, double def, double lo, doubl
   const char *v = cli_str(a, name, NULL);
   *out = def;
   if (!v) return true;
-  char *end;
-  double x = strtod(v, &end);
-  if (end == v || *end || !isfinite(x)) {
+  double x;
+  if (!rlc_parse_double(v, &x) || !isfinite(x)) {
     cli_error("%s %s: expected a number", name, v);
     return false;
   }

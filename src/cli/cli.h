@@ -45,7 +45,6 @@ bool cli_double(const CliArgs *a, const char *name, double def, double lo, doubl
 // "rlc: error: <msg>" on stderr; returns the exit status 2 (usage) or 1.
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_fail(rlcStatus s);  // the library's last error, exit status 1
-double cli_now(void);      // monotonic seconds, for timings
 
 // Minimal JSON object writer for --json output lines. The text grows as
 // needed (rlc solve writes Q tables of any size); json_end_print frees it.

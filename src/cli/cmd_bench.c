@@ -52,7 +52,7 @@ int cmd_bench_env(int argc, char **argv) {
 
   rlc_vec_env_reset(v, seed);
   long long iters = (steps + num_envs - 1) / num_envs;
-  double t0 = cli_now();
+  double t0 = rlc_time_s();
   // The ring index wraps by a compare: a division per step would cost more than some env steps.
   for (long long it = 0, k = 0; it < iters && !s; it++, k = k + 1 == rounds ? 0 : k + 1) {
     char *acts = ring + (size_t)k * num_envs * v->act_bytes;
@@ -61,7 +61,7 @@ int cmd_bench_env(int argc, char **argv) {
         ((int32_t *)acts)[i] = rlc_mdp_possible_action(m, ((int32_t *)v->obs)[i], ((int32_t *)acts)[i]);
     s = rlc_vec_env_step(v, acts);
   }
-  double secs = cli_now() - t0;
+  double secs = rlc_time_s() - t0;
   free(ring);
   if (s) {
     rlc_vec_env_destroy(v);

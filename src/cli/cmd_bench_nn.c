@@ -99,7 +99,7 @@ int cmd_bench_nn(int argc, char **argv) {
   long long n = iters ? iters : 200;
   double t0 = 0, secs = 0;
   for (int round = 0; round < 2; round++) {
-    t0 = cli_now();
+    t0 = rlc_time_s();
     for (long long it = 0; it < n; it++) {
       rlc_net_zero_grad(net);
       const float *q = rlc_net_forward(net, x, (int)batch);
@@ -107,7 +107,7 @@ int cmd_bench_nn(int argc, char **argv) {
       rlc_net_backward(net, dy, NULL);
       rlc_optim_step(opt, net->params, net->grads, od.lr);
     }
-    secs = cli_now() - t0;
+    secs = rlc_time_s() - t0;
     if (round == 0 && !iters) n = (long long)fmax(100, n * (1.0 / fmax(secs, 1e-6)));  // ~1 s
   }
   double us = secs / n * 1e6, flops = 3 * 2 * forward_macs(net) * batch / (secs / n), peak = peak_flops();

@@ -1,5 +1,6 @@
 // cmd_list.c: `rlc list`: every registered env with its spaces and limits.
 #include <math.h>
+#include <stdlib.h>
 
 #include "cli.h"
 
@@ -18,19 +19,44 @@ static void print_presets(const rlcAgentClass *c) {
   }
 }
 
+// One line per setting: name, type with its range or choices, the default
+// (from cfg when given: a class's own defaults), the doc. Aliases last.
+static void print_settings(const rlcSetting *t, int n, rlcOpts *cfg) {
+  static const char *const types[] = {"int", "int", "number", "bool", "choice", "text"};
+  if (!n) printf("  (none)\n");
+  for (int i = 0; i < n; i++) {
+    if (t[i].type == RLC_SETTING_ALIAS) continue;
+    char kind[96];
+    if (t[i].type == RLC_SETTING_CHOICE) snprintf(kind, sizeof kind, "%s", t[i].choices);
+    else if (t[i].type <= RLC_SETTING_DOUBLE) {
+      bool open = t[i].hi >= 0x1p62;  // no bound worth printing
+      const char *f = t[i].type == RLC_SETTING_DOUBLE ? (open ? "%s >= %g" : "%s [%g, %g]")
+                                                      : (open ? "%s >= %.0f" : "%s [%.0f, %.0f]");
+      snprintf(kind, sizeof kind, f, types[t[i].type], t[i].lo, t[i].hi);
+    } else snprintf(kind, sizeof kind, "%s", types[t[i].type]);
+    const char *def = cfg ? rlc_opts_str(cfg, t[i].name, t[i].def) : t[i].def;
+    printf("  %-22s %-12s %-28s %s\n", t[i].name, *def ? def : "\"\"", kind, t[i].doc);
+  }
+  for (int i = 0; i < n; i++)
+    if (t[i].type == RLC_SETTING_ALIAS) printf("  %-22s also accepted for %s\n", t[i].name, t[i].def);
+}
+
 static int list_algos(const char *one) {
   if (one) {
     const rlcAgentClass *c = rlc_agent_find(one);
     if (!c) return cli_error("unknown algorithm '%s' (rlc list --algos shows them)", one);
-    printf("%s: %s\n\nhyperparameters (--set NAME=VALUE):\n", c->name, c->doc);
-    static const char *types[] = {"int", "number", "bool", "text"};
-    if (!c->n_params) printf("  (none)\n");
-    for (int i = 0; i < c->n_params; i++)
-      printf("  %-22s %-7s %-12s %s\n", c->params[i].name, types[c->params[i].type], c->params[i].def, c->params[i].doc);
+    printf("%s: %s\n\nhyperparameters (--set NAME=VALUE): name, default, type, doc\n", c->name, c->doc);
+    rlcOpts *cfg = calloc(1, sizeof *cfg);
+    if (!cfg || rlc_agent_settings_resolve(c, NULL, cfg)) {
+      free(cfg);
+      return cli_fail(RLC_ERR_NOMEM);
+    }
+    print_settings(c->settings, c->n_settings, cfg);
+    free(cfg);
     int n;
-    const rlcParam *d = rlc_run_params(&n);
+    const rlcSetting *d = rlc_run_settings(&n);
     printf("\ndriver settings (--set NAME=VALUE):\n");
-    for (int i = 0; i < n; i++) printf("  %-22s %-7s %-12s %s\n", d[i].name, types[d[i].type], d[i].def, d[i].doc);
+    print_settings(d, n, NULL);
     printf("\npresets (--preset NAME; the defaults apply without one):\n");
     print_presets(c);
     return 0;

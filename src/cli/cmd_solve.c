@@ -171,9 +171,9 @@ int cmd_solve(int argc, char **argv) {
     return 1;
   }
   rlcPlanResult r;
-  double t0 = cli_now();
+  double t0 = rlc_time_s();
   s = rlc_plan_solve_spec(spec, &def, &r);
-  double secs = cli_now() - t0;
+  double secs = rlc_time_s() - t0;
   if (s) {
     rlc_env_spec_destroy(spec);
     return cli_fail(s);

@@ -159,11 +159,11 @@ int cmd_train(int argc, char **argv) {
   }
   active_run = run;
   signal(SIGINT, on_sigint);
-  double t0 = cli_now();
+  double t0 = rlc_time_s();
   // A resumed run takes the new total; a new one has it in its configuration.
   bool resume = cli_has(&a, "--resume");
   s = rlc_run_train(run, resume ? steps : 0, resume ? episodes : 0, tty ? progress_line : NULL, NULL);
-  double wall = cli_now() - t0;
+  double wall = rlc_time_s() - t0;
   signal(SIGINT, SIG_DFL);
   active_run = NULL;
   if (tty) fputc('\n', stderr);
@@ -221,10 +221,10 @@ int cmd_eval(int argc, char **argv) {
   int mes = atoi(rlc_opts_str(cfg, "max_episode_steps", "-1"));
   if (mes >= 0) snprintf(env_opts, sizeof env_opts, "%s%smax_episode_steps=%d", user, *user ? "," : "", mes);
   else snprintf(env_opts, sizeof env_opts, "%s", user);
-  double mean, std, len, t0 = cli_now();
+  double mean, std, len, t0 = rlc_time_s();
   s = rlc_evaluate(rlc_run_agent(run), rlc_opts_str(cfg, "env", ""), env_opts, (int)episodes, seed, &mean, &std, &len,
                    cli_str(&a, "--gif", NULL), 1);
-  double wall = cli_now() - t0;
+  double wall = rlc_time_s() - t0;
   if (s) {
     rlc_run_destroy(run);
     return cli_fail(s);

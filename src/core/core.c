@@ -133,3 +133,9 @@ uint64_t rlc_entropy_seed(void) {
   clock_gettime(CLOCK_REALTIME, &t);
   return (uint64_t)t.tv_sec * 1000000007u ^ (uint64_t)t.tv_nsec;
 }
+
+double rlc_time_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}

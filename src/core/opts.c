@@ -1,13 +1,9 @@
 // opts.c: "key=value,key=value" option strings, shared by env options and
 // (later) algorithm settings, with checks for malformed values and unknown keys.
 // Depends on: rlc/core.h.
-#include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "rlc/core.h"
 
@@ -75,15 +71,14 @@ rlcStatus rlc_opts_parse(rlcOpts *o, const char *text) {
   return RLC_OK;
 }
 
+// Values follow the one number parser's rules (rlc_parse_int64 / _double / _bool).
 rlcStatus rlc_opts_int(rlcOpts *o, const char *key, int def, int *out) {
   int i = find(o, key);
   *out = def;
   if (i < 0) return RLC_OK;
   o->used[i] = true;
-  char *end;
-  errno = 0;
-  long v = strtol(o->val[i], &end, 10);
-  if (end == o->val[i] || *end || errno || v < INT_MIN || v > INT_MAX)
+  int64_t v;
+  if (!rlc_parse_int64(o->val[i], &v) || v < INT_MIN || v > INT_MAX)
     return rlc_error(RLC_ERR_ARG, "option %s=%s: expected an integer", key, o->val[i]);
   *out = (int)v;
   return RLC_OK;
@@ -94,12 +89,8 @@ rlcStatus rlc_opts_double(rlcOpts *o, const char *key, double def, double *out) 
   *out = def;
   if (i < 0) return RLC_OK;
   o->used[i] = true;
-  char *end;
-  errno = 0;
-  double v = strtod(o->val[i], &end);
-  if (end == o->val[i] || *end || errno || isnan(v))
+  if (!rlc_parse_double(o->val[i], out))
     return rlc_error(RLC_ERR_ARG, "option %s=%s: expected a number", key, o->val[i]);
-  *out = v;
   return RLC_OK;
 }
 
@@ -108,10 +99,8 @@ rlcStatus rlc_opts_bool(rlcOpts *o, const char *key, bool def, bool *out) {
   *out = def;
   if (i < 0) return RLC_OK;
   o->used[i] = true;
-  const char *v = o->val[i];
-  if (!strcasecmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on")) *out = true;
-  else if (!strcasecmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcasecmp(v, "off")) *out = false;
-  else return rlc_error(RLC_ERR_ARG, "option %s=%s: expected true or false", key, v);
+  if (!rlc_parse_bool(o->val[i], out))
+    return rlc_error(RLC_ERR_ARG, "option %s=%s: expected true or false", key, o->val[i]);
   return RLC_OK;
 }
 
@@ -121,6 +110,8 @@ const char *rlc_opts_str(rlcOpts *o, const char *key, const char *def) {
   o->used[i] = true;
   return o->val[i];
 }
+
+bool rlc_opts_has(const rlcOpts *o, const char *key) { return find(o, key) >= 0; }
 
 rlcStatus rlc_opts_check_unused(const rlcOpts *o, const char *what) {
   for (int i = 0; i < o->n; i++)

@@ -222,10 +222,29 @@ double rlc_rng_normal(rlcRng *rng) {
 int rlc_rng_categorical(rlcRng *rng, const double *p, int n) {
   double u = rlc_rng_random(rng);
   double c = 0.0;
+  int last = n - 1;
   for (int i = 0; i < n; i++) {
+    if (!(p[i] > 0)) continue;  // adds nothing: cannot be the first sum above u
     c += p[i];
+    last = i;
     if (c > u) return i;
   }
+  return last;
+}
+
+int rlc_rng_softmax(rlcRng *rng, const float *logits, int n) {
+  double mx = logits[0], sum = 0.0, pr[64];
+  for (int j = 1; j < n; j++) mx = logits[j] > mx ? logits[j] : mx;
+  if (n <= 64) {
+    for (int j = 0; j < n; j++) sum += pr[j] = exp(logits[j] - mx);
+    for (int j = 0; j < n; j++) pr[j] /= sum;
+    return rlc_rng_categorical(rng, pr, n);
+  }
+  // Inverse CDF over the unnormalized weights, without a buffer.
+  for (int j = 0; j < n; j++) sum += exp(logits[j] - mx);
+  double u = rlc_rng_random(rng) * sum, c = 0.0;
+  for (int j = 0; j < n; j++)
+    if ((c += exp(logits[j] - mx)) > u) return j;
   return n - 1;
 }
 

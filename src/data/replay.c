@@ -1,8 +1,11 @@
 // replay.c: replay memories for the DQN family: the sum tree, the FIFO ring of
 // 1-step transitions with their n-step forms at the same index, per-stream
 // n-step windows, uniform and proportional prioritized sampling, checkpoints.
-// Depends on: rlc/replay.h, rlc/core.h (allocator, rlcRng, rlcBuf), libm.
+// Observations and actions are raw rows of obs_bytes / act_bytes, whatever
+// their layout: only add (action checks) and the batch's typed views know it.
+// Depends on: rlc/replay.h, rlc/data.h, rlc/core.h (allocator, rlcRng, rlcBuf), libm.
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "rlc/replay.h"
@@ -73,6 +76,7 @@ rlcReplayDef rlc_replay_default_def(void) {
   rlcReplayDef d;
   memset(&d, 0, sizeof d);
   d.capacity = 100000;
+  d.obs_dtype = RLC_F32;
   d.num_streams = 1;
   d.n_step = 1;
   d.gamma = 0.99;
@@ -89,7 +93,7 @@ void rlc_replay_destroy(rlcReplay *r) {
                   r->obs,      r->next_obs, r->reward,          r->discount,         r->action,
                   r->n_next_obs, r->n_reward, r->n_discount,    r->w_obs,            r->w_next,
                   r->w_reward, r->w_action, r->w_term,          r->w_done,           r->w_head,
-                  r->w_count,  r->pick,     r->batch.index,     r->batch.obs,        r->batch.action,
+                  r->w_count,  r->pick,     r->batch.index,     r->batch.obs,        r->batch_action,
                   r->batch.reward, r->batch.discount, r->batch.next_obs, r->batch.n_reward,
                   r->batch.n_discount, r->batch.weight};
   for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) rlc_free(bufs[i]);
@@ -110,7 +114,8 @@ rlcStatus rlc_replay_create(const rlcReplayDef *def, rlcReplay **out) {
   const rlcReplayDef *d = def;
   if (d->capacity < 1 || d->capacity > (1 << 28))
     return rlc_error(RLC_ERR_ARG, "replay: capacity %d outside [1, 2^28]", d->capacity);
-  if (d->obs_size < 1) return rlc_error(RLC_ERR_ARG, "replay: obs_size must be >= 1 (got %d)", d->obs_size);
+  rlcStatus s = rlc_data_check_layout("replay", d->obs_dtype, d->obs_size, d->action_dim);
+  if (s) return s;
   if (d->num_streams < 1) return rlc_error(RLC_ERR_ARG, "replay: num_streams must be >= 1 (got %d)", d->num_streams);
   if (d->n_step < 1 || d->n_step > 1000) return rlc_error(RLC_ERR_ARG, "replay: n_step %d outside [1, 1000]", d->n_step);
   if (!(d->gamma >= 0 && d->gamma <= 1)) return rlc_error(RLC_ERR_ARG, "replay: gamma %g outside [0, 1]", d->gamma);
@@ -119,31 +124,35 @@ rlcStatus rlc_replay_create(const rlcReplayDef *def, rlcReplay **out) {
     return rlc_error(RLC_ERR_ARG, "replay: alpha %g must be >= 0", d->alpha);
   if (d->prioritized && !(d->priority_eps > 0 && isfinite(d->priority_eps)))
     return rlc_error(RLC_ERR_ARG, "replay: priority_eps %g must be > 0", d->priority_eps);
-  size_t cap = (size_t)d->capacity, D = (size_t)d->obs_size, mb = (size_t)d->max_batch;
+  size_t cap = (size_t)d->capacity, mb = (size_t)d->max_batch;
   size_t S = (size_t)d->num_streams, N = (size_t)d->n_step;
-  if (cap * D > ((size_t)1 << 34) || S * N * D > ((size_t)1 << 30))
+  size_t OB = (size_t)d->obs_size * rlc_dtype_size(d->obs_dtype);
+  size_t AB = d->action_dim > 0 ? (size_t)d->action_dim * sizeof(float) : sizeof(int32_t);
+  if (cap * OB > ((size_t)1 << 36) || S * N * OB > ((size_t)1 << 32))
     return rlc_error(RLC_ERR_ARG, "replay: %d x %d observations is too large", d->capacity, d->obs_size);
 
   rlcReplay *r = rlc_calloc(1, sizeof *r);
   if (!r) return RLC_ERR_NOMEM;
   r->def = *d;
+  r->obs_bytes = OB;
+  r->act_bytes = AB;
   bool ok = true, nstep = d->n_step > 1;
-  r->obs = zalloc(cap * D, sizeof(float), &ok);
-  r->next_obs = zalloc(cap * D, sizeof(float), &ok);
+  r->obs = zalloc(cap, OB, &ok);
+  r->next_obs = zalloc(cap, OB, &ok);
   r->reward = zalloc(cap, sizeof(float), &ok);
   r->discount = zalloc(cap, sizeof(float), &ok);
-  r->action = zalloc(cap, sizeof(int32_t), &ok);
+  r->action = zalloc(cap, AB, &ok);
   r->next_id = zalloc(cap, sizeof(int64_t), &ok);
   if (nstep) {
     r->n_next_id = zalloc(cap, sizeof(int64_t), &ok);
     r->w_serial = zalloc(S * N, sizeof(int64_t), &ok);
-    r->n_next_obs = zalloc(cap * D, sizeof(float), &ok);
+    r->n_next_obs = zalloc(cap, OB, &ok);
     r->n_reward = zalloc(cap, sizeof(float), &ok);
     r->n_discount = zalloc(cap, sizeof(float), &ok);
-    r->w_obs = zalloc(S * N * D, sizeof(float), &ok);
-    r->w_next = zalloc(S * N * D, sizeof(float), &ok);
+    r->w_obs = zalloc(S * N, OB, &ok);
+    r->w_next = zalloc(S * N, OB, &ok);
     r->w_reward = zalloc(S * N, sizeof(double), &ok);
-    r->w_action = zalloc(S * N, sizeof(int32_t), &ok);
+    r->w_action = zalloc(S * N, AB, &ok);
     r->w_term = zalloc(S * N, 1, &ok);
     r->w_done = zalloc(S * N, 1, &ok);
     r->w_head = zalloc(S, sizeof(int), &ok);
@@ -152,11 +161,13 @@ rlcStatus rlc_replay_create(const rlcReplayDef *def, rlcReplay **out) {
   r->pick = zalloc(mb, sizeof(int), &ok);
   rlcReplayBatch *b = &r->batch;
   b->index = zalloc(mb, sizeof(int32_t), &ok);
-  b->obs = zalloc(mb * D, sizeof(float), &ok);
-  b->action = zalloc(mb, sizeof(int32_t), &ok);
+  b->obs = zalloc(mb, OB, &ok);
+  r->batch_action = zalloc(mb, AB, &ok);
+  if (d->action_dim > 0) b->action_f = r->batch_action;
+  else b->action = r->batch_action;
   b->reward = zalloc(mb, sizeof(float), &ok);
   b->discount = zalloc(mb, sizeof(float), &ok);
-  b->next_obs = zalloc((nstep ? 2 : 1) * mb * D, sizeof(float), &ok);
+  b->next_obs = zalloc((nstep ? 2 : 1) * mb, OB, &ok);
   b->next_id = zalloc((nstep ? 2 : 1) * mb, sizeof(int64_t), &ok);
   b->weight = zalloc(mb, sizeof(float), &ok);
   if (nstep) {
@@ -180,18 +191,18 @@ rlcStatus rlc_replay_create(const rlcReplayDef *def, rlcReplay **out) {
 
 // Writes one slot: the 1-step transition and, with n-step, its n-step form
 // (reward sum R, k steps, next observation and end flag after them).
-static void store(rlcReplay *r, const float *obs, int32_t action, double reward,
-                  const float *next_obs, bool term, int64_t id, double n_reward,
-                  const float *n_next, bool n_term, int k, int64_t n_id) {
-  size_t D = (size_t)r->def.obs_size, i = (size_t)r->pos;
+static void store(rlcReplay *r, const void *obs, const void *action, double reward,
+                  const void *next_obs, bool term, int64_t id, double n_reward,
+                  const void *n_next, bool n_term, int k, int64_t n_id) {
+  size_t OB = r->obs_bytes, i = (size_t)r->pos;
   r->next_id[i] = id;
-  memcpy(r->obs + i * D, obs, D * sizeof(float));
-  memcpy(r->next_obs + i * D, next_obs, D * sizeof(float));
-  r->action[i] = action;
+  memcpy(r->obs + i * OB, obs, OB);
+  memcpy(r->next_obs + i * OB, next_obs, OB);
+  memcpy(r->action + i * r->act_bytes, action, r->act_bytes);
   r->reward[i] = (float)reward;
   r->discount[i] = term ? 0.0f : (float)r->def.gamma;
   if (r->def.n_step > 1) {
-    memcpy(r->n_next_obs + i * D, n_next, D * sizeof(float));
+    memcpy(r->n_next_obs + i * OB, n_next, OB);
     r->n_reward[i] = (float)n_reward;
     r->n_discount[i] = n_term ? 0.0f : (float)pow(r->def.gamma, k);
     r->n_next_id[i] = n_id;
@@ -202,11 +213,22 @@ static void store(rlcReplay *r, const float *obs, int32_t action, double reward,
   r->added++;
 }
 
-rlcStatus rlc_replay_add(rlcReplay *r, int stream, const float *obs, int32_t action, double reward,
-                         const float *next_obs, bool terminated, bool truncated) {
+rlcStatus rlc_replay_add(rlcReplay *r, int stream, const void *obs, const void *action, double reward,
+                         const void *next_obs, bool terminated, bool truncated) {
   if (stream < 0 || stream >= r->def.num_streams)
     return rlc_error(RLC_ERR_ARG, "replay: stream %d outside [0, %d)", stream, r->def.num_streams);
-  if (action < 0) return rlc_error(RLC_ERR_ARG, "replay: action %d is negative", (int)action);
+  if (!obs || !action || !next_obs) return rlc_error(RLC_ERR_ARG, "replay: NULL observation or action");
+  if (r->def.action_dim == 0) {
+    int32_t a;
+    memcpy(&a, action, sizeof a);
+    if (a < 0) return rlc_error(RLC_ERR_ARG, "replay: action %d is negative", (int)a);
+  } else {
+    for (int j = 0; j < r->def.action_dim; j++) {
+      float v;
+      memcpy(&v, (const uint8_t *)action + j * sizeof(float), sizeof v);
+      if (!isfinite(v)) return rlc_error(RLC_ERR_ARG, "replay: action element %d is %g", j, (double)v);
+    }
+  }
   if (r->def.truncation_terminal) terminated = terminated || truncated;
   bool done = terminated || truncated;
   int N = r->def.n_step;
@@ -215,13 +237,13 @@ rlcStatus rlc_replay_add(rlcReplay *r, int stream, const float *obs, int32_t act
     store(r, obs, action, reward, next_obs, terminated, id, 0, NULL, false, 1, id);
     return RLC_OK;
   }
-  size_t D = (size_t)r->def.obs_size, base = (size_t)stream * N;
+  size_t OB = r->obs_bytes, AB = r->act_bytes, base = (size_t)stream * N;
   int *head = &r->w_head[stream], *count = &r->w_count[stream];
   size_t j = base + (size_t)((*head + *count) % N);
-  memcpy(r->w_obs + j * D, obs, D * sizeof(float));
-  memcpy(r->w_next + j * D, next_obs, D * sizeof(float));
+  memcpy(r->w_obs + j * OB, obs, OB);
+  memcpy(r->w_next + j * OB, next_obs, OB);
   r->w_reward[j] = reward;
-  r->w_action[j] = action;
+  memcpy(r->w_action + j * AB, action, AB);
   r->w_term[j] = terminated;
   r->w_done[j] = done;
   r->w_serial[j] = id;
@@ -238,8 +260,8 @@ rlcStatus rlc_replay_add(rlcReplay *r, int stream, const float *obs, int32_t act
   size_t last = base + (size_t)((*head + k - 1) % N), first = base + (size_t)*head;
   double R = r->w_reward[last];
   for (int t = k - 2; t >= 0; t--) R = r->w_reward[base + (size_t)((*head + t) % N)] + r->def.gamma * R;
-  store(r, r->w_obs + first * D, r->w_action[first], r->w_reward[first], r->w_next + first * D,
-        r->w_term[first], r->w_serial[first], R, r->w_next + last * D, r->w_term[last], k,
+  store(r, r->w_obs + first * OB, r->w_action + first * AB, r->w_reward[first], r->w_next + first * OB,
+        r->w_term[first], r->w_serial[first], R, r->w_next + last * OB, r->w_term[last], k,
         r->w_serial[last]);
   *head = (*head + 1) % N;
   --*count;
@@ -253,22 +275,23 @@ rlcStatus rlc_replay_add(rlcReplay *r, int stream, const float *obs, int32_t act
 // Copies slots index[0..n) into the batch scratch.
 static void fill(rlcReplay *r, const int32_t *index, int n) {
   rlcReplayBatch *b = &r->batch;
-  size_t D = (size_t)r->def.obs_size;
+  size_t OB = r->obs_bytes, AB = r->act_bytes;
   bool nstep = r->def.n_step > 1;
+  uint8_t *bo = b->obs, *bn = b->next_obs, *bnn = nstep ? bn + (size_t)n * OB : NULL, *ba = r->batch_action;
   b->n = n;
-  b->n_next_obs = nstep ? b->next_obs + (size_t)n * D : NULL;
+  b->n_next_obs = bnn;
   if (b->index != index) memcpy(b->index, index, (size_t)n * sizeof(int32_t));
   for (int k = 0; k < n; k++) {
     size_t i = (size_t)index[k];
-    memcpy(b->obs + k * D, r->obs + i * D, D * sizeof(float));
-    memcpy(b->next_obs + k * D, r->next_obs + i * D, D * sizeof(float));
-    b->action[k] = r->action[i];
+    memcpy(bo + k * OB, r->obs + i * OB, OB);
+    memcpy(bn + k * OB, r->next_obs + i * OB, OB);
+    memcpy(ba + k * AB, r->action + i * AB, AB);
     b->reward[k] = r->reward[i];
     b->discount[k] = r->discount[i];
     b->next_id[k] = r->next_id[i];
     if (nstep) {
       b->next_id[n + k] = r->n_next_id[i];
-      memcpy(b->n_next_obs + k * D, r->n_next_obs + i * D, D * sizeof(float));
+      memcpy(bnn + k * OB, r->n_next_obs + i * OB, OB);
       b->n_reward[k] = r->n_reward[i];
       b->n_discount[k] = r->n_discount[i];
     }
@@ -346,7 +369,8 @@ void rlc_replay_update_priorities(rlcReplay *r, const int32_t *index, const floa
 void rlc_replay_state_put(const rlcReplay *r, rlcBuf *b) {
   const rlcReplayDef *d = &r->def;
   rlc_buf_put_tag(b, "replay");
-  int32_t shape[5] = {d->capacity, d->obs_size, d->num_streams, d->n_step, d->prioritized};
+  int32_t shape[7] = {d->capacity,    d->obs_size,    d->num_streams, d->n_step,
+                      d->prioritized, d->obs_dtype, d->action_dim};
   rlc_buf_put(b, shape, sizeof shape);
   rlc_buf_put(b, &r->size, sizeof r->size);
   rlc_buf_put(b, &r->pos, sizeof r->pos);
@@ -354,24 +378,24 @@ void rlc_replay_state_put(const rlcReplay *r, rlcBuf *b) {
   rlc_buf_put(b, &r->serial, sizeof r->serial);
   rlc_buf_put(b, &r->max_priority, sizeof r->max_priority);
   rlc_buf_put(b, &r->rng, sizeof r->rng);
-  size_t n = (size_t)r->size, D = (size_t)d->obs_size;
-  rlc_buf_put(b, r->obs, n * D * sizeof(float));
-  rlc_buf_put(b, r->next_obs, n * D * sizeof(float));
+  size_t n = (size_t)r->size, OB = r->obs_bytes, AB = r->act_bytes;
+  rlc_buf_put(b, r->obs, n * OB);
+  rlc_buf_put(b, r->next_obs, n * OB);
   rlc_buf_put(b, r->reward, n * sizeof(float));
   rlc_buf_put(b, r->discount, n * sizeof(float));
-  rlc_buf_put(b, r->action, n * sizeof(int32_t));
+  rlc_buf_put(b, r->action, n * AB);
   rlc_buf_put(b, r->next_id, n * sizeof(int64_t));
   if (d->n_step > 1) {
     size_t W = (size_t)d->num_streams * d->n_step;
     rlc_buf_put(b, r->n_next_id, n * sizeof(int64_t));
     rlc_buf_put(b, r->w_serial, W * sizeof(int64_t));
-    rlc_buf_put(b, r->n_next_obs, n * D * sizeof(float));
+    rlc_buf_put(b, r->n_next_obs, n * OB);
     rlc_buf_put(b, r->n_reward, n * sizeof(float));
     rlc_buf_put(b, r->n_discount, n * sizeof(float));
-    rlc_buf_put(b, r->w_obs, W * D * sizeof(float));
-    rlc_buf_put(b, r->w_next, W * D * sizeof(float));
+    rlc_buf_put(b, r->w_obs, W * OB);
+    rlc_buf_put(b, r->w_next, W * OB);
     rlc_buf_put(b, r->w_reward, W * sizeof(double));
-    rlc_buf_put(b, r->w_action, W * sizeof(int32_t));
+    rlc_buf_put(b, r->w_action, W * AB);
     rlc_buf_put(b, r->w_term, W);
     rlc_buf_put(b, r->w_done, W);
     rlc_buf_put(b, r->w_head, (size_t)d->num_streams * sizeof(int));
@@ -380,18 +404,33 @@ void rlc_replay_state_put(const rlcReplay *r, rlcBuf *b) {
   if (d->prioritized) rlc_buf_put(b, r->tree.sum + r->tree.capacity, n * sizeof(double));
 }
 
+// "uint8 observations, discrete actions", for a checkpoint's mismatch message.
+static const char *layout_str(char *buf, size_t len, int32_t dtype, int32_t action_dim) {
+  const char *o = dtype == RLC_F32 ? "float32" : dtype == RLC_U8 ? "uint8" : "unknown";
+  if (action_dim == 0) snprintf(buf, len, "%s observations, discrete actions", o);
+  else snprintf(buf, len, "%s observations, float32 actions of %d", o, (int)action_dim);
+  return buf;
+}
+
 rlcStatus rlc_replay_state_get(rlcReplay *r, rlcBuf *b) {
   const rlcReplayDef *d = &r->def;
-  int32_t shape[5], want[5] = {d->capacity, d->obs_size, d->num_streams, d->n_step, d->prioritized};
+  int32_t shape[7], want[7] = {d->capacity,    d->obs_size,    d->num_streams, d->n_step,
+                               d->prioritized, d->obs_dtype, d->action_dim};
   rlcStatus s = rlc_buf_get_tag(b, "replay");
   if (!s) s = rlc_buf_get(b, shape, sizeof shape);
   if (s) return s;
-  if (memcmp(shape, want, sizeof shape) != 0)
+  if (memcmp(shape, want, 5 * sizeof *shape) != 0)
     return rlc_error(RLC_ERR_FORMAT,
                      "replay: checkpoint holds capacity %d, obs %d, %d streams, n_step %d, "
                      "prioritized %d; the configuration gives %d, %d, %d, %d, %d",
                      shape[0], shape[1], shape[2], shape[3], shape[4], want[0], want[1], want[2],
                      want[3], want[4]);
+  if (shape[5] != want[5] || shape[6] != want[6]) {
+    char have_s[64], want_s[64];
+    return rlc_error(RLC_ERR_FORMAT, "replay: checkpoint holds %s; the configuration gives %s",
+                     layout_str(have_s, sizeof have_s, shape[5], shape[6]),
+                     layout_str(want_s, sizeof want_s, want[5], want[6]));
+  }
   int size, pos;
   s = rlc_buf_get(b, &size, sizeof size);
   if (!s) s = rlc_buf_get(b, &pos, sizeof pos);
@@ -404,24 +443,24 @@ rlcStatus rlc_replay_state_get(rlcReplay *r, rlcBuf *b) {
   if (!s) s = rlc_buf_get(b, &r->serial, sizeof r->serial);
   if (!s) s = rlc_buf_get(b, &r->max_priority, sizeof r->max_priority);
   if (!s) s = rlc_buf_get(b, &r->rng, sizeof r->rng);
-  size_t n = (size_t)size, D = (size_t)d->obs_size;
-  if (!s) s = rlc_buf_get(b, r->obs, n * D * sizeof(float));
-  if (!s) s = rlc_buf_get(b, r->next_obs, n * D * sizeof(float));
+  size_t n = (size_t)size, OB = r->obs_bytes, AB = r->act_bytes;
+  if (!s) s = rlc_buf_get(b, r->obs, n * OB);
+  if (!s) s = rlc_buf_get(b, r->next_obs, n * OB);
   if (!s) s = rlc_buf_get(b, r->reward, n * sizeof(float));
   if (!s) s = rlc_buf_get(b, r->discount, n * sizeof(float));
-  if (!s) s = rlc_buf_get(b, r->action, n * sizeof(int32_t));
+  if (!s) s = rlc_buf_get(b, r->action, n * AB);
   if (!s) s = rlc_buf_get(b, r->next_id, n * sizeof(int64_t));
   if (!s && d->n_step > 1) {
     size_t W = (size_t)d->num_streams * d->n_step;
     s = rlc_buf_get(b, r->n_next_id, n * sizeof(int64_t));
     if (!s) s = rlc_buf_get(b, r->w_serial, W * sizeof(int64_t));
-    if (!s) s = rlc_buf_get(b, r->n_next_obs, n * D * sizeof(float));
+    if (!s) s = rlc_buf_get(b, r->n_next_obs, n * OB);
     if (!s) s = rlc_buf_get(b, r->n_reward, n * sizeof(float));
     if (!s) s = rlc_buf_get(b, r->n_discount, n * sizeof(float));
-    if (!s) s = rlc_buf_get(b, r->w_obs, W * D * sizeof(float));
-    if (!s) s = rlc_buf_get(b, r->w_next, W * D * sizeof(float));
+    if (!s) s = rlc_buf_get(b, r->w_obs, W * OB);
+    if (!s) s = rlc_buf_get(b, r->w_next, W * OB);
     if (!s) s = rlc_buf_get(b, r->w_reward, W * sizeof(double));
-    if (!s) s = rlc_buf_get(b, r->w_action, W * sizeof(int32_t));
+    if (!s) s = rlc_buf_get(b, r->w_action, W * AB);
     if (!s) s = rlc_buf_get(b, r->w_term, W);
     if (!s) s = rlc_buf_get(b, r->w_done, W);
     if (!s) s = rlc_buf_get(b, r->w_head, (size_t)d->num_streams * sizeof(int));

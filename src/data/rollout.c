@@ -2,7 +2,7 @@
 // apart from termination, REINFORCE's discounted and normalized returns, the
 // running mean/std of Gymnasium and the reward normalizer built on it, and
 // the rollout buffer (allocated once, saved whole in checkpoints).
-// Depends on: rlc/rollout.h, rlc/core.h (allocator, errors, byte buffers).
+// Depends on: rlc/rollout.h, rlc/data.h, rlc/core.h (allocator, errors, byte buffers).
 #include <math.h>
 #include <string.h>
 
@@ -216,37 +216,44 @@ rlcStatus rlc_reward_norm_get(rlcRewardNorm *r, rlcBuf *b) {
 // Rollout buffer
 //------------------------------------------------------------------------------
 
-// One float block holds every float array; the layout follows from the sizes
-// alone, so a checkpoint is the fill level plus the blocks.
+// Observations in their own block (their dtype); one float block holds every
+// float array. The layout follows from the sizes alone, so a checkpoint is
+// the fill level plus the blocks.
 
 static size_t tn(const rlcRollout *r) { return (size_t)r->num_steps * r->num_envs; }
 
-rlcStatus rlc_rollout_create(int num_steps, int num_envs, int obs_size, int act_size, bool discrete,
-                             rlcRollout **out) {
+rlcStatus rlc_rollout_create(int num_steps, int num_envs, rlcDType obs_dtype, int obs_size,
+                             int action_dim, rlcRollout **out) {
   *out = NULL;
-  if (num_steps < 1 || num_envs < 1 || obs_size < 1 || act_size < 1)
-    return rlc_error(RLC_ERR_ARG, "rollout: num_steps, num_envs, obs_size and act_size must be >= 1");
-  if (discrete && act_size != 1) return rlc_error(RLC_ERR_ARG, "rollout: discrete actions have size 1");
+  rlcStatus s = rlc_data_check_layout("rollout", obs_dtype, obs_size, action_dim);
+  if (s) return s;
+  if (num_steps < 1 || num_envs < 1)
+    return rlc_error(RLC_ERR_ARG, "rollout: num_steps and num_envs must be >= 1");
+  bool discrete = action_dim == 0;
+  int act_size = discrete ? 1 : action_dim;
   if ((double)num_steps * num_envs * (obs_size + act_size + 8) > 1e9)
     return rlc_error(RLC_ERR_ARG, "rollout: %d steps x %d envs is too large", num_steps, num_envs);
   rlcRollout *r = rlc_calloc(1, sizeof *r);
   if (!r) return RLC_ERR_NOMEM;
   r->num_steps = num_steps;
   r->num_envs = num_envs;
+  r->obs_dtype = obs_dtype;
   r->obs_size = obs_size;
+  r->obs_bytes = (size_t)obs_size * rlc_dtype_size(obs_dtype);
   r->act_size = act_size;
   r->discrete = discrete;
   size_t n = tn(r);
-  // obs, act_f, logp, values, rewards, final_values, adv, ret, last_values
-  size_t nf = n * obs_size + (discrete ? 0 : n * act_size) + 6 * n + (size_t)num_envs;
-  r->obs = rlc_calloc(nf, sizeof(float));
+  // act_f, logp, values, rewards, final_values, adv, ret, last_values
+  size_t nf = (discrete ? 0 : n * act_size) + 6 * n + (size_t)num_envs;
+  r->obs = rlc_calloc(n, r->obs_bytes);
+  r->logp = rlc_calloc(nf, sizeof(float));
   r->act_i = discrete ? rlc_calloc(n, sizeof(int32_t)) : NULL;
   r->terminated = rlc_calloc(2 * n, sizeof(bool));
-  if (!r->obs || (discrete && !r->act_i) || !r->terminated) {
+  if (!r->obs || !r->logp || (discrete && !r->act_i) || !r->terminated) {
     rlc_rollout_destroy(r);
     return RLC_ERR_NOMEM;
   }
-  float *p = r->obs + n * obs_size;
+  float *p = r->logp;
   if (!discrete) r->act_f = p, p += n * act_size;
   r->logp = p, p += n;
   r->values = p, p += n;
@@ -263,6 +270,7 @@ rlcStatus rlc_rollout_create(int num_steps, int num_envs, int obs_size, int act_
 void rlc_rollout_destroy(rlcRollout *r) {
   if (!r) return;
   rlc_free(r->obs);
+  rlc_free(r->act_f ? (void *)r->act_f : (void *)r->logp);  // the float block's start
   rlc_free(r->act_i);
   rlc_free(r->terminated);
   rlc_free(r);
@@ -287,31 +295,39 @@ void rlc_normalize_advantages(float *adv, int n) {
 
 static size_t rollout_floats(const rlcRollout *r) {
   size_t n = tn(r);
-  return n * r->obs_size + (r->discrete ? 0 : n * r->act_size) + 6 * n + (size_t)r->num_envs;
+  return (r->discrete ? 0 : n * r->act_size) + 6 * n + (size_t)r->num_envs;
 }
+
+static float *float_block(const rlcRollout *r) { return r->act_f ? r->act_f : r->logp; }
 
 void rlc_rollout_put(const rlcRollout *r, rlcBuf *b) {
   rlc_buf_put_tag(b, "rollout");
-  int32_t hdr[6] = {r->num_steps, r->num_envs, r->obs_size, r->act_size, r->discrete, r->t};
+  int32_t hdr[7] = {r->num_steps, r->num_envs, r->obs_size, r->act_size, r->discrete, r->t, r->obs_dtype};
   rlc_buf_put(b, hdr, sizeof hdr);
-  rlc_buf_put(b, r->obs, sizeof(float) * rollout_floats(r));
+  rlc_buf_put(b, r->obs, r->obs_bytes * tn(r));
+  rlc_buf_put(b, float_block(r), sizeof(float) * rollout_floats(r));
   if (r->act_i) rlc_buf_put(b, r->act_i, sizeof(int32_t) * tn(r));
   rlc_buf_put(b, r->terminated, sizeof(bool) * 2 * tn(r));
 }
 
+static const char *dtype_name(int32_t t) { return t == RLC_F32 ? "float32" : t == RLC_U8 ? "uint8" : "?"; }
+
 rlcStatus rlc_rollout_get(rlcRollout *r, rlcBuf *b) {
-  int32_t hdr[6];
+  int32_t hdr[7];
   rlcStatus s = rlc_buf_get_tag(b, "rollout");
   if (!s) s = rlc_buf_get(b, hdr, sizeof hdr);
   if (s) return s;
   if (hdr[0] != r->num_steps || hdr[1] != r->num_envs || hdr[2] != r->obs_size ||
-      hdr[3] != r->act_size || hdr[4] != (int32_t)r->discrete)
-    return rlc_error(RLC_ERR_FORMAT, "rollout of %d steps x %d envs (obs %d, act %d) for %d x %d (obs %d, act %d)",
-                     (int)hdr[0], (int)hdr[1], (int)hdr[2], (int)hdr[3], r->num_steps, r->num_envs,
-                     r->obs_size, r->act_size);
+      hdr[3] != r->act_size || hdr[4] != (int32_t)r->discrete || hdr[6] != (int32_t)r->obs_dtype)
+    return rlc_error(RLC_ERR_FORMAT,
+                     "rollout of %d steps x %d envs (obs %d %s, act %d %s) for %d x %d (obs %d %s, act %d %s)",
+                     (int)hdr[0], (int)hdr[1], (int)hdr[2], dtype_name(hdr[6]), (int)hdr[3],
+                     hdr[4] ? "discrete" : "float32", r->num_steps, r->num_envs, r->obs_size,
+                     dtype_name(r->obs_dtype), r->act_size, r->discrete ? "discrete" : "float32");
   if (hdr[5] < 0 || hdr[5] > r->num_steps)
     return rlc_error(RLC_ERR_FORMAT, "rollout: fill level %d outside [0, %d]", (int)hdr[5], r->num_steps);
-  s = rlc_buf_get(b, r->obs, sizeof(float) * rollout_floats(r));
+  s = rlc_buf_get(b, r->obs, r->obs_bytes * tn(r));
+  if (!s) s = rlc_buf_get(b, float_block(r), sizeof(float) * rollout_floats(r));
   if (!s && r->act_i) s = rlc_buf_get(b, r->act_i, sizeof(int32_t) * tn(r));
   if (!s) s = rlc_buf_get(b, r->terminated, sizeof(bool) * 2 * tn(r));
   if (!s) r->t = hdr[5];

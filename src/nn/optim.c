@@ -368,11 +368,20 @@ double rlc_schedule_value(const rlcSchedule *s, double t) {
   case RLC_SCHED_EXPONENTIAL: {
     double p = t / (s->steps > 0 ? s->steps : 1.0);
     if (s->staircase) p = floor(p);
-    return s->v0 * pow(s->rate, p);
+    double v = s->v0 * pow(s->rate, p);
+    return s->rate < 1.0 && v < s->v1 ? s->v1 : v;
   }
   case RLC_SCHED_INVERSE_TIME: return s->v0 / (1.0 + s->rate * t);
+  case RLC_SCHED_APPROACH: return s->v1 + (s->v0 - s->v1) * exp(-t / (s->steps > 0 ? s->steps : 1.0));
+  case RLC_SCHED_DECREMENT: return s->value;
   }
   return s->v0;
+}
+
+void rlc_schedule_advance(rlcSchedule *s) {
+  if (s->type != RLC_SCHED_DECREMENT) return;
+  double v = s->value - (s->v0 - s->v1) * (1.0 / s->steps);
+  s->value = v > s->v1 ? v : s->v1;
 }
 
 void rlc_optim_state_put(const rlcOptim *o, rlcBuf *b) {

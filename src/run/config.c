@@ -7,35 +7,37 @@
 
 #include "run/run_internal.h"
 
-static const rlcParam driver_params[] = {
-    {"algo", RLC_PARAM_STR, "dqn", "the algorithm (rlc list shows them)"},
-    {"env", RLC_PARAM_STR, "CartPole-v1", "the environment id"},
-    {"env_options", RLC_PARAM_STR, "", "env options \"k=v,...\" (e.g. map_name=8x8)"},
-    {"seed", RLC_PARAM_INT, "0", "root seed: env copy i resets with seed+i, the agent's streams derive from it"},
-    {"steps", RLC_PARAM_INT, "0", "stop after this many env steps (0: no step budget)"},
-    {"episodes", RLC_PARAM_INT, "0", "stop after this many training episodes (0: no episode budget)"},
-    {"reset_seed", RLC_PARAM_INT, "-1", "reseed copy i with reset_seed+i at every reset, so episodes start alike (-1: no)"},
-    {"num_envs", RLC_PARAM_INT, "1", "env copies stepped together"},
-    {"num_threads", RLC_PARAM_INT, "1", "threads stepping the env copies (results do not depend on it)"},
-    {"max_episode_steps", RLC_PARAM_INT, "-1", "time limit (-1: the env's registered one, 0: none)"},
-    {"eval_interval", RLC_PARAM_INT, "10000", "evaluate the greedy policy every N env steps (0: only at the end)"},
-    {"eval_episodes", RLC_PARAM_INT, "10", "episodes per evaluation"},
-    {"log_interval", RLC_PARAM_INT, "1000", "a metrics row every N env steps"},
-    {"checkpoint_interval", RLC_PARAM_INT, "0", "also checkpoint every N env steps (0: only at the end of training)"},
-    {"stop_at_threshold", RLC_PARAM_BOOL, "false", "stop when an evaluation reaches the env's reward threshold"},
-    {"gif", RLC_PARAM_BOOL, "true", "write agent.gif of the trained greedy agent"},
-    {"gif_episodes", RLC_PARAM_INT, "1", "episodes in agent.gif"},
+#define S rlcRunSettings
+static const rlcSetting run_settings[] = {
+    RLC_SET_STR(S, algo, "algo", "dqn", "the algorithm (rlc list shows them)"),
+    RLC_SET_STR(S, env, "env", "CartPole-v1", "the environment id"),
+    RLC_SET_STR(S, env_options, "env_options", "", "env options \"k=v,...\" (e.g. map_name=8x8)"),
+    RLC_SET_INT64(S, seed, "seed", "0", 0, 0x1p62, "root seed: env copy i resets with seed+i, the agent's streams derive from it"),
+    RLC_SET_INT64(S, steps, "steps", "0", 0, 0x1p62, "stop after this many env steps (0: no step budget)"),
+    RLC_SET_INT64(S, episodes, "episodes", "0", 0, 0x1p62, "stop after this many training episodes (0: no episode budget)"),
+    RLC_SET_INT64(S, reset_seed, "reset_seed", "-1", -1, 0x1p62, "reseed copy i with reset_seed+i at every reset, so episodes start alike (-1: no)"),
+    RLC_SET_INT(S, num_envs, "num_envs", "1", 1, 65536, "env copies stepped together"),
+    RLC_SET_INT(S, num_threads, "num_threads", "1", 1, 256, "threads stepping the env copies (results do not depend on it)"),
+    RLC_SET_INT(S, max_episode_steps, "max_episode_steps", "-1", -1, 1 << 30, "time limit (-1: the env's registered one, 0: none)"),
+    RLC_SET_INT(S, eval_interval, "eval_interval", "10000", 0, 1 << 30, "evaluate the greedy policy every N env steps (0: only at the end)"),
+    RLC_SET_INT(S, eval_episodes, "eval_episodes", "10", 1, 100000, "episodes per evaluation"),
+    RLC_SET_INT(S, log_interval, "log_interval", "1000", 1, 1 << 30, "a metrics row every N env steps"),
+    RLC_SET_INT(S, checkpoint_interval, "checkpoint_interval", "0", 0, 1 << 30, "also checkpoint every N env steps (0: only at the end of training)"),
+    RLC_SET_BOOL(S, stop_at_threshold, "stop_at_threshold", "false", "stop when an evaluation reaches the env's reward threshold"),
+    RLC_SET_BOOL(S, gif, "gif", "true", "write agent.gif of the trained greedy agent"),
+    RLC_SET_INT(S, gif_episodes, "gif_episodes", "1", 1, 1000, "episodes in agent.gif"),
 };
+#undef S
 
-const rlcParam *rlc_run_params(int *n) {
-  *n = (int)(sizeof driver_params / sizeof driver_params[0]);
-  return driver_params;
+const rlcSetting *rlc_run_settings(int *n) {
+  *n = (int)(sizeof run_settings / sizeof run_settings[0]);
+  return run_settings;
 }
 
 static rlcStatus apply(rlcOpts *cfg, const rlcAgentClass *cls, const char *settings, const char *what) {
   int nd;
-  const rlcParam *d = rlc_run_params(&nd);
-  return rlc_params_apply(cfg, settings, cls->params, cls->n_params, d, nd, what);
+  const rlcSetting *d = rlc_run_settings(&nd);
+  return rlc_settings_apply(cfg, settings, cls->settings, cls->n_settings, d, nd, what);
 }
 
 rlcStatus rlc_run_config(rlcOpts *cfg, const char *algo, const char *env, const char *preset,
@@ -63,9 +65,9 @@ rlcStatus rlc_run_config(rlcOpts *cfg, const char *algo, const char *env, const 
   }
 
   int nd;
-  const rlcParam *d = rlc_run_params(&nd);
-  rlcStatus s = rlc_params_defaults(cfg, d, nd);
-  if (!s) s = rlc_params_defaults(cfg, cls->params, cls->n_params);
+  const rlcSetting *d = rlc_run_settings(&nd);
+  rlcStatus s = rlc_settings_defaults(cfg, d, nd);
+  if (!s) s = rlc_agent_settings_resolve(cls, NULL, cfg);
   // The algorithm's defaults for any env, then for this env.
   for (int pass = 0; pass < 2 && !s; pass++)
     for (int i = 0; i < cls->n_presets && !s; i++) {
@@ -130,5 +132,37 @@ rlcStatus run_config_read(rlcOpts *cfg, const char *path) {
     s = rlc_opts_set(cfg, line, eq + 1);
   }
   rlc_free(text);
+  return s;
+}
+
+// Compares two configurations setting by setting through the tables (so
+// "1e-3" equals "0.001"), skipping the training budget, which a resume may
+// change. RLC_OK when they agree; otherwise RLC_ERR_ARG naming the first
+// setting that differs and both values.
+static rlcStatus compare_table(const rlcSetting *t, int n, size_t size, rlcOpts *a, rlcOpts *b,
+                               const char *a_name, const char *b_name) {
+  void *sa = rlc_calloc(1, size ? size : 1), *sb = rlc_calloc(1, size ? size : 1);
+  rlcStatus s = sa && sb ? RLC_OK : RLC_ERR_NOMEM;
+  if (!s) s = rlc_settings_fill(sa, t, n, a);
+  if (!s) s = rlc_settings_fill(sb, t, n, b);
+  for (int i = 0; i < n && !s; i++) {
+    if (t[i].type == RLC_SETTING_ALIAS || !strcmp(t[i].name, "steps") || !strcmp(t[i].name, "episodes")) continue;
+    char va[RLC_SETTING_STR_MAX + 32], vb[RLC_SETTING_STR_MAX + 32];
+    rlc_setting_format(&t[i], sa, va, sizeof va);
+    rlc_setting_format(&t[i], sb, vb, sizeof vb);
+    if (strcmp(va, vb))
+      s = rlc_error(RLC_ERR_ARG, "%s has %s=%s but %s has %s=%s", a_name, t[i].name, va, b_name, t[i].name, vb);
+  }
+  rlc_free(sa);
+  rlc_free(sb);
+  return s;
+}
+
+rlcStatus run_config_compare(rlcOpts *a, rlcOpts *b, const char *a_name, const char *b_name) {
+  int n;
+  const rlcSetting *d = rlc_run_settings(&n);
+  rlcStatus s = compare_table(d, n, sizeof(rlcRunSettings), a, b, a_name, b_name);
+  const rlcAgentClass *cls = rlc_agent_find(rlc_opts_str(a, "algo", ""));
+  if (!s && cls) s = compare_table(cls->settings, cls->n_settings, cls->settings_size, a, b, a_name, b_name);
   return s;
 }

@@ -21,7 +21,9 @@
 #define EVAL_CAP 10000
 #define GIF_CAP 1000
 #define CKPT_MAGIC "RLCCKPT\n"
-#define CKPT_VERSION 2u  // 2: env states through rlc_env_state_save
+// 2: loss totals in the counters; replay and rollout layouts. 3: env states
+// through rlc_env_state_save.
+#define CKPT_VERSION 3u
 
 // Everything the loop counts; checkpointed as one block.
 typedef struct RunCounters {
@@ -39,6 +41,8 @@ typedef struct RunCounters {
   int64_t solved_at_steps;
   bool stopped;                       // reached the threshold with stop_at_threshold
   int64_t metrics_bytes, episodes_bytes, tb_bytes;  // file sizes at the checkpoint
+  double loss_sum;                    // the agent's loss totals at the last metrics row
+  int64_t loss_count;
 } RunCounters;
 
 struct rlcRun {
@@ -46,7 +50,7 @@ struct rlcRun {
   char dir[2048];
   bool has_dir;
   const rlcAgentClass *cls;
-  char env_id[64], env_opts[512];
+  char env_id[RLC_SETTING_STR_MAX], env_opts[512];
   rlcVecEnv *venv;
   rlcEnv *eval_env;
   rlcAgent *agent;
@@ -64,12 +68,6 @@ struct rlcRun {
   volatile sig_atomic_t stop_requested;
 };
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static void path_in(const rlcRun *r, const char *name, char *out, size_t n) {
   snprintf(out, n, "%.1900s/%.255s", r->dir, name);
 }
@@ -79,39 +77,35 @@ static void path_in(const rlcRun *r, const char *name, char *out, size_t n) {
 //------------------------------------------------------------------------------
 
 // The env options string of a configuration: env_options plus the time limit.
-static rlcStatus env_options(rlcOpts *cfg, char *out, size_t n) {
-  int mes;
-  rlcStatus s = rlc_cfg_int(cfg, "max_episode_steps", -1, 1 << 30, &mes);
-  if (s) return s;
-  const char *user = rlc_cfg_str(cfg, "env_options");
-  int k = mes >= 0 ? snprintf(out, n, "%s%smax_episode_steps=%d", user, *user ? "," : "", mes)
-                   : snprintf(out, n, "%s", user);
+static rlcStatus env_options(const rlcRunSettings *rs, char *out, size_t n) {
+  const char *user = rs->env_options;
+  int k = rs->max_episode_steps >= 0
+              ? snprintf(out, n, "%s%smax_episode_steps=%d", user, *user ? "," : "", rs->max_episode_steps)
+              : snprintf(out, n, "%s", user);
   if (k >= (int)n) return rlc_error(RLC_ERR_ARG, "env_options is too long");
   return RLC_OK;
 }
 
+// The driver's and the agent's settings from the configuration, through their tables.
 static rlcStatus read_settings(rlcRun *r) {
   rlcOpts *cfg = &r->cfg;
-  int threads;
-  rlcStatus s;
-  const char *algo = rlc_cfg_str(cfg, "algo");
-  r->cls = rlc_agent_find(algo);
-  if (!r->cls) return rlc_error(RLC_ERR_NOT_FOUND, "unknown algorithm '%s' (rlc list shows them)", algo);
-  snprintf(r->env_id, sizeof r->env_id, "%s", rlc_cfg_str(cfg, "env"));
-  if ((s = env_options(cfg, r->env_opts, sizeof r->env_opts))) return s;
-  if ((s = rlc_cfg_int64(cfg, "seed", 0, (1LL << 62), &r->seed))) return s;
-  if ((s = rlc_cfg_int64(cfg, "reset_seed", -1, (1LL << 62), &r->reset_seed))) return s;
-  if ((s = rlc_cfg_int64(cfg, "steps", 0, (1LL << 62), &r->target_steps))) return s;
-  if ((s = rlc_cfg_int64(cfg, "episodes", 0, (1LL << 62), &r->target_episodes))) return s;
-  if ((s = rlc_cfg_int(cfg, "num_envs", 1, 65536, &r->num_envs))) return s;
-  if ((s = rlc_cfg_int(cfg, "num_threads", 1, 256, &threads))) return s;
-  if ((s = rlc_cfg_int(cfg, "eval_interval", 0, 1 << 30, &r->eval_interval))) return s;
-  if ((s = rlc_cfg_int(cfg, "eval_episodes", 1, 100000, &r->eval_episodes))) return s;
-  if ((s = rlc_cfg_int(cfg, "log_interval", 1, 1 << 30, &r->log_interval))) return s;
-  if ((s = rlc_cfg_int(cfg, "checkpoint_interval", 0, 1 << 30, &r->ckpt_interval))) return s;
-  if ((s = rlc_cfg_bool(cfg, "stop_at_threshold", &r->stop_at_threshold))) return s;
-  if ((s = rlc_cfg_bool(cfg, "gif", &r->gif))) return s;
-  if ((s = rlc_cfg_int(cfg, "gif_episodes", 1, 1000, &r->gif_episodes))) return s;
+  rlcRunSettings rs;
+  int nt;
+  const rlcSetting *table = rlc_run_settings(&nt);
+  rlcStatus s = rlc_settings_fill(&rs, table, nt, cfg);
+  if (s) return s;
+  r->cls = rlc_agent_find(rs.algo);
+  if (!r->cls) return rlc_error(RLC_ERR_NOT_FOUND, "unknown algorithm '%s' (rlc list shows them)", rs.algo);
+  snprintf(r->env_id, sizeof r->env_id, "%s", rs.env);
+  if ((s = env_options(&rs, r->env_opts, sizeof r->env_opts))) return s;
+  r->seed = rs.seed, r->reset_seed = rs.reset_seed;
+  r->target_steps = rs.steps, r->target_episodes = rs.episodes;
+  r->num_envs = rs.num_envs;
+  r->eval_interval = rs.eval_interval, r->eval_episodes = rs.eval_episodes;
+  r->log_interval = rs.log_interval, r->ckpt_interval = rs.checkpoint_interval;
+  r->stop_at_threshold = rs.stop_at_threshold;
+  r->gif = rs.gif, r->gif_episodes = rs.gif_episodes;
+  int threads = rs.num_threads;
 
   rlcVecEnvDef vd = rlc_vec_env_default_def();
   vd.num_envs = r->num_envs;
@@ -119,8 +113,13 @@ static rlcStatus read_settings(rlcRun *r) {
   if ((s = rlc_vec_env_create(r->env_id, r->env_opts, &vd, &r->venv))) return s;
   r->venv->autoreset_seed = r->reset_seed;
   if ((s = rlc_env_create(r->env_id, r->env_opts, &r->eval_env))) return s;
-  rlcAgentDef ad = {r->venv->spec, r->num_envs, (uint64_t)r->seed, cfg};
-  if ((s = r->cls->create(&ad, &r->agent))) return s;
+  void *set = rlc_calloc(1, r->cls->settings_size ? r->cls->settings_size : 1);
+  if (!set) return RLC_ERR_NOMEM;
+  s = rlc_settings_fill(set, r->cls->settings, r->cls->n_settings, cfg);
+  rlcAgentDef ad = {r->venv->spec, r->num_envs, (uint64_t)r->seed, r->target_steps, set};
+  if (!s) s = r->cls->create(&ad, &r->agent);
+  rlc_free(set);
+  if (s) return s;
   rlc_opts_str(cfg, "rlc_version", NULL);  // bookkeeping, not settings
   rlc_opts_str(cfg, "tensorboard_file", NULL);
   if ((s = rlc_opts_check_unused(cfg, "this run"))) return s;
@@ -133,8 +132,7 @@ static rlcStatus read_settings(rlcRun *r) {
   r->actions = rlc_malloc((size_t)r->num_envs * r->venv->act_bytes);
   if (!r->obs_prev || !r->next_obs || !r->actions) return RLC_ERR_NOMEM;
 
-  // The agent's extra scalars become columns; reading info also starts its
-  // loss average afresh.
+  // The agent's extra scalars become columns.
   r->cls->info(r->agent, &r->info);
   r->n_extra = r->info.n_extra < 4 ? r->info.n_extra : 4;
   for (int i = 0; i < r->n_extra; i++) snprintf(r->extra_name[i], sizeof r->extra_name[i], "%s", r->info.extra_name[i]);
@@ -281,7 +279,7 @@ rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcRun **out
     rlc_run_destroy(r);
     return s;
   }
-  r->t0 = now_s();
+  r->t0 = rlc_time_s();
   *out = r;
   return RLC_OK;
 }
@@ -360,7 +358,7 @@ static rlcStatus checkpoint(rlcRun *r) {
   r->c.episodes_bytes = ftell(r->episodes);
   r->c.tb_bytes = ftell(r->tb);
   RunCounters saved = r->c;
-  saved.wall_s += now_s() - r->t0;
+  saved.wall_s += rlc_time_s() - r->t0;
   rlcBuf b = {0};
   uint32_t ver = CKPT_VERSION;
   rlc_buf_put(&b, CKPT_MAGIC, 8);
@@ -424,12 +422,31 @@ static rlcStatus ckpt_restore(rlcRun *r, rlcBuf *b, const char *dir) {
   return RLC_OK;
 }
 
+// A resume trains with the checkpoint's settings: a config.txt edited since
+// is refused rather than silently ignored.
+static rlcStatus check_config_file(const char *dir, rlcOpts *ckpt_cfg) {
+  char p[2100];
+  snprintf(p, sizeof p, "%s/config.txt", dir);
+  rlcOpts *file = rlc_malloc(sizeof *file);
+  if (!file) return RLC_ERR_NOMEM;
+  rlcStatus s = run_config_read(file, p);
+  if (s == RLC_ERR_NOT_FOUND) s = RLC_OK;  // the checkpoint alone is enough
+  else if (!s) {
+    s = run_config_compare(file, ckpt_cfg, "config.txt", "the checkpoint");
+    if (s) s = rlc_error(s, "'%s': %s (a resume continues with the checkpoint's settings; "
+                            "restore config.txt or start a new run)", dir, rlc_last_error());
+  }
+  rlc_free(file);
+  return s;
+}
+
 static rlcStatus run_from_checkpoint(const char *dir, bool with_logs, rlcRun **out) {
   *out = NULL;
   rlcBuf b;
   rlcRun *r = run_alloc();
   if (!r) return RLC_ERR_NOMEM;
   rlcStatus s = ckpt_open(dir, &b, &r->cfg);
+  if (!s && with_logs) s = check_config_file(dir, &r->cfg);
   if (!s) s = read_settings(r);
   if (!s) s = ckpt_restore(r, &b, dir);
   rlc_buf_free(&b);
@@ -443,7 +460,7 @@ static rlcStatus run_from_checkpoint(const char *dir, bool with_logs, rlcRun **o
     rlc_run_destroy(r);
     return s;
   }
-  r->t0 = now_s();
+  r->t0 = rlc_time_s();
   *out = r;
   return RLC_OK;
 }
@@ -538,7 +555,7 @@ static int64_t eval_seed(const rlcRun *r) { return r->seed + 1000003; }
 // Logging
 //------------------------------------------------------------------------------
 
-static double wall(const rlcRun *r) { return r->c.wall_s + now_s() - r->t0; }
+static double wall(const rlcRun *r) { return r->c.wall_s + rlc_time_s() - r->t0; }
 
 static void csv_num(FILE *f, double v) {
   if (isnan(v)) fputs(",", f);
@@ -551,6 +568,10 @@ static void tb(rlcRun *r, const char *tag, double v) {
 
 static void log_row(rlcRun *r, bool with_eval) {
   r->cls->info(r->agent, &r->info);
+  // The mean loss of the updates since the last row.
+  int64_t dn = r->info.loss_count - r->c.loss_count;
+  double loss = dn > 0 ? (r->info.loss_sum - r->c.loss_sum) / (double)dn : NAN;
+  r->c.loss_sum = r->info.loss_sum, r->c.loss_count = r->info.loss_count;
   if (!r->has_dir) return;
   double w = wall(r);
   double tr = r->c.int_count ? r->c.int_ret / r->c.int_count : NAN;
@@ -563,7 +584,7 @@ static void log_row(rlcRun *r, bool with_eval) {
   csv_num(r->metrics, with_eval ? r->c.eval_mean : NAN);
   csv_num(r->metrics, with_eval ? r->c.eval_std : NAN);
   csv_num(r->metrics, with_eval ? r->c.eval_len : NAN);
-  csv_num(r->metrics, r->info.loss);
+  csv_num(r->metrics, loss);
   csv_num(r->metrics, r->info.epsilon);
   csv_num(r->metrics, r->info.temperature);
   csv_num(r->metrics, r->info.lr);
@@ -576,7 +597,7 @@ static void log_row(rlcRun *r, bool with_eval) {
   fflush(r->metrics);
   tb(r, "train/average_return", tr);
   tb(r, "train/average_episode_length", tl);
-  tb(r, "train/loss", r->info.loss);
+  tb(r, "train/loss", loss);
   tb(r, "train/epsilon", r->info.epsilon);
   tb(r, "train/temperature", r->info.temperature);
   tb(r, "train/learning_rate", r->info.lr);
@@ -735,7 +756,7 @@ rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgre
       if ((s = checkpoint(r))) break;
     }
     if (progress && (++iter & 63) == 0) {
-      double t = now_s();
+      double t = rlc_time_s();
       if (t >= next_progress) {
         next_progress = t + 0.2;
         rlcRunStatus st;

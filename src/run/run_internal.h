@@ -10,6 +10,8 @@
 // config.txt
 rlcStatus run_config_write(const rlcOpts *cfg, const char *path);
 rlcStatus run_config_read(rlcOpts *cfg, const char *path);
+// RLC_ERR_ARG naming the first setting (budget aside) on which a and b differ.
+rlcStatus run_config_compare(rlcOpts *a, rlcOpts *b, const char *a_name, const char *b_name);
 
 // TensorBoard events (TFRecord framing).
 uint32_t run_tb_masked_crc(const uint8_t *p, size_t n);

@@ -27,7 +27,7 @@ static bool is_cliff(int r, int c) { return r == NROW - 1 && c >= 1 && c <= NCOL
 static void cliff_reset(const rlcEnvSpec *spec, void *state, rlcRng *rng, void *obs) {
   rlcToyTextState *st = state;
   // initial_state_distrib is one-hot on the start, but Gymnasium still draws.
-  st->s = rlc_categorical_sample(rng, spec->mdp->initial, NS);
+  st->s = rlc_rng_categorical(rng, spec->mdp->initial, NS);
   st->last_action = -1;
   st->orientation = 0;
   *(int32_t *)obs = st->s;

@@ -54,35 +54,24 @@ static inline double rlc_pow2_libm(double x) {
   return __builtin_expect(sure, 1) ? hi : rlc_pow2_call(x);
 }
 
-// Gymnasium's categorical_sample(probs, np_random): np.argmax(np.cumsum(probs)
-// > np_random.random()), so the first index whose running sum (sequential, as
-// np.cumsum adds) exceeds the draw, and 0 when none does (argmax of all False).
-// It always draws once, even for a single entry of probability 1, as Gymnasium.
-static inline int rlc_categorical_sample(rlcRng *rng, const double *p, int n) {
-  double u = rlc_rng_random(rng), c = 0.0;
-  for (int i = 0; i < n; i++) {
-    c += p[i];
-    if (c > u) return i;
-  }
-  return 0;
-}
-
-// categorical_sample when the running sums are precomputed (cum = np.cumsum(p),
-// non-decreasing): the same index, found by bisection, for resets over many
-// states (Taxi's 500, large random lakes).
+// rlc_rng_categorical when the running sums are precomputed (cum =
+// np.cumsum(p), non-decreasing): the same index, found by bisection, for
+// resets over many states (Taxi's 500, large random lakes).
 static inline int rlc_categorical_sample_cum(rlcRng *rng, const double *cum, int n) {
   double u = rlc_rng_random(rng);
-  if (!(cum[n - 1] > u)) return 0;
+  if (!(cum[n - 1] > 0)) return n - 1;
+  double bound = cum[n - 1] > u ? u : cum[n - 1];  // none above u: the last that adds mass
+  bool strict = cum[n - 1] > u;
   int lo = 0, hi = n - 1;  // the answer lies in [lo, hi]
   while (lo < hi) {
     int mid = lo + (hi - lo) / 2;
-    if (cum[mid] > u) hi = mid;
+    if (strict ? cum[mid] > bound : cum[mid] >= bound) hi = mid;
     else lo = mid + 1;
   }
   return lo;
 }
 
-// The toy-text step: categorical_sample over the probabilities of P[s][a]
+// The toy-text step: rlc_rng_categorical over the probabilities of P[s][a]
 // (the env's model), returning the chosen entry.
 // The running sums never decrease (probabilities are >= 0), so the entries
 // whose sum is <= u form a prefix and their count is the first index past
@@ -95,7 +84,9 @@ static inline const rlcTransition *rlc_mdp_sample(const rlcMdp *m, int s, int a,
     c += e[i].prob;
     k += c <= u;
   }
-  return e + (k < n ? k : 0);
+  if (k < n) return e + k;
+  while (n > 1 && !(e[n - 1].prob > 0)) n--;  // rounding: as rlc_rng_categorical
+  return e + n - 1;
 }
 
 #endif
