@@ -1,5 +1,5 @@
-// test_env_hooks.c: env state lifecycle hooks (rlcEnvClass init/free/copy/
-// save/load_state) on HeapWalk-v0, an env whose state owns heap memory:
+// test_env_hooks.c: env state lifecycle hooks (rlcEnvClass state_init/free/
+// copy/put/get) on HeapWalk-v0, an env whose state owns heap memory:
 // create and destroy through rlcEnv and rlcVecEnv (no leaks: a live count here,
 // ASan under SANITIZE=1), copies independent of their source, save/load
 // round trips that continue identically, garbage refused, the env checker,
@@ -20,7 +20,7 @@
 
 typedef struct HeapCfg {
   int cells, memory;
-  bool fail_init;  // option fail_init=true: init_state fails (tests the unwinding)
+  bool fail_init;  // option fail_init=true: state_init fails (tests the unwinding)
 } HeapCfg;
 
 typedef struct HeapState {
@@ -114,7 +114,7 @@ static rlcStatus heap_copy(const rlcEnvSpec *spec, void *dst, const void *src) {
   return RLC_OK;
 }
 
-static void heap_save(const rlcEnvSpec *spec, const void *state, rlcBuf *b) {
+static void heap_put(const rlcEnvSpec *spec, const void *state, rlcBuf *b) {
   const HeapCfg *c = spec->cfg;
   const HeapState *s = state;
   int32_t head[4] = {c->memory, s->pos, s->head, s->count};
@@ -124,7 +124,7 @@ static void heap_save(const rlcEnvSpec *spec, const void *state, rlcBuf *b) {
 }
 
 // Reads into temporaries and checks every field before touching the state.
-static rlcStatus heap_load(const rlcEnvSpec *spec, void *state, rlcBuf *b) {
+static rlcStatus heap_get(const rlcEnvSpec *spec, void *state, rlcBuf *b) {
   const HeapCfg *c = spec->cfg;
   HeapState *s = state;
   int32_t head[4];
@@ -150,8 +150,8 @@ static rlcStatus heap_load(const rlcEnvSpec *spec, void *state, rlcBuf *b) {
 
 static const rlcEnvClass heap_class = {
     .name = "HeapWalk", .state_size = sizeof(HeapState), .reset = heap_reset, .step = heap_step,
-    .render = heap_render, .free_cfg = free, .init_state = heap_init, .free_state = heap_free,
-    .copy_state = heap_copy, .save_state = heap_save, .load_state = heap_load};
+    .render = heap_render, .free_cfg = free, .state_init = heap_init, .state_free = heap_free,
+    .state_copy = heap_copy, .state_put = heap_put, .state_get = heap_get};
 
 static rlcStatus heap_make(rlcEnvSpec *spec, rlcOpts *opts) {
   HeapCfg c;
@@ -235,7 +235,7 @@ TEST(env_hooks_create_destroy_env_and_vector) {
 
 static void save(rlcEnv *env, rlcBuf *b) {
   memset(b, 0, sizeof *b);
-  rlc_env_state_save(env->spec, env->state, b);
+  rlc_env_state_put(env->spec, env->state, b);
   CHECK_OK(b->err);
 }
 
@@ -301,32 +301,34 @@ TEST(env_hooks_save_load_round_trip_and_garbage) {
   play(a, 3, 45);
   rlcBuf buf;
   save(a, &buf);
-  CHECK(buf.len == 16 + 16 + 8 + 16 * 4);  // time limit's block, then the hook's bytes
+  CHECK(buf.len == 24 + 16 + 16 + 8 + 16 * 4);  // tag and size, the time limit's block, the hook's bytes
   rlcRng rng = a->rng;
   float obs[4];
   memcpy(obs, a->obs, sizeof obs);
   uint64_t ha = play(a, 4, 300);
   CHECK_OK(rlc_env_reset(b, 99, NULL));
   play(b, 5, 17);
-  CHECK_OK(rlc_env_state_load(b->spec, b->state, &buf));
+  CHECK_OK(rlc_env_state_get(b->spec, b->state, &buf));
   CHECK_EQ_INT(buf.pos, buf.len);
   b->rng = rng;
   memcpy(b->obs, obs, sizeof obs);
   CHECK(play(b, 4, 300) == ha);
 
-  // Garbage: a wrong memory size, out-of-range fields, truncation. Each is
-  // refused and leaves b usable.
-  struct { size_t at; int32_t val; } bad[] = {{16, 7}, {20, -1}, {20, 9}, {24, 16}, {28, 17}, {40 + 4 * 3, 123}};
+  // Garbage: another tag, another state size, a wrong memory size,
+  // out-of-range fields, truncation. Each is refused and leaves b usable.
+  enum { H = 24 + 16 };  // the hook's bytes start here
+  struct { size_t at; int32_t val; } bad[] = {{0, 0x41}, {16, 99}, {H, 7}, {H + 4, -1}, {H + 4, 9}, {H + 8, 16},
+                                              {H + 12, 17}, {H + 24 + 4 * 3, 123}};
   for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
     rlcBuf g = {.data = rlc_malloc(buf.len), .len = buf.len};
     memcpy(g.data, buf.data, buf.len);
     memcpy(g.data + bad[k].at, &bad[k].val, 4);
-    CHECK_MSG(rlc_env_state_load(b->spec, b->state, &g) == RLC_ERR_FORMAT, "garbage %zu accepted", k);
+    CHECK_MSG(rlc_env_state_get(b->spec, b->state, &g) == RLC_ERR_FORMAT, "garbage %zu accepted", k);
     rlc_free(g.data);
   }
   for (size_t n = 0; n < buf.len; n += 7) {
     rlcBuf g = {.data = buf.data, .len = n};
-    CHECK_ERR(rlc_env_state_load(b->spec, b->state, &g), RLC_ERR_FORMAT);
+    CHECK_ERR(rlc_env_state_get(b->spec, b->state, &g), RLC_ERR_FORMAT);
   }
   play(b, 6, 100);
   rlc_buf_free(&buf);
@@ -377,7 +379,7 @@ static void half_step(const rlcEnvSpec *spec, void *state, rlcRng *rng, const vo
   *terminated = true;
 }
 static const rlcEnvClass half_class = {.name = "HalfHooks", .state_size = sizeof(HeapState), .reset = half_reset,
-                                       .step = half_step, .init_state = heap_init, .free_state = heap_free};
+                                       .step = half_step, .state_init = heap_init, .state_free = heap_free};
 static rlcStatus half_make(rlcEnvSpec *spec, rlcOpts *opts) {
   spec->observation_space = rlc_space_discrete(1);
   spec->action_space = rlc_space_discrete(1);
@@ -407,10 +409,10 @@ TEST(env_hooks_plain_state_functions) {
   CHECK_OK(rlc_env_state_copy(b->spec, b->state, a->state));
   CHECK(!memcmp(a->state, b->state, a->spec->state_size));
   rlcBuf buf = {0};
-  rlc_env_state_save(a->spec, a->state, &buf);
-  CHECK_EQ_INT(buf.len, a->spec->state_size);
+  rlc_env_state_put(a->spec, a->state, &buf);
+  CHECK_EQ_INT(buf.len, 24 + a->spec->state_size);
   CHECK_OK(rlc_env_state_init(b->spec, b->state));
-  CHECK_OK(rlc_env_state_load(b->spec, b->state, &buf));
+  CHECK_OK(rlc_env_state_get(b->spec, b->state, &buf));
   CHECK(!memcmp(a->state, b->state, a->spec->state_size));
   rlc_buf_free(&buf);
   rlc_env_destroy(a);

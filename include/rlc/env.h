@@ -106,20 +106,20 @@ typedef struct rlcEnvClass {
   // Optional lifecycle hooks, all or none (NULL: plain data, handled with
   // memset/memcpy). A wrapper's hooks see only its own fields; the library
   // walks the layers (rlc_env_state_init and friends below).
-  // init_state: acquire what the state owns; the bytes are zeroed before. On
+  // state_init: acquire what the state owns; the bytes are zeroed before. On
   // an error it leaves nothing to free.
-  rlcStatus (*init_state)(const rlcEnvSpec *spec, void *state);
-  // free_state: release it (the block itself belongs to the library).
-  void (*free_state)(const rlcEnvSpec *spec, void *state);
-  // copy_state: deep copy into an initialized dst: afterwards the two evolve
+  rlcStatus (*state_init)(const rlcEnvSpec *spec, void *state);
+  // state_free: release it (the block itself belongs to the library).
+  void (*state_free)(const rlcEnvSpec *spec, void *state);
+  // state_copy: deep copy into an initialized dst: afterwards the two evolve
   // independently. On an error dst stays valid (freeable).
-  rlcStatus (*copy_state)(const rlcEnvSpec *spec, void *dst, const void *src);
-  // save_state/load_state: checkpoint bytes (rlc_buf_put / rlc_buf_get).
-  // load_state restores into an initialized state and must validate what it
-  // reads: RLC_ERR_FORMAT on garbage, never a crash; on an error the state
-  // stays valid (freeable).
-  void (*save_state)(const rlcEnvSpec *spec, const void *state, rlcBuf *b);
-  rlcStatus (*load_state)(const rlcEnvSpec *spec, void *state, rlcBuf *b);
+  rlcStatus (*state_copy)(const rlcEnvSpec *spec, void *dst, const void *src);
+  // state_put/state_get: checkpoint bytes (rlc_buf_put / rlc_buf_get) of
+  // what is needed to continue exactly. state_get restores into an
+  // initialized state and must validate what it reads: RLC_ERR_FORMAT on
+  // garbage, never a crash; on an error the state stays valid (freeable).
+  void (*state_put)(const rlcEnvSpec *spec, const void *state, rlcBuf *b);
+  rlcStatus (*state_get)(const rlcEnvSpec *spec, void *state, rlcBuf *b);
 } rlcEnvClass;
 
 // The constant part of an env, shared by all of its instances.
@@ -194,9 +194,11 @@ rlcStatus rlc_env_state_init(const rlcEnvSpec *spec, void *state);
 void rlc_env_state_free(const rlcEnvSpec *spec, void *state);
 // dst and src are initialized states of the same spec.
 rlcStatus rlc_env_state_copy(const rlcEnvSpec *spec, void *dst, const void *src);
-void rlc_env_state_save(const rlcEnvSpec *spec, const void *state, rlcBuf *b);
-// RLC_ERR_FORMAT when the bytes are truncated or a hook refuses them.
-rlcStatus rlc_env_state_load(const rlcEnvSpec *spec, void *state, rlcBuf *b);
+// Checkpoint state: a section tag and the state's size, then each layer.
+void rlc_env_state_put(const rlcEnvSpec *spec, const void *state, rlcBuf *b);
+// RLC_ERR_FORMAT when the tag or size differ, the bytes are truncated or a
+// hook refuses them.
+rlcStatus rlc_env_state_get(const rlcEnvSpec *spec, void *state, rlcBuf *b);
 
 //------------------------------------------------------------------------------
 // One environment

@@ -94,8 +94,8 @@ static uint64_t trajectory_hash(rlcEnv *env, int64_t seed, int steps) {
   return continue_hash(env, (uint64_t)seed + 1, steps, h);
 }
 
-// A copy (rlc_env_copy) and a saved and loaded state (rlc_env_state_save /
-// load, as checkpoints do) continue exactly like the original, and a
+// A copy (rlc_env_copy) and a saved and loaded state (rlc_env_state_put /
+// get, as checkpoints do) continue exactly like the original, and a
 // truncated save is refused. `b` has stepped elsewhere first, so a copy that
 // kept anything of the destination's own state shows.
 static void check_copies(Checker *c, rlcEnv *a, rlcEnv *b, int64_t seed) {
@@ -106,7 +106,7 @@ static void check_copies(Checker *c, rlcEnv *a, rlcEnv *b, int64_t seed) {
   bool ok = rlc_env_copy(b, a) == RLC_OK;
   uint64_t hb = ok ? continue_hash(b, (uint64_t)seed + 9, 300, h0) : 0;
   rlcBuf buf = {0};
-  rlc_env_state_save(a->spec, a->state, &buf);
+  rlc_env_state_put(a->spec, a->state, &buf);
   rlcRng rng = a->rng;
   size_t ob = rlc_space_bytes(&a->spec->observation_space);
   uint8_t *obs = rlc_malloc(ob);
@@ -117,7 +117,7 @@ static void check_copies(Checker *c, rlcEnv *a, rlcEnv *b, int64_t seed) {
   // Load the saved state into b: the state and np_random are what a
   // checkpoint restores (the last observation too, outside the state).
   trajectory_hash(b, seed + 13, 77);
-  ok = !buf.err && rlc_env_state_load(b->spec, b->state, &buf) == RLC_OK && buf.pos == buf.len;
+  ok = !buf.err && rlc_env_state_get(b->spec, b->state, &buf) == RLC_OK && buf.pos == buf.len;
   ok = ok && obs;
   if (obs) memcpy(b->obs, obs, ob);
   rlc_free(obs);
@@ -129,7 +129,7 @@ static void check_copies(Checker *c, rlcEnv *a, rlcEnv *b, int64_t seed) {
   hb = ok ? continue_hash(b, (uint64_t)seed + 9, 300, h0) : 0;
   check(c, ok && ha == hb, "a saved and loaded state (%zu bytes) continues exactly like the original", buf.len);
   rlcBuf cut = {.data = buf.data, .len = buf.len ? buf.len - 1 : 0};
-  check(c, rlc_env_state_load(b->spec, b->state, &cut) == RLC_ERR_FORMAT,
+  check(c, rlc_env_state_get(b->spec, b->state, &cut) == RLC_ERR_FORMAT,
         "loading a truncated saved state is refused");
   rlc_buf_free(&buf);
 }

@@ -33,21 +33,21 @@ static size_t own_bytes(const rlcEnvSpec *spec) { return spec->inner ? spec->inn
 
 bool rlc_env_state_is_plain(const rlcEnvSpec *spec) {
   for (; spec; spec = spec->inner)
-    if (spec->cls->init_state) return false;
+    if (spec->cls->state_init) return false;
   return true;
 }
 
 void rlc_env_state_free(const rlcEnvSpec *spec, void *state) {
   for (; spec; state = rlc_inner_state(spec, state), spec = spec->inner)
-    if (spec->cls->free_state) spec->cls->free_state(spec, state);
+    if (spec->cls->state_free) spec->cls->state_free(spec, state);
 }
 
 // Base env first, so a wrapper's init could look at an initialized inner state.
 static rlcStatus init_layers(const rlcEnvSpec *spec, void *state) {
   if (!spec) return RLC_OK;
   rlcStatus s = init_layers(spec->inner, spec->inner ? rlc_inner_state(spec, state) : NULL);
-  if (s || !spec->cls->init_state) return s;
-  s = spec->cls->init_state(spec, state);
+  if (s || !spec->cls->state_init) return s;
+  s = spec->cls->state_init(spec, state);
   if (s && spec->inner) rlc_env_state_free(spec->inner, rlc_inner_state(spec, state));  // unwind
   return s;
 }
@@ -63,26 +63,37 @@ rlcStatus rlc_env_state_copy(const rlcEnvSpec *spec, void *dst, const void *src)
     return RLC_OK;
   }
   for (; spec; dst = rlc_inner_state(spec, dst), src = (const char *)src + spec->inner_offset, spec = spec->inner) {
-    if (!spec->cls->copy_state) memcpy(dst, src, own_bytes(spec));
+    if (!spec->cls->state_copy) memcpy(dst, src, own_bytes(spec));
     else {
-      rlcStatus s = spec->cls->copy_state(spec, dst, src);
+      rlcStatus s = spec->cls->state_copy(spec, dst, src);
       if (s) return s;
     }
   }
   return RLC_OK;
 }
 
-void rlc_env_state_save(const rlcEnvSpec *spec, const void *state, rlcBuf *b) {
+// A section tag and the state's size first, so a checkpoint of another env
+// (or of another wrapper stack) fails with a name rather than a misread.
+void rlc_env_state_put(const rlcEnvSpec *spec, const void *state, rlcBuf *b) {
+  uint64_t size = spec->state_size;
+  rlc_buf_put_tag(b, "env state");
+  rlc_buf_put(b, &size, sizeof size);
   for (; spec; state = (const char *)state + spec->inner_offset, spec = spec->inner) {
-    if (spec->cls->save_state) spec->cls->save_state(spec, state, b);
+    if (spec->cls->state_put) spec->cls->state_put(spec, state, b);
     else rlc_buf_put(b, state, own_bytes(spec));
   }
 }
 
-rlcStatus rlc_env_state_load(const rlcEnvSpec *spec, void *state, rlcBuf *b) {
+rlcStatus rlc_env_state_get(const rlcEnvSpec *spec, void *state, rlcBuf *b) {
+  uint64_t size;
+  rlcStatus s = rlc_buf_get_tag(b, "env state");
+  if (!s) s = rlc_buf_get(b, &size, sizeof size);
+  if (s) return s;
+  if (size != spec->state_size)
+    return rlc_error(RLC_ERR_FORMAT, "saved env state has %llu bytes; '%s' has %zu", (unsigned long long)size,
+                     spec->id, spec->state_size);
   for (; spec; state = rlc_inner_state(spec, state), spec = spec->inner) {
-    rlcStatus s = spec->cls->load_state ? spec->cls->load_state(spec, state, b)
-                                        : rlc_buf_get(b, state, own_bytes(spec));
+    s = spec->cls->state_get ? spec->cls->state_get(spec, state, b) : rlc_buf_get(b, state, own_bytes(spec));
     if (s) return s;
   }
   return RLC_OK;
