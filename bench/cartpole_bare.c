@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "rlc/rlc.h"
 
@@ -61,6 +62,12 @@ static inline int bare_step(Bare *s, int action) {
   return done ? 1 : ++s->elapsed >= LIMIT ? 2 : 0;
 }
 
+static double cpu_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 int main(int argc, char **argv) {
   long long steps = argc > 1 ? atoll(argv[1]) : 20000000;
   long long seed = argc > 2 ? atoll(argv[2]) : 0;
@@ -104,17 +111,18 @@ int main(int argc, char **argv) {
   rlc_rng_seed(&rng, (uint64_t)seed);
   bare_reset(&s, &rng);
   long long episodes = 0;
-  double t0 = rlc_time_s();
+  double t0 = rlc_time_s(), c0 = cpu_s();
   for (long long t = 0, k = 0; t < steps; t++, k = k + 1 == RING ? 0 : k + 1) {
     if (bare_step(&s, ring[k])) {
       episodes++;
       bare_reset(&s, &rng);
     }
   }
-  double secs = rlc_time_s() - t0, sps = (double)steps / secs;
+  double secs = rlc_time_s() - t0, cpu = cpu_s() - c0, sps = (double)steps / secs;
   printf("bare loop CartPole-v1: %lld steps (%lld episodes) in %.3f s: %.2fM steps/s\n", steps, episodes, secs,
          sps / 1e6);
-  printf("{\"steps\": %lld, \"seconds\": %.6f, \"steps_per_s\": %.1f}\n", steps, secs, sps);
+  printf("{\"steps\": %lld, \"seconds\": %.6f, \"steps_per_s\": %.1f, \"cpu_seconds\": %.6f}\n", steps, secs, sps,
+         cpu);
   free(ring);
   return 0;
 }
