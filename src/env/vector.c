@@ -344,7 +344,8 @@ static __attribute__((noinline)) rlcStatus check_actions_slow(rlcVecEnv *v, cons
     if (as->type != RLC_SPACE_DISCRETE) {
       if (rlc_space_check_action(as, (const char *)actions + (size_t)i * v->act_bytes)) return step_error(v, actions);
     } else {
-      rlcStatus s = rlc_mdp_check_action(m, (const char *)v->obs + (size_t)i * v->obs_bytes, ((const int32_t *)actions)[i]);
+      const int32_t a = ((const int32_t *)actions)[i];
+      rlcStatus s = rlc_mdp_check_action(m, (const char *)v->obs + (size_t)i * v->obs_bytes, a);
       if (s) return s;
     }
   }
