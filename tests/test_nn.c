@@ -49,6 +49,7 @@ TEST(nn_dense_kernels_match_double_product) {
       {1, 1, 1},   {1, 4, 128}, {3, 5, 2},    {8, 4, 128}, {9, 33, 35},  {17, 64, 9},
       {7, 31, 33}, {16, 3, 1},  {33, 300, 7}, {8, 257, 12}, {40, 2, 40}, {11, 96, 70},
       {32, 1024, 128}, {32, 128, 128}, {1, 1024, 128}, {32, 4, 128}, {15, 128, 6}, {70, 2, 300},
+      {13, 128, 2}, {41, 64, 17}, {29, 20, 3},  // ragged blocks: first, after a full one
   };
   const int n_fixed = (int)(sizeof shapes / sizeof shapes[0]), n_random = 80;
   rlcRng rng;
@@ -1246,4 +1247,283 @@ TEST(nn_learns_sine) {
   CHECK_MSG(worst < 0.08, "sine worst error %g", worst);
   free(m), free(v);
   rlc_net_destroy(net);
+}
+
+//------------------------------------------------------------------------------
+// Torso specs: the examples' layer tables, shapes and parameter counts, the
+// errors, and a finite-difference check of a conv torso built from a spec
+//------------------------------------------------------------------------------
+
+// A definition with an input from a space and a torso; false (and a failed
+// check) when either call fails.
+static bool torso_def(rlcNetDef *def, const rlcSpace *obs, const char *spec, rlcLayerType act) {
+  *def = rlc_net_default_def();
+  rlcStatus s = rlc_net_def_input(def, obs);
+  if (!s) s = rlc_net_def_torso(def, spec, act);
+  CHECK_MSG(s == RLC_OK, "torso '%s': %s", spec, rlc_last_error());
+  return s == RLC_OK;
+}
+
+static rlcSpace image_space(int H, int W, int C) {
+  int shape[3] = {H, W, C};
+  return rlc_space_box_uniform(RLC_U8, 3, shape, 0, 255);
+}
+
+static void expect_layers(const rlcNetDef *def, const rlcLayerType *want, int n, const char *spec) {
+  CHECK_MSG(def->n_layers == n, "torso '%s': %d layers, expected %d", spec, def->n_layers, n);
+  for (int i = 0; i < n && i < def->n_layers; i++)
+    CHECK_MSG(def->layers[i].type == want[i], "torso '%s': layer %d is type %d, expected %d", spec, i,
+              (int)def->layers[i].type, (int)want[i]);
+}
+
+#define D_ RLC_LAYER_DENSE
+#define C_ RLC_LAYER_CONV2D
+#define F_ RLC_LAYER_FLATTEN
+#define R_ RLC_LAYER_RELU
+#define T_ RLC_LAYER_TANH
+
+TEST(nn_torso_examples) {
+  float lo[8] = {0}, hi[8] = {0};
+  rlcSpace vec4 = rlc_space_box(4, lo, hi), vec8 = rlc_space_box(8, lo, hi);
+  rlcNetDef def;
+  // "64-64" on CartPole's 4 values, a 2-action head.
+  if (torso_def(&def, &vec4, "64-64", RLC_LAYER_RELU)) {
+    static const rlcLayerType want[] = {D_, R_, D_, R_};
+    expect_layers(&def, want, 4, "64-64");
+    CHECK_EQ_INT(def.layers[0].units, 64);
+    rlc_net_def_add(&def, RLC_LAYER_DENSE, 2);
+    rlcNet *net = make_net(&def);
+    if (net) CHECK_EQ_INT(net->n_params, (4 * 64 + 64) + (64 * 64 + 64) + (64 * 2 + 2));
+    rlc_net_destroy(net);
+  }
+  // "256-256" with tanh on 8 values.
+  if (torso_def(&def, &vec8, "256-256", RLC_LAYER_TANH)) {
+    static const rlcLayerType want[] = {D_, T_, D_, T_};
+    expect_layers(&def, want, 4, "256-256");
+    rlcNet *net = make_net(&def);
+    if (net) CHECK_EQ_INT(net->n_params, (8 * 256 + 256) + (256 * 256 + 256));
+    if (net) CHECK_EQ_INT(net->out_size, 256);
+    rlc_net_destroy(net);
+  }
+  // MinAtar (Young & Tian): conv 16 3x3 stride 1 on 10x10xC, dense 128.
+  rlcSpace minatar = image_space(10, 10, 4);
+  if (torso_def(&def, &minatar, "c16k3-128", RLC_LAYER_RELU)) {
+    static const rlcLayerType want[] = {C_, R_, F_, D_, R_};
+    expect_layers(&def, want, 5, "c16k3-128");
+    CHECK_EQ_INT(def.input_ndim, 3);
+    rlc_net_def_add(&def, RLC_LAYER_DENSE, 6);
+    rlcNet *net = make_net(&def);
+    if (net) {
+      CHECK_EQ_INT(net->layers[0].out_shape[0], 8);
+      CHECK_EQ_INT(net->layers[0].out_shape[2], 16);
+      CHECK_EQ_INT(net->layers[2].out_size, 8 * 8 * 16);
+      CHECK_EQ_INT(net->n_params, (16 * 3 * 3 * 4 + 16) + (1024 * 128 + 128) + (128 * 6 + 6));
+    }
+    rlc_net_destroy(net);
+  }
+  // The Nature DQN on (84, 84, 4) with 18 actions: 1,693,362 parameters.
+  rlcSpace atari = image_space(84, 84, 4);
+  if (torso_def(&def, &atari, "c32k8s4-c64k4s2-c64k3s1-512", RLC_LAYER_RELU)) {
+    static const rlcLayerType want[] = {C_, R_, C_, R_, C_, R_, F_, D_, R_};
+    expect_layers(&def, want, 9, "nature");
+    rlc_net_def_add(&def, RLC_LAYER_DENSE, 18);
+    def.max_batch = 2;
+    rlcNet *net = make_net(&def);
+    if (net) {
+      int sizes[3][3] = {{20, 20, 32}, {9, 9, 64}, {7, 7, 64}};
+      for (int k = 0; k < 3; k++)
+        for (int j = 0; j < 3; j++) CHECK_EQ_INT(net->layers[2 * k].out_shape[j], sizes[k][j]);
+      CHECK_EQ_INT(net->layers[6].out_size, 3136);
+      CHECK_EQ_INT(net->n_params, 1693362);
+    }
+    rlc_net_destroy(net);
+  }
+  // No torso: nothing on a vector, a flatten on an image (so a head fits).
+  const char *none[] = {"", "none"};
+  for (int k = 0; k < 2; k++) {
+    if (torso_def(&def, &vec4, none[k], RLC_LAYER_RELU)) CHECK_EQ_INT(def.n_layers, 0);
+    if (torso_def(&def, &minatar, none[k], RLC_LAYER_RELU)) {
+      static const rlcLayerType want[] = {F_};
+      expect_layers(&def, want, 1, none[k]);
+    }
+  }
+  // Convs only end flat; padding and stride; a torso appends to what is there.
+  rlcSpace small = image_space(5, 5, 1);
+  if (torso_def(&def, &small, "c8k3s2p1", RLC_LAYER_ELU)) {
+    static const rlcLayerType want[] = {C_, RLC_LAYER_ELU, F_};
+    expect_layers(&def, want, 3, "c8k3s2p1");
+    CHECK_EQ_INT(def.layers[0].pad, 1);
+    CHECK_EQ_INT(def.layers[0].stride, 2);
+    CHECK_OK(rlc_net_def_torso(&def, "7", RLC_LAYER_RELU));
+    rlcNet *net = make_net(&def);
+    if (net) CHECK_EQ_INT(net->layers[2].out_size, 3 * 3 * 8);
+    if (net) CHECK_EQ_INT(net->out_size, 7);
+    rlc_net_destroy(net);
+  }
+  // Inputs from spaces: stacked vectors flatten; discrete and rank 4 do not fit.
+  int st[2] = {3, 4}, r4[4] = {2, 3, 3, 1};
+  rlcSpace stacked = rlc_space_box_uniform(RLC_F32, 2, st, -1, 1);
+  def = rlc_net_default_def();
+  CHECK_OK(rlc_net_def_input(&def, &stacked));
+  CHECK_EQ_INT(def.input_ndim, 1);
+  CHECK_EQ_INT(def.input_shape[0], 12);
+  rlcSpace disc = rlc_space_discrete(3), rank4 = rlc_space_box_uniform(RLC_U8, 4, r4, 0, 1);
+  CHECK_ERR(rlc_net_def_input(&def, &disc), RLC_ERR_ARG);
+  CHECK_ERR(rlc_net_def_input(&def, &rank4), RLC_ERR_ARG);
+  CHECK_ERR(rlc_net_def_input(&def, NULL), RLC_ERR_ARG);
+}
+
+// The spec fails with RLC_ERR_ARG, a one-line message naming the spec and
+// containing `needle`, and leaves the definition as it was.
+static void expect_bad_torso(const rlcSpace *obs, const char *spec, rlcLayerType act, const char *needle) {
+  rlcNetDef def = rlc_net_default_def();
+  CHECK_OK(rlc_net_def_input(&def, obs));
+  rlc_net_def_add(&def, RLC_LAYER_FLATTEN, 0);  // something already there
+  rlcNetDef before = def;
+  rlc_clear_error();
+  CHECK_MSG(rlc_net_def_torso(&def, spec, act) == RLC_ERR_ARG, "torso '%s' accepted", spec);
+  const char *e = rlc_last_error();
+  char quoted[160];
+  snprintf(quoted, sizeof quoted, "'%s'", spec);
+  CHECK_MSG(strstr(e, quoted) && strstr(e, needle) && !strchr(e, '\n'), "torso '%s': error '%s' lacks %s or '%s'",
+            spec, e, quoted, needle);
+  CHECK_MSG(memcmp(&before, &def, sizeof def) == 0, "torso '%s' changed the definition", spec);
+}
+
+TEST(nn_torso_errors) {
+  float lo[4] = {0}, hi[4] = {0};
+  rlcSpace vec = rlc_space_box(4, lo, hi), img = image_space(10, 10, 4);
+  // Flatten already in place: the image is a vector of 400 by then, so the
+  // image cases use their own definitions below.
+  expect_bad_torso(&vec, "c16k3", RLC_LAYER_RELU, "needs an image");
+  expect_bad_torso(&vec, "64-c16k3", RLC_LAYER_RELU, "needs an image");
+  static const char *garbage[] = {"64-x", "64--64", "abc", "64-", "-64", "c16", "c16k", "c16x3", "64 64",
+                                  "c16k3s0", "0", "64-0", "c0k3", "99999999999", "64,64", "None", "c16k3s", "c16k3p"};
+  for (size_t i = 0; i < sizeof garbage / sizeof garbage[0]; i++)
+    expect_bad_torso(&vec, garbage[i], RLC_LAYER_RELU, "malformed");
+  expect_bad_torso(&vec, "64", RLC_LAYER_SOFTMAX, "activation");
+  // 17 dense layers and their activations: 34 layers (plus the flatten).
+  expect_bad_torso(&vec, "1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1", RLC_LAYER_RELU, "more layers");
+  char many[400] = "1";
+  for (int i = 0; i < 40; i++) strcat(many, "-1");
+  expect_bad_torso(&vec, many, RLC_LAYER_RELU, "more layers");
+
+  // Image inputs: kernels larger than the image, a chain that shrinks past it.
+  rlcNetDef def = rlc_net_default_def(), before;
+  CHECK_OK(rlc_net_def_input(&def, &img));
+  before = def;
+  static const char *too_big[] = {"c16k11", "c16k3s1-c16k9", "c8k5s5-c8k3", "c8k13p1"};
+  for (size_t i = 0; i < sizeof too_big / sizeof too_big[0]; i++) {
+    rlc_clear_error();
+    CHECK_ERR(rlc_net_def_torso(&def, too_big[i], RLC_LAYER_RELU), RLC_ERR_ARG);
+    CHECK_MSG(strstr(rlc_last_error(), too_big[i]) && strstr(rlc_last_error(), "does not fit"),
+              "error '%s' for '%s'", rlc_last_error(), too_big[i]);
+    CHECK(memcmp(&before, &def, sizeof def) == 0);
+  }
+  CHECK_OK(rlc_net_def_torso(&def, "c8k11p1", RLC_LAYER_RELU));  // 12 x 12 padded: fits
+  CHECK_ERR(rlc_net_def_torso(NULL, "64", RLC_LAYER_RELU), RLC_ERR_ARG);
+  CHECK_ERR(rlc_net_def_torso(&def, NULL, RLC_LAYER_RELU), RLC_ERR_ARG);
+  // 16 dense layers and their activations fill the table exactly.
+  def = rlc_net_default_def();
+  CHECK_OK(rlc_net_def_input(&def, &vec));
+  CHECK_OK(rlc_net_def_torso(&def, "1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1", RLC_LAYER_RELU));
+  CHECK_EQ_INT(def.n_layers, RLC_NET_MAX_LAYERS);
+}
+
+TEST(nn_grad_torso_from_spec) {
+  // conv 3 3x3 pad 1 -> tanh -> conv 2 2x2 stride 2 -> tanh -> flatten ->
+  // dense 5 -> tanh, then a linear head of 3.
+  rlcSpace img = image_space(6, 5, 2);
+  rlcNetDef def;
+  if (!torso_def(&def, &img, "c3k3p1-c2k2s2-5", RLC_LAYER_TANH)) return;
+  static const rlcLayerType want[] = {C_, T_, C_, T_, F_, D_, T_};
+  expect_layers(&def, want, 7, "c3k3p1-c2k2s2-5");
+  rlc_net_def_add(&def, RLC_LAYER_DENSE, 3);
+  def.seed = 5;
+  grad_check_batches(&def, "torso c3k3p1-c2k2s2-5", 3);
+}
+
+//------------------------------------------------------------------------------
+// Batch sizes. The dense forward computes a row either in a block of rows
+// (tiles) or alone (dot products), and a row's bits depend only on which. The
+// path of each row must be the one it had when dqn.c padded its batches (up to
+// 12 rows as they were, 13..24 to 24, then to multiples of 8), so that callers
+// need not pad and padded callers see the same numbers: full blocks of 32
+// and a last block of 13 or more rows (9 or more after full blocks) as
+// tiles, the rest alone.
+//------------------------------------------------------------------------------
+
+static int padded_batch(int n) { return n <= 12 ? n : n <= 24 ? 24 : (n + 7) / 8 * 8; }
+
+TEST(nn_dense_forward_batch_needs_no_padding) {
+  static const int shapes[][2] = {{4, 128}, {128, 128}, {128, 2}, {64, 6}, {33, 17}, {1, 9}};
+  rlcRng rng;
+  rlc_rng_seed(&rng, 21);
+  const int max_b = 100, rows = 128;
+  for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
+    int C = shapes[si][0], OC = shapes[si][1];
+    float *x = malloc(sizeof(float) * rows * C), *w = malloc(sizeof(float) * OC * C);
+    float *bias = malloc(sizeof(float) * OC), *y = malloc(sizeof(float) * rows * OC);
+    float *yp = malloc(sizeof(float) * rows * OC), *alone = malloc(sizeof(float) * rows * OC);
+    float *tiled = malloc(sizeof(float) * rows * OC);
+    fill_uniform(x, (size_t)rows * C, &rng, -1, 1);
+    fill_uniform(w, (size_t)OC * C, &rng, -1, 1);
+    fill_uniform(bias, OC, &rng, -1, 1);
+    for (int r = 0; r < rows; r++)
+      rlc_dense_forward(alone + (size_t)r * OC, x + (size_t)r * C, w, bias, 1, C, OC);
+    rlc_dense_forward(tiled, x, w, bias, rows, C, OC);  // four full blocks
+    int bad = 0;
+    for (int B = 1; B <= max_b && bad < 3; B++) {
+      // The output's rows past B stay untouched.
+      for (int i = B * OC; i < rows * OC; i++) y[i] = 7.0f;
+      rlc_dense_forward(y, x, w, bias, B, C, OC);
+      rlc_dense_forward(yp, x, w, bias, padded_batch(B), C, OC);
+      if (memcmp(y, yp, sizeof(float) * B * OC) != 0) {
+        bad++;
+        CHECK_MSG(0, "C=%d OC=%d: batch %d differs from its padded batch %d", C, OC, B, padded_batch(B));
+      }
+      int full = B / 32 * 32, last = B - full;
+      bool last_tiled = last >= (full ? 9 : 13);
+      for (int r = 0; r < B; r++) {
+        const float *want = (r < full || last_tiled ? tiled : alone) + (size_t)r * OC;
+        if (memcmp(y + (size_t)r * OC, want, sizeof(float) * OC) != 0) {
+          bad++;
+          CHECK_MSG(0, "C=%d OC=%d: batch %d, row %d is not computed %s", C, OC, B, r,
+                           want >= tiled && want < tiled + rows * OC ? "in a block" : "alone");
+          break;
+        }
+      }
+      for (int i = B * OC; i < rows * OC; i++)
+        if (y[i] != 7.0f) {
+          bad++;
+          CHECK_MSG(0, "C=%d OC=%d: batch %d wrote past its rows", C, OC, B);
+          break;
+        }
+    }
+    free(x), free(w), free(bias), free(y), free(yp), free(alone), free(tiled);
+  }
+}
+
+//------------------------------------------------------------------------------
+// Floating-point mode
+//------------------------------------------------------------------------------
+
+TEST(nn_fp_fast_flushes_denormals_and_restores) {
+  volatile float tiny = 1e-40f, one = 1.0f;  // subnormal
+  float before = tiny * one;
+  CHECK(before == 1e-40f);
+  rlcFpMode m = rlc_fp_fast_begin();
+  float during = tiny * one;
+  rlcFpMode inner = rlc_fp_fast_begin();  // nested: the inner end keeps flushing
+  rlc_fp_fast_end(inner);
+  float nested = tiny * one;
+  rlc_fp_fast_end(m);
+  float after = tiny * one;
+#if defined(__SSE2__) || defined(__aarch64__)
+  CHECK_MSG(during == 0.0f, "subnormal product %g with denormals flushed", (double)during);
+  CHECK(nested == 0.0f);
+#else
+  (void)during, (void)nested;
+#endif
+  CHECK_MSG(after == 1e-40f, "the caller's mode is not restored: %g", (double)after);
 }

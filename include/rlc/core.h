@@ -69,6 +69,32 @@ void *rlc_realloc(void *ptr, size_t size);
 void rlc_free(void *ptr);
 char *rlc_strdup(const char *s);
 
+// An arena: all of an object's scratch carved once from a size table (llm.c),
+// one allocation and one free. Each item names the caller's pointer variable
+// (its address), an element count and the element size; init points every
+// variable at its own zeroed sub-buffer, each starting on a 64-byte line
+// (vector loads never straddle two lines; neighbours do not share one).
+//   rlcArenaItem items[] = {RLC_ARENA_ITEM(a->q, B * A), RLC_ARENA_ITEM(a->idx, B)};
+//   rlc_arena_init(&a->mem, items, 2);  ...  rlc_arena_free(&a->mem);
+// An item of 0 bytes gets NULL: an optional buffer is listed with count 0
+// when it is not needed, and `if (a->buf)` still tells. A count * size or a
+// total that overflows size_t, a NULL variable address or n < 0 is
+// RLC_ERR_ARG naming the item; no pointer is changed then.
+typedef struct rlcArenaItem {
+  void *ptr;            // address of the caller's pointer variable (&a->buf)
+  size_t count, size;   // elements, bytes per element
+} rlcArenaItem;
+#define RLC_ARENA_ITEM(var, count) {(void *)&(var), (size_t)(count), sizeof *(var)}
+
+typedef struct rlcArena {
+  void *raw;            // the allocation (NULL: none)
+  size_t size;          // bytes carved (after alignment)
+} rlcArena;
+
+rlcStatus rlc_arena_init(rlcArena *a, const rlcArenaItem *items, int n);
+// Frees the allocation (the variables then dangle); a zeroed or freed arena is fine.
+void rlc_arena_free(rlcArena *a);
+
 //------------------------------------------------------------------------------
 // Random numbers
 //------------------------------------------------------------------------------

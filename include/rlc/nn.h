@@ -20,7 +20,9 @@ extern "C" {
 //------------------------------------------------------------------------------
 
 // out (B, OC) = inp (B, C) @ weight^T + bias; weight is (OC, C) row-major
-// (PyTorch's Linear layout), bias (OC) or NULL.
+// (PyTorch's Linear layout), bias (OC) or NULL. Any B runs at full speed,
+// so callers never pad batches (a caller's padding rows would cost time and
+// change nothing: the real rows get the same bits; see kernels.c).
 void rlc_dense_forward(float *out, const float *inp, const float *weight, const float *bias,
                        int B, int C, int OC);
 // dinp (B, C) += dout @ weight; dweight (OC, C) += dout^T @ inp; dbias (OC) +=
@@ -65,6 +67,19 @@ void rlc_softmax_forward(float *out, const float *inp, int R, int N);
 void rlc_softmax_backward(float *dinp, const float *dout, const float *out, int R, int N);
 void rlc_log_softmax_forward(float *out, const float *inp, int R, int N);
 void rlc_log_softmax_backward(float *dinp, const float *dout, const float *out, int R, int N);
+
+// Training kernels run with denormals flushed: between begin and end the
+// calling thread's floating-point unit flushes subnormal results to zero and
+// reads subnormal inputs as zero (x86 SSE MXCSR FTZ|DAZ, aarch64 FPCR.FZ; a
+// no-op elsewhere), and end restores the caller's mode. Why: dead ReLU units
+// get exactly zero gradients, Adam's moments of their weights decay into the
+// subnormal range, and every operation on a subnormal takes a microcode
+// assist (the optimizer step ran at half speed). Deterministic either way
+// (the same inputs give the same bits); where subnormals occur the bits
+// differ from a run without it, so an agent uses it around every update.
+typedef struct rlcFpMode { uint64_t saved; } rlcFpMode;
+rlcFpMode rlc_fp_fast_begin(void);
+void rlc_fp_fast_end(rlcFpMode mode);
 
 //------------------------------------------------------------------------------
 // Initializers (TF / Keras / PyTorch semantics), over a weight of `n` values
@@ -276,8 +291,31 @@ rlcNetDef rlc_net_default_def(void);
 // Appends a layer; returns it so fields can be adjusted. NULL (and an error)
 // when the net is full.
 rlcLayerDef *rlc_net_def_add(rlcNetDef *def, rlcLayerType type, int units);
-// "4-128-128-2" with an activation between dense layers (relu, elu, tanh,
-// sigmoid): a vector input of 4, two hidden layers and a linear output.
+// The input from an observation space: a Box of rank 1 (C) is a vector, rank
+// 3 (H, W, C) an image (channel-last), rank 2 (frames stacked on a vector) a
+// vector of all its values. Any dtype (the agent converts samples to float).
+// RLC_ERR_ARG for discrete spaces and other ranks.
+rlcStatus rlc_net_def_input(rlcNetDef *def, const rlcSpace *obs);
+// Appends a torso (the layers between the input and a head) from a spec,
+// each layer followed by `activation` (relu, elu, tanh or sigmoid). Grammar:
+//   spec  := "" | "none" | layer ("-" layer)*
+//   layer := N                  dense, N units
+//          | "c" F "k" K ["s" S] ["p" P]
+//                               conv2d, F filters of K x K, stride S (1),
+//                               zero padding P (0), over an image
+// A flatten goes in before the first dense layer that follows an image, and
+// a torso that ends on an image (convs only, or "none" on an image input)
+// ends with a flatten, so a head (dense, noisy, dueling) can follow at once.
+// Examples: "64-64"; "256-256"; MinAtar's net (conv 16 3x3 stride 1, dense
+// 128) "c16k3-128"; the Nature DQN on (84, 84, 4) "c32k8s4-c64k4s2-c64k3-512".
+// Layers are checked against the shapes as they go: a conv on a vector, a
+// kernel larger than its (padded) image, malformed text or more layers than
+// RLC_NET_MAX_LAYERS are RLC_ERR_ARG with a one-line message naming the spec,
+// and leave def unchanged. Set the input (rlc_net_def_input) first.
+rlcStatus rlc_net_def_torso(rlcNetDef *def, const char *spec, rlcLayerType activation);
+// "4-128-128-2": a vector input of 4, the torso "128-128" and a linear output
+// of 2 (the torso's grammar, so "4-2" has no hidden layer). Replaces the
+// definition's input and layers; keeps max_batch and seed.
 rlcStatus rlc_net_def_mlp(rlcNetDef *def, const char *arch, rlcLayerType activation);
 
 typedef struct rlcLayer {
@@ -299,6 +337,7 @@ typedef struct rlcNet {
   float *params, *grads;           // (n_params) each: one buffer for the whole net
   float *acts, *dacts;             // every layer's output and its gradient, at max_batch
   float *aux;                      // workspace, allocated at creation
+  rlcArena mem;                    // the one allocation behind the five buffers
   const float *input;              // the last forward's input (kept by pointer)
   int batch;                       // the last forward's batch
   rlcRng rng;                      // noise

@@ -81,7 +81,10 @@ rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgre
 void rlc_run_status(const rlcRun *r, rlcRunStatus *st);
 rlcAgent *rlc_run_agent(rlcRun *r);
 const rlcEnvSpec *rlc_run_spec(const rlcRun *r);
-rlcOpts *rlc_run_cfg(rlcRun *r);
+rlcOpts *rlc_run_cfg(rlcRun *r);                        // the resolved configuration (text)
+const rlcRunSettings *rlc_run_settings_of(const rlcRun *r);  // the driver's settings, typed
+// The env options the run's envs were made with: env_options plus the time limit.
+const char *rlc_run_env_options(const rlcRun *r);
 
 // Greedy evaluation on a fresh env (id, options) seeded seed, seed+1, ...: mean
 // and std of returns over `episodes`, and optionally a GIF of the first

@@ -8,22 +8,37 @@
 
 #include "rlc/agent.h"
 
-// The built-in algorithms, in the order `rlc list` shows them. Referencing
-// every class here is also what pulls each family's object file out of a
-// static librlc.a: no whole-archive linking, no weak symbols.
-extern const rlcAgentClass rlc_agent_random, rlc_agent_heuristic, rlc_agent_q_learning,
-    rlc_agent_sarsa, rlc_agent_expected_sarsa, rlc_agent_q_lambda, rlc_agent_sarsa_lambda,
-    rlc_agent_dqn, rlc_agent_double_dqn, rlc_agent_dueling_dqn, rlc_agent_n_step_dqn,
-    rlc_agent_per_dqn, rlc_agent_noisy_dqn, rlc_agent_c51, rlc_agent_rainbow, rlc_agent_imitation,
-    rlc_agent_reinforce, rlc_agent_a2c, rlc_agent_ppo;
+// The built-in algorithms, in the order `rlc list` shows them: one line per
+// class (each defined in its family's file). Referencing every class here is
+// also what pulls each family's object file out of a static librlc.a: no
+// whole-archive linking, no weak symbols.
+#define BUILTIN_AGENTS(X)                                                                         \
+  X(rlc_agent_random)                                                                             \
+  X(rlc_agent_heuristic)                                                                          \
+  X(rlc_agent_q_learning)                                                                         \
+  X(rlc_agent_sarsa)                                                                              \
+  X(rlc_agent_expected_sarsa)                                                                     \
+  X(rlc_agent_q_lambda)                                                                           \
+  X(rlc_agent_sarsa_lambda)                                                                       \
+  X(rlc_agent_dqn)                                                                                \
+  X(rlc_agent_double_dqn)                                                                         \
+  X(rlc_agent_dueling_dqn)                                                                        \
+  X(rlc_agent_n_step_dqn)                                                                         \
+  X(rlc_agent_per_dqn)                                                                            \
+  X(rlc_agent_noisy_dqn)                                                                          \
+  X(rlc_agent_c51)                                                                                \
+  X(rlc_agent_rainbow)                                                                            \
+  X(rlc_agent_imitation)                                                                          \
+  X(rlc_agent_reinforce)                                                                          \
+  X(rlc_agent_a2c)                                                                                \
+  X(rlc_agent_ppo)
 
-static const rlcAgentClass *const builtin[] = {
-    &rlc_agent_random,       &rlc_agent_heuristic,   &rlc_agent_q_learning,  &rlc_agent_sarsa,
-    &rlc_agent_expected_sarsa, &rlc_agent_q_lambda,  &rlc_agent_sarsa_lambda, &rlc_agent_dqn,
-    &rlc_agent_double_dqn,   &rlc_agent_dueling_dqn, &rlc_agent_n_step_dqn,  &rlc_agent_per_dqn,
-    &rlc_agent_noisy_dqn,    &rlc_agent_c51,         &rlc_agent_rainbow,     &rlc_agent_imitation,
-    &rlc_agent_reinforce,    &rlc_agent_a2c,         &rlc_agent_ppo,
-};
+#define DECLARE(sym) extern const rlcAgentClass sym;
+#define ENTRY(sym) &sym,
+BUILTIN_AGENTS(DECLARE)
+static const rlcAgentClass *const builtin[] = {BUILTIN_AGENTS(ENTRY)};
+#undef DECLARE
+#undef ENTRY
 #define N_BUILTIN ((int)(sizeof builtin / sizeof builtin[0]))
 
 // Classes users add with rlc_agent_register, after the built-ins.

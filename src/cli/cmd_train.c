@@ -66,13 +66,13 @@ static void progress_line(const rlcRunStatus *st, void *user) {
 }
 
 static void summary_json(rlcRun *run, const char *dir, const rlcRunStatus *st, double wall) {
-  rlcOpts *cfg = rlc_run_cfg(run);
   const rlcEnvSpec *spec = rlc_run_spec(run);
   CliJson j;
   json_begin(&j);
-  json_str(&j, "env", rlc_opts_str(cfg, "env", ""));
-  json_str(&j, "algo", rlc_opts_str(cfg, "algo", ""));
-  json_int(&j, "seed", atoll(rlc_opts_str(cfg, "seed", "0")));
+  const rlcRunSettings *set = rlc_run_settings_of(run);
+  json_str(&j, "env", set->env);
+  json_str(&j, "algo", set->algo);
+  json_int(&j, "seed", set->seed);
   json_int(&j, "steps", st->steps);
   json_int(&j, "episodes", st->episodes);
   json_num(&j, "wall_s", wall);
@@ -215,14 +215,9 @@ int cmd_eval(int argc, char **argv) {
   rlcRun *run;
   rlcStatus s = rlc_run_load(dir, &run);
   if (s) return cli_fail(s);
-  rlcOpts *cfg = rlc_run_cfg(run);
-  char env_opts[600];
-  const char *user = rlc_opts_str(cfg, "env_options", "");
-  int mes = atoi(rlc_opts_str(cfg, "max_episode_steps", "-1"));
-  if (mes >= 0) snprintf(env_opts, sizeof env_opts, "%s%smax_episode_steps=%d", user, *user ? "," : "", mes);
-  else snprintf(env_opts, sizeof env_opts, "%s", user);
+  const rlcRunSettings *set = rlc_run_settings_of(run);
   double mean, std, len, t0 = rlc_time_s();
-  s = rlc_evaluate(rlc_run_agent(run), rlc_opts_str(cfg, "env", ""), env_opts, (int)episodes, seed, &mean, &std, &len,
+  s = rlc_evaluate(rlc_run_agent(run), set->env, rlc_run_env_options(run), (int)episodes, seed, &mean, &std, &len,
                    cli_str(&a, "--gif", NULL), 1);
   double wall = rlc_time_s() - t0;
   if (s) {
@@ -236,8 +231,8 @@ int cmd_eval(int argc, char **argv) {
   if (cli_has(&a, "--json")) {
     CliJson j;
     json_begin(&j);
-    json_str(&j, "env", rlc_opts_str(cfg, "env", ""));
-    json_str(&j, "algo", rlc_opts_str(cfg, "algo", ""));
+    json_str(&j, "env", set->env);
+    json_str(&j, "algo", set->algo);
     json_int(&j, "seed", seed);
     json_int(&j, "steps", st.steps);
     json_int(&j, "episodes", st.episodes);
@@ -251,7 +246,7 @@ int cmd_eval(int argc, char **argv) {
     json_end_print(&j);
   } else
     printf("%s on %s (trained %lld steps): %.2f ± %.2f over %lld greedy episodes (mean length %.1f)%s\n",
-           rlc_opts_str(cfg, "algo", ""), rlc_opts_str(cfg, "env", ""), (long long)st.steps, mean, std, episodes, len,
+           set->algo, set->env, (long long)st.steps, mean, std, episodes, len,
            solved ? ", solved" : "");
   rlc_run_destroy(run);
   return 0;

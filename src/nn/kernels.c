@@ -90,12 +90,16 @@ static void transpose_copy(float *restrict dst, size_t ldd, const float *restric
     for (int n = 0; n < N; n++) dst[(size_t)n * ldd + m] = src[(size_t)m * lds + n];
 }
 
-// Panel (kn, NR): p[k][j] = src(k, j) for j < nn, 0 past nn. Inlined into
+// Panel (kn, NR): p[k][j] = src(k, j) for j < nn, 0 from nn to the end of
+// its 8-column vector (the micro-kernels read whole vectors, never past
+// them: zeroing all 32 columns took a batch of 13 twice as long through the
+// 128 -> 2 output layer as a batch of 32). Inlined into
 // each caller, so that it is specialized for their strides (as a function
 // of its own it made the small forwards 10% slower).
 static inline __attribute__((always_inline)) void pack_panel(float *restrict p,
                                                              const float *restrict src, size_t sk,
                                                              size_t sn, int kn, int nn) {
+  const int nz = (nn + 7) & ~7;
   if (sn == 1) {
     for (int k = 0; k < kn; k++) {
       const float *restrict s = src + (size_t)k * sk;
@@ -104,20 +108,37 @@ static inline __attribute__((always_inline)) void pack_panel(float *restrict p,
         for (int v = 0; v < NR / 8; v++) *(v8f *)(d + 8 * v) = *(const v8fu *)(s + 8 * v);
       } else {
         for (int j = 0; j < nn; j++) d[j] = s[j];
-        for (int j = nn; j < NR; j++) d[j] = 0.0f;
+        for (int j = nn; j < nz; j++) d[j] = 0.0f;
       }
     }
     return;
   }
   if (sk == 1) {
-    transpose_copy(p, NR, src, sn, nn, kn);
+    // The last nn % 8 columns go as one 8 x 8 block per 8 values of k with
+    // zero rows below them (their transposes land in the padding columns):
+    // transpose_copy's scalar leftover loop made a batch of 17 cost as much
+    // to pack as one of 32.
+    const int n8 = nn & ~7, k8 = nn > n8 ? kn & ~7 : 0;
+    transpose_copy(p, NR, src, sn, n8, kn);
+    for (int k = 0; k < k8; k += 8) {
+      v8f r[8];
+      for (int i = 0; i < 8; i++)
+        r[i] = n8 + i < nn ? *(const v8fu *)(src + (size_t)(n8 + i) * sn + k) : (v8f){0};
+      transpose8(r);
+      for (int i = 0; i < 8; i++) *(v8fu *)(p + (size_t)(k + i) * NR + n8) = r[i];
+    }
+    for (int k = k8; k < kn; k++)
+      for (int j = n8; j < nn; j++) p[(size_t)k * NR + j] = src[(size_t)j * sn + k];
+    for (int k = k8; k < kn && nn < nz; k++)
+      for (int j = nn; j < nz; j++) p[(size_t)k * NR + j] = 0.0f;
+    return;
   } else {
     for (int k = 0; k < kn; k++)
       for (int j = 0; j < nn; j++) p[(size_t)k * NR + j] = src[(size_t)k * sk + (size_t)j * sn];
   }
-  if (nn < NR)
+  if (nn < nz)
     for (int k = 0; k < kn; k++)
-      for (int j = nn; j < NR; j++) p[(size_t)k * NR + j] = 0.0f;
+      for (int j = nn; j < nz; j++) p[(size_t)k * NR + j] = 0.0f;
 }
 
 // np full panels side by side from a row-major src (sn = 1): panel q gets
@@ -235,9 +256,13 @@ static void gemm_tiles(float *restrict d, size_t ldd, const float *restrict a, s
 #define PANELS (2 * KC * NR)  // stack for packed panels (32 KiB: two of full depth)
 #define PANEL_MAX 4           // panels per block
 
+// ncap >= N: columns of dst that may be written. Past N they are the
+// caller's scratch (the dense forward's stack tile is 32 wide whatever the
+// batch), so a ragged last strip is computed in place over zero-padded panel
+// columns instead of through a copy of dst.
 static void gemm_acc(float *restrict dst, size_t ldd, const float *restrict coef, size_t cm,
                      size_t ck, const float *restrict src, size_t sk, size_t sn, int M, int K,
-                     int N) {
+                     int N, int ncap) {
   if (sn == 1 && (M <= 2 || K <= 2)) {
     gemm_acc_rows(dst, ldd, coef, cm, ck, src, sk, M, K, N);
     return;
@@ -276,6 +301,11 @@ static void gemm_acc(float *restrict dst, size_t ldd, const float *restrict coef
       for (int m = 0; m < M; m += MR)
         micro_any(d + (size_t)m * ldd, ldd, a + (size_t)m * cm, cm, ck, p, lp, kn,
                   M - m < MR ? M - m : MR, nv);
+    } else if (n0 + 8 * nv <= ncap) {  // ragged, with room for whole vectors
+      pack_panel(panel, s + (size_t)n0 * sn, sk, sn, kn, nn);
+      for (int m = 0; m < M; m += MR)
+        micro_any(d + (size_t)m * ldd, ldd, a + (size_t)m * cm, cm, ck, panel, NR, kn,
+                  M - m < MR ? M - m : MR, nv);
     } else {  // a ragged last strip goes through a zero-padded copy
       pack_panel(panel, s + (size_t)n0 * sn, sk, sn, kn, nn);
       // (Its padding columns stay zero: the panel is zero there.)
@@ -295,7 +325,7 @@ static void gemm_acc(float *restrict dst, size_t ldd, const float *restrict coef
 // strides (an exported function alone cost the small layers 10-50%).
 void rlc_gemm_acc(float *dst, size_t ldd, const float *coef, size_t cm, size_t ck,
                   const float *src, size_t sk, size_t sn, int M, int K, int N) {
-  gemm_acc(dst, ldd, coef, cm, ck, src, sk, sn, M, K, N);
+  gemm_acc(dst, ldd, coef, cm, ck, src, sk, sn, M, K, N, N);
 }
 
 // Forward for batches of fewer than 16 rows (B = 1 when acting): dot
@@ -364,13 +394,30 @@ static void dense_forward_rows(float *restrict out, const float *restrict inp,
 // the coef side (its rows are contiguous over C, broadcasts need nothing
 // else) and only inp (packed as inp^T panels) and the tile are transposed,
 // B * (C + OC) values against the OC * C of transposing weight.
+//
+// Batches of any size run at full speed, so callers never pad: a block costs
+// the same for any row count within one 8-row vector (the packed panel's
+// missing columns are zeros and the tile has room for them), and a batch's
+// last partial block goes to dot products below 13 rows (in a batch under 32)
+// or below 9 rows (after full blocks). Those limits are where the paths
+// switched for callers that padded their own batches (up to 12 rows as they
+// were, 13 to 24 to 24, then to multiples of 8: dqn.c did), so a row's value,
+// which depends only on the path that computes it, is the same bits as in
+// such a padded call. (They are not the fastest limits for every shape: on an
+// AVX2 machine 16 rows through 128 x 128 took 6.3 us as a block, 12 rows 8.1
+// us by dot products, while a 2-wide output layer is cheaper by dot products
+// at any batch size; limits by shape would change results at those sizes.)
 #define OCB 128
+static int tile_rows(int left, int done) {
+  if (left >= NR) return NR;
+  return left >= (done ? 9 : 13) ? left : 0;  // 0: the rest by dot products
+}
+
 void rlc_dense_forward(float *out, const float *inp, const float *weight, const float *bias,
                        int B, int C, int OC) {
   // out is (B, OC), inp is (B, C), weight is (OC, C), bias is (OC) or NULL
   int b = 0;
-  for (int nb; B - b >= 16; b += nb) {
-    nb = B - b < NR ? B - b : NR;
+  for (int nb; (nb = tile_rows(B - b, b)) > 0; b += nb) {
     for (int o0 = 0; o0 < OC; o0 += OCB) {
       int ob = OC - o0 < OCB ? OC - o0 : OCB;
       float t[OCB * NR] __attribute__((aligned(64)));
@@ -379,7 +426,7 @@ void rlc_dense_forward(float *out, const float *inp, const float *weight, const 
         for (int v = 0; v < NR / 8; v++) *(v8f *)(t + o * NR + 8 * v) = bv;
       }
       gemm_acc(t, NR, weight + (size_t)o0 * C, (size_t)C, 1, inp + (size_t)b * C, 1, (size_t)C,
-               ob, C, nb);
+               ob, C, nb, NR);
       transpose_copy(out + (size_t)b * OC + o0, (size_t)OC, t, NR, ob, nb);
     }
   }
@@ -398,7 +445,7 @@ static void dense_dweight_narrow(float *dweight, const float *dout, const float 
   for (int o0 = 0; o0 < OC; o0 += NARROW_O) {
     int on = OC - o0 < NARROW_O ? OC - o0 : NARROW_O;
     memset(t, 0, sizeof(float) * (size_t)C * NARROW_O);
-    gemm_acc(t, NARROW_O, inp, 1, (size_t)C, dout + o0, (size_t)OC, 1, C, B, on);
+    gemm_acc(t, NARROW_O, inp, 1, (size_t)C, dout + o0, (size_t)OC, 1, C, B, on, NARROW_O);
     for (int o = 0; o < on; o++)
       for (int c = 0; c < C; c++) dweight[(size_t)(o0 + o) * C + c] += t[c * NARROW_O + o];
   }
@@ -407,12 +454,12 @@ static void dense_dweight_narrow(float *dweight, const float *dout, const float 
 void rlc_dense_backward(float *dinp, float *dweight, float *dbias, const float *dout,
                         const float *inp, const float *weight, int B, int C, int OC) {
   // dinp is (B, C), dweight is (OC, C), dbias is (OC), dout is (B, OC)
-  if (dinp) gemm_acc(dinp, (size_t)C, dout, (size_t)OC, 1, weight, (size_t)C, 1, B, OC, C);
+  if (dinp) gemm_acc(dinp, (size_t)C, dout, (size_t)OC, 1, weight, (size_t)C, 1, B, OC, C, C);
   if (dweight) {
     if (C < NARROW_C && OC >= NARROW_C)
       dense_dweight_narrow(dweight, dout, inp, B, C, OC);
     else
-      gemm_acc(dweight, (size_t)C, dout, 1, (size_t)OC, inp, (size_t)C, 1, OC, B, C);
+      gemm_acc(dweight, (size_t)C, dout, 1, (size_t)OC, inp, (size_t)C, 1, OC, B, C, C);
   }
   if (dbias)
     for (int b = 0; b < B; b++) {

@@ -19,7 +19,8 @@
 //           conv2d:        im2col scratch, one region shared by all conv layers
 //   outputs dueling (B, units, atoms); categorical the same, softmax over
 //           atoms; gaussian (B, 2 * units) = [mean | log_std]
-// Every buffer (params, grads, acts, dacts, aux) starts on a 64-byte line.
+// Every buffer (params, grads, acts, dacts, aux) starts on a 64-byte line
+// (one rlcArena holds them all).
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -35,6 +36,8 @@
 //------------------------------------------------------------------------------
 // Definitions
 //------------------------------------------------------------------------------
+
+#define SIZE_LIMIT ((size_t)INT_MAX)  // sizes stay ints
 
 rlcNetDef rlc_net_default_def(void) {
   rlcNetDef d;
@@ -66,43 +69,186 @@ rlcLayerDef *rlc_net_def_add(rlcNetDef *def, rlcLayerType type, int units) {
   return l;
 }
 
+// Torso specs. The text is parsed whole before anything is appended, then
+// the layers are checked against the shapes they meet, on a copy of the
+// definition, so a bad spec leaves def as it was.
+
+static rlcStatus plan_layer(rlcLayer *L, int i, int max_batch, size_t *n_aux, size_t *col);
+
+typedef struct SpecLayer {
+  bool conv;
+  int units, kernel, stride, pad;  // units: dense units or conv filters
+} SpecLayer;
+
+// Digits at *p into *v (1 <= v <= max); advances *p. False when there are none
+// or the value is out of range.
+static bool spec_int(const char **p, long max, int *v) {
+  const char *q = *p;
+  long x = 0;
+  if (*q < '0' || *q > '9') return false;
+  while (*q >= '0' && *q <= '9') {
+    x = x * 10 + (*q++ - '0');
+    if (x > max) return false;
+  }
+  *p = q;
+  *v = (int)x;
+  return x >= 1;
+}
+
+// One layer token at *p, up to '-' or the end.
+static bool spec_layer(const char **p, SpecLayer *l) {
+  memset(l, 0, sizeof *l);
+  l->stride = 1;
+  if (**p != 'c') return spec_int(p, 1 << 24, &l->units);
+  (*p)++;
+  l->conv = true;
+  if (!spec_int(p, 1 << 16, &l->units) || *(*p)++ != 'k' || !spec_int(p, 1 << 12, &l->kernel))
+    return false;
+  if (**p == 's') {
+    (*p)++;
+    if (!spec_int(p, 1 << 12, &l->stride)) return false;
+  }
+  if (**p == 'p') {
+    (*p)++;
+    if (**p == '0') (*p)++;  // p0: padding 0 written out
+    else if (!spec_int(p, 1 << 12, &l->pad)) return false;
+  }
+  return true;
+}
+
+static bool hidden_activation(rlcLayerType t) {
+  return t == RLC_LAYER_RELU || t == RLC_LAYER_ELU || t == RLC_LAYER_TANH || t == RLC_LAYER_SIGMOID;
+}
+
+// The shape after def's layers so far.
+static rlcStatus def_out_shape(const rlcNetDef *def, int *ndim, int shape[3]) {
+  if (def->input_ndim != 1 && def->input_ndim != 3)
+    return rlc_error(RLC_ERR_ARG, "net: input must be a vector (ndim 1) or an image (ndim 3), got ndim %d",
+                     def->input_ndim);
+  *ndim = def->input_ndim;
+  size_t size = 1;
+  for (int k = 0; k < 3; k++) {
+    shape[k] = k < *ndim ? def->input_shape[k] : 0;
+    if (k < *ndim && shape[k] < 1)
+      return rlc_error(RLC_ERR_ARG, "net: input size must be >= 1 (input_shape[%d] = %d)", k, shape[k]);
+    if (k < *ndim) size *= (size_t)shape[k];
+  }
+  if (size > SIZE_LIMIT) return rlc_error(RLC_ERR_ARG, "net: input too large");
+  for (int i = 0; i < def->n_layers; i++) {
+    rlcLayer L;
+    memset(&L, 0, sizeof L);
+    L.def = def->layers[i];
+    L.in_ndim = *ndim;
+    memcpy(L.in_shape, shape, sizeof L.in_shape);
+    L.in_size = (int)size;
+    size_t la, lc;
+    rlcStatus s = plan_layer(&L, i, 1, &la, &lc);
+    if (s) return s;
+    *ndim = L.out_ndim;
+    memcpy(shape, L.out_shape, sizeof L.out_shape);
+    size = (size_t)L.out_size;
+  }
+  return RLC_OK;
+}
+
+// The torso grammar for both entries: `what` and `text` name it in errors
+// (the mlp's whole architecture), `linear_last` leaves the last layer without
+// an activation (the mlp's output) and `end_flat` flattens a trailing image.
+static rlcStatus def_layers(rlcNetDef *def, const char *spec, const char *what, const char *text,
+                            rlcLayerType act, bool linear_last, bool end_flat) {
+  if (!hidden_activation(act))
+    return rlc_error(RLC_ERR_ARG, "%s '%s': activation must be relu, elu, tanh or sigmoid", what, text);
+  SpecLayer ls[RLC_NET_MAX_LAYERS + 1];
+  int n = 0;
+  if (*spec && strcmp(spec, "none") != 0)
+    for (const char *p = spec;;) {
+      if (n > RLC_NET_MAX_LAYERS)
+        return rlc_error(RLC_ERR_ARG, "%s '%s': more layers than a net holds (%d)", what, text,
+                         RLC_NET_MAX_LAYERS);
+      if (!spec_layer(&p, &ls[n++]) || (*p && *p != '-'))
+        return rlc_error(RLC_ERR_ARG,
+                         "%s '%s': malformed layer %d (expected N for dense, cFkK[sS][pP] for conv, "
+                         "'-' between: 64-64, c16k3-128)",
+                         what, text, n);
+      if (!*p++) break;
+    }
+  rlcNetDef d = *def;
+  int ndim = 1, shape[3] = {0, 0, 0};
+  rlcStatus s = def_out_shape(&d, &ndim, shape);
+  if (s) return s;
+  for (int i = 0; i < n; i++) {
+    const SpecLayer *l = &ls[i];
+    bool flatten = !l->conv && ndim == 3, activate = i + 1 < n || !linear_last;
+    if (d.n_layers + 1 + flatten + activate > RLC_NET_MAX_LAYERS)
+      return rlc_error(RLC_ERR_ARG, "%s '%s': more layers than a net holds (%d)", what, text,
+                       RLC_NET_MAX_LAYERS);
+    if (l->conv) {
+      if (ndim != 3)
+        return rlc_error(RLC_ERR_ARG, "%s '%s': layer %d (conv c%dk%d) needs an image input; it gets a vector of %d",
+                         what, text, i + 1, l->units, l->kernel, shape[0]);
+      rlcConvShape cs = {shape[0], shape[1], shape[2], l->units, l->kernel, l->kernel, l->stride, l->pad, 0, 0};
+      if (cs.H + 2 * cs.pad < cs.KH || cs.W + 2 * cs.pad < cs.KW)
+        return rlc_error(RLC_ERR_ARG, "%s '%s': layer %d (conv c%dk%d) does not fit its %dx%dx%d input%s", what,
+                         text, i + 1, l->units, l->kernel, shape[0], shape[1], shape[2],
+                         cs.pad ? " (padded)" : "");
+      if (rlc_conv_shape(&cs) != RLC_OK)
+        return rlc_error(RLC_ERR_ARG, "%s '%s': layer %d: %s", what, text, i + 1, rlc_last_error());
+      rlcLayerDef *c = rlc_net_def_add(&d, RLC_LAYER_CONV2D, l->units);
+      c->kernel = l->kernel, c->stride = l->stride, c->pad = l->pad;
+      shape[0] = cs.OH, shape[1] = cs.OW, shape[2] = cs.OC;
+    } else {
+      if (flatten) {
+        rlc_net_def_add(&d, RLC_LAYER_FLATTEN, 0);
+        shape[0] *= shape[1] * shape[2];
+        ndim = 1;
+      }
+      rlc_net_def_add(&d, RLC_LAYER_DENSE, l->units);
+      shape[0] = l->units;
+    }
+    if (activate) rlc_net_def_add(&d, act, 0);
+  }
+  if (end_flat && ndim == 3) {
+    if (d.n_layers >= RLC_NET_MAX_LAYERS)
+      return rlc_error(RLC_ERR_ARG, "%s '%s': more layers than a net holds (%d)", what, text,
+                       RLC_NET_MAX_LAYERS);
+    rlc_net_def_add(&d, RLC_LAYER_FLATTEN, 0);
+  }
+  *def = d;
+  return RLC_OK;
+}
+
+rlcStatus rlc_net_def_torso(rlcNetDef *def, const char *spec, rlcLayerType activation) {
+  if (!def || !spec) return rlc_error(RLC_ERR_ARG, "torso: NULL definition or spec");
+  return def_layers(def, spec, "torso", spec, activation, false, true);
+}
+
 rlcStatus rlc_net_def_mlp(rlcNetDef *def, const char *arch, rlcLayerType activation) {
   if (!def || !arch) return rlc_error(RLC_ERR_ARG, "mlp: NULL definition or architecture");
-  if (activation != RLC_LAYER_RELU && activation != RLC_LAYER_ELU &&
-      activation != RLC_LAYER_TANH && activation != RLC_LAYER_SIGMOID)
-    return rlc_error(RLC_ERR_ARG, "mlp: activation must be relu, elu, tanh or sigmoid");
-  int sizes[RLC_NET_MAX_LAYERS + 1], n = 0;
   const char *p = arch;
-  for (;;) {
-    if (*p < '0' || *p > '9')
-      return rlc_error(RLC_ERR_ARG, "mlp: malformed architecture '%s' (expected sizes like 4-128-128-2)",
-                       arch);
-    long v = 0;
-    while (*p >= '0' && *p <= '9') {
-      v = v * 10 + (*p++ - '0');
-      if (v > (1 << 24)) return rlc_error(RLC_ERR_ARG, "mlp: layer size too large in '%s'", arch);
-    }
-    if (v < 1) return rlc_error(RLC_ERR_ARG, "mlp: layer sizes must be >= 1 in '%s'", arch);
-    if (n >= (RLC_NET_MAX_LAYERS + 1) / 2 + 1)
-      return rlc_error(RLC_ERR_ARG, "mlp: too many layers in '%s' (at most %d)", arch,
-                       RLC_NET_MAX_LAYERS);
-    sizes[n++] = (int)v;
-    if (*p == '\0') break;
-    if (*p++ != '-')
-      return rlc_error(RLC_ERR_ARG, "mlp: malformed architecture '%s' (expected sizes like 4-128-128-2)",
-                       arch);
-  }
-  if (n < 2)
-    return rlc_error(RLC_ERR_ARG, "mlp: '%s' needs an input and at least one layer (like 4-2)", arch);
-  // Replace the definition's input and layers; keep max_batch and seed.
-  def->input_ndim = 1;
-  def->input_shape[0] = sizes[0];
-  def->input_shape[1] = def->input_shape[2] = 0;
-  def->n_layers = 0;
-  for (int i = 1; i < n; i++) {
-    rlc_net_def_add(def, RLC_LAYER_DENSE, sizes[i]);
-    if (i + 1 < n) rlc_net_def_add(def, activation, 0);
-  }
+  int in;
+  if (!spec_int(&p, 1 << 24, &in) || *p != '-' || !p[1] || !strcmp(p + 1, "none"))
+    return rlc_error(RLC_ERR_ARG, "mlp '%s': expected an input size and layer sizes like 4-128-128-2", arch);
+  rlcNetDef d = *def;
+  d.input_ndim = 1;
+  d.input_shape[0] = in;
+  d.input_shape[1] = d.input_shape[2] = 0;
+  d.n_layers = 0;
+  rlcStatus s = def_layers(&d, p + 1, "mlp", arch, activation, true, false);
+  if (s) return s;
+  *def = d;
+  return RLC_OK;
+}
+
+rlcStatus rlc_net_def_input(rlcNetDef *def, const rlcSpace *obs) {
+  if (!def || !obs) return rlc_error(RLC_ERR_ARG, "net input: NULL definition or space");
+  char buf[96];
+  if (obs->type != RLC_SPACE_BOX || obs->ndim < 1 || obs->ndim > 3)
+    return rlc_error(RLC_ERR_ARG, "net input: needs a Box of rank 1, 2 or 3 (a vector or an H x W x C image); got %s",
+                     rlc_space_str(obs, buf, sizeof buf));
+  def->input_ndim = obs->ndim == 3 ? 3 : 1;
+  def->input_shape[0] = obs->ndim == 3 ? obs->shape[0] : obs->size;
+  def->input_shape[1] = obs->ndim == 3 ? obs->shape[1] : 0;
+  def->input_shape[2] = obs->ndim == 3 ? obs->shape[2] : 0;
   return RLC_OK;
 }
 
@@ -264,8 +410,6 @@ static rlcStatus lin_init(rlcNet *net, const Lin *l, const rlcLayerDef *d, rlcRn
 // Creation: shapes, checks, buffer layout
 //------------------------------------------------------------------------------
 
-#define SIZE_LIMIT ((size_t)INT_MAX)
-
 // Shape and sizes of layer i given its input; sets an RLC_ERR_ARG naming the
 // layer when the definition is impossible. *n_aux gets the layer's own aux,
 // *col the conv scratch it needs (shared).
@@ -375,25 +519,6 @@ static rlcStatus plan_layer(rlcLayer *L, int i, int max_batch, size_t *n_aux, si
   return RLC_OK;
 }
 
-// Zeroed float buffers aligned to 64 bytes (a cache line): with malloc's 16,
-// half of the kernels' 32-byte loads straddle two lines, which measured 40%
-// slower on the dense backward. The allocator's pointer is kept just below.
-static float *alloc_floats(size_t n) {
-  if (n > (SIZE_MAX - 128) / sizeof(float)) return NULL;
-  char *raw = rlc_calloc(1, n * sizeof(float) + 64 + sizeof(void *));
-  if (!raw) return NULL;
-  uintptr_t at = ((uintptr_t)raw + sizeof(void *) + 63) & ~(uintptr_t)63;
-  memcpy((char *)at - sizeof(void *), &raw, sizeof raw);
-  return (float *)at;
-}
-
-static void free_floats(float *p) {
-  if (!p) return;
-  void *raw;
-  memcpy(&raw, (char *)p - sizeof(void *), sizeof raw);
-  rlc_free(raw);
-}
-
 // Layer regions of acts/dacts start on cache lines, as the buffers do.
 static size_t pad_region(size_t n) { return (n + 15) / 16 * 16; }
 
@@ -468,16 +593,15 @@ rlcStatus rlc_net_create(const rlcNetDef *def, rlcNet **out) {
   net->out_size = size;
   net->n_params = n_params;
 
-  net->params = alloc_floats(n_params);
-  net->grads = alloc_floats(n_params);
-  net->acts = alloc_floats(n_acts);
-  net->dacts = alloc_floats(n_acts);
-  net->aux = alloc_floats(n_aux);
-  if (!net->params || !net->grads || !net->acts || !net->dacts || !net->aux) {
-    rlc_net_destroy(net);
-    return RLC_ERR_NOMEM;
-  }
-  rlcStatus s = init_params(net);
+  // One arena, every buffer on its own 64-byte lines: with malloc's 16, half
+  // of the kernels' 32-byte loads straddled two lines, which measured 40%
+  // slower on the dense backward. At least one float each, so that none is
+  // NULL (layers take offsets into them even in a net without parameters).
+  rlcArenaItem items[] = {RLC_ARENA_ITEM(net->params, n_params + 1), RLC_ARENA_ITEM(net->grads, n_params + 1),
+                          RLC_ARENA_ITEM(net->acts, n_acts + 1), RLC_ARENA_ITEM(net->dacts, n_acts + 1),
+                          RLC_ARENA_ITEM(net->aux, n_aux + 1)};
+  rlcStatus s = rlc_arena_init(&net->mem, items, (int)(sizeof items / sizeof items[0]));
+  if (s == RLC_OK) s = init_params(net);
   if (s != RLC_OK) {
     rlc_net_destroy(net);
     return s;
@@ -488,11 +612,7 @@ rlcStatus rlc_net_create(const rlcNetDef *def, rlcNet **out) {
 
 void rlc_net_destroy(rlcNet *net) {
   if (!net) return;
-  free_floats(net->params);
-  free_floats(net->grads);
-  free_floats(net->acts);
-  free_floats(net->dacts);
-  free_floats(net->aux);
+  rlc_arena_free(&net->mem);
   rlc_free(net);
 }
 

@@ -47,6 +47,7 @@ typedef struct RunCounters {
 
 struct rlcRun {
   rlcOpts cfg;
+  rlcRunSettings set;                 // the driver's settings, filled from cfg
   char dir[2048];
   bool has_dir;
   const rlcAgentClass *cls;
@@ -94,6 +95,7 @@ static rlcStatus read_settings(rlcRun *r) {
   const rlcSetting *table = rlc_run_settings(&nt);
   rlcStatus s = rlc_settings_fill(&rs, table, nt, cfg);
   if (s) return s;
+  r->set = rs;
   r->cls = rlc_agent_find(rs.algo);
   if (!r->cls) return rlc_error(RLC_ERR_NOT_FOUND, "unknown algorithm '%s' (rlc list shows them)", rs.algo);
   snprintf(r->env_id, sizeof r->env_id, "%s", rs.env);
@@ -659,6 +661,8 @@ void rlc_run_status(const rlcRun *r, rlcRunStatus *st) {
 rlcAgent *rlc_run_agent(rlcRun *r) { return r->agent; }
 const rlcEnvSpec *rlc_run_spec(const rlcRun *r) { return r->venv->spec; }
 rlcOpts *rlc_run_cfg(rlcRun *r) { return &r->cfg; }
+const rlcRunSettings *rlc_run_settings_of(const rlcRun *r) { return &r->set; }
+const char *rlc_run_env_options(const rlcRun *r) { return r->env_opts; }
 int rlc_run_eval_episodes(const rlcRun *r) { return r->eval_episodes; }
 void rlc_run_request_stop(rlcRun *r) { r->stop_requested = 1; }
 

@@ -371,12 +371,16 @@ static rlcStatus parse_schedule(const char *text, double out[3]) {
   while (*p) {
     while (*p && is_row_sep(*p)) p++;
     if (!*p) break;
-    char *end;
-    double v = strtod(p, &end);
-    if (end == p || !isfinite(v) || k == 3 || (*end && !is_row_sep(*end)))
+    char num[64];
+    size_t len = 0;
+    while (p[len] && !is_row_sep(p[len])) len++;
+    double v;
+    bool ok = len < sizeof num && k < 3;
+    if (ok) memcpy(num, p, len), num[len] = 0;
+    if (!ok || !rlc_parse_double(num, &v) || !isfinite(v))
       return rlc_error(RLC_ERR_ARG, "option reward_schedule=%s: expected three numbers [G;H;F]", text);
     out[k++] = v;
-    p = end;
+    p += len;
   }
   if (k != 3) return rlc_error(RLC_ERR_ARG, "option reward_schedule=%s: expected three numbers [G;H;F]", text);
   return RLC_OK;
