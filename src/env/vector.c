@@ -355,17 +355,23 @@ static __attribute__((noinline)) rlcStatus check_actions_slow(rlcVecEnv *v, cons
 rlcStatus rlc_vec_env_step(rlcVecEnv *v, const void *actions) {
   if (!v || !actions || !v->seeded) return step_error(v, actions);
   // Check every action before any copy moves, so an error leaves all unchanged.
+  // Discrete range checks are one unsigned compare each: a - start wraps
+  // around for actions below start.
   const rlcEnvSpec *spec = v->spec;
   const rlcSpace *as = &spec->action_space;
   const int n = v->num_envs;
-  if (as->type == RLC_SPACE_DISCRETE) {
-    const int32_t *a = actions;
-    const int32_t lo = as->start, hi = as->start + as->n;
-    bool bad = false;
-    for (int i = 0; i < n; i++) bad |= a[i] < lo || a[i] >= hi;
-    if (bad) return step_error(v, actions);
+  const bool discrete = as->type == RLC_SPACE_DISCRETE;
+  if (discrete) {
+    const uint32_t *a = actions, lo = (uint32_t)as->start, k = (uint32_t)as->n;
+    if (n == 1) {
+      if (*a - lo >= k) return step_error(v, actions);
+    } else {
+      bool bad = false;
+      for (int i = 0; i < n; i++) bad |= a[i] - lo >= k;
+      if (bad) return step_error(v, actions);
+    }
   }
-  if (as->type != RLC_SPACE_DISCRETE || (spec->mdp && !spec->mdp->all_valid)) {
+  if (!discrete || (spec->mdp && !spec->mdp->all_valid)) {
     rlcStatus s = check_actions_slow(v, actions);
     if (s) return s;
   }
