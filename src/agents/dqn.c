@@ -15,9 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__SSE2__)
-#include <xmmintrin.h>
-#endif
 
 #include "agents/dqn.h"
 #include "rlc/agent.h"
@@ -86,11 +83,12 @@ typedef struct Dqn {
   int32_t *cgen;               // (ctab) the target generation it was computed in
   float *cq;                   // (ctab, A)
   int32_t tgen;                // target generation (bumped at every sync)
-  float *tq, *xrows;           // (2B, A) target Q rows, (max_batch, D) compacted inputs
+  float *tq, *xrows;           // (2B, A) target Q rows, (2B, D) compacted inputs
   int32_t *rows;               // (2B)
   // uint8 observations as network input (NULL for float32 ones, which the
   // nets read in place).
   float *xin, *xobs, *xnext;   // (max_batch, D), (B, D), (2B, D)
+  rlcArena mem;                // every scratch buffer above, in one allocation
 } Dqn;
 
 //------------------------------------------------------------------------------
@@ -274,23 +272,6 @@ static rlcStatus train_step(Dqn *a) {
   return learn(a, bt, M);
 }
 
-// A batch size at least n that the dense kernels run fast: they work in
-// 32-row panels with 8-row vectors and send fewer than 16 leftover rows
-// through a per-row path at about twice the cost per row (measured on
-// 128 x 128: 13 to 20 rows took as long as or longer than 24). Padding rows
-// are computed and ignored.
-static int fast_batch(int n, int max_batch) {
-  int b = n <= 12 ? n : n <= 24 ? 24 : (n + 7) / 8 * 8;
-  return b < max_batch ? b : max_batch;
-}
-
-// Compacted rows [cnt, padded) repeat row 0 (their results are ignored).
-static int pad_rows(float *x, int cnt, int D, int max_batch) {
-  int padded = fast_batch(cnt, max_batch);
-  for (int k = cnt; k < padded; k++) memcpy(x + (size_t)k * D, x, sizeof(float) * D);
-  return padded;
-}
-
 // Targets from the cache: only rows whose observation has no value from the
 // current target network (and that bootstrap at all) go through it,
 // compacted into one pass.
@@ -310,7 +291,7 @@ static rlcStatus train_cached(Dqn *a, const rlcReplayBatch *bt, const float *nx,
     a->rows[cnt++] = r;
   }
   if (cnt) {
-    const float *out = rlc_net_forward(a->target, a->xrows, pad_rows(a->xrows, cnt, D, a->target->max_batch));
+    const float *out = rlc_net_forward(a->target, a->xrows, cnt);
     if (!out) return RLC_ERR_ARG;
     for (int k = 0; k < cnt; k++) {
       int r = a->rows[k];
@@ -329,7 +310,7 @@ static rlcStatus train_cached(Dqn *a, const rlcReplayBatch *bt, const float *nx,
         memcpy(a->xrows + (size_t)cnt * D, nx + (size_t)r * D, sizeof(float) * D);
         a->rows[cnt++] = r;
       }
-    const float *oq = cnt ? rlc_net_forward(a->net, a->xrows, pad_rows(a->xrows, cnt, D, a->net->max_batch)) : NULL;
+    const float *oq = cnt ? rlc_net_forward(a->net, a->xrows, cnt) : NULL;
     for (int k = 0; k < cnt; k++) a->arg[a->rows[k]] = rlc_argmax_f32(oq + (size_t)k * A, A, NULL);
   }
   for (int r = 0; r < M; r++) {
@@ -398,39 +379,6 @@ static rlcStatus learn(Dqn *a, const rlcReplayBatch *bt, int M) {
   return RLC_OK;
 }
 
-// Subnormal floats. Dead ReLU units get exactly zero gradients, and Adam's
-// first moment of their weights then decays (x 0.9 per update) into the
-// subnormal range within about 800 updates, where every operation on it
-// takes a microcode assist: the optimizer step ran at half speed (10 of the
-// 60 us of an update in rainbow-nstep). Training runs with flush-to-zero and
-// denormals-are-zero, and the caller's mode is restored after it
-// (PyTorch's set_flush_denormal). Deterministic either way.
-typedef uint64_t FpMode;
-static FpMode flush_denormals_begin(void) {
-#if defined(__SSE2__)
-  unsigned m = _mm_getcsr();
-  _mm_setcsr(m | 0x8040);  // FTZ | DAZ
-  return m;
-#elif defined(__aarch64__)
-  uint64_t m;
-  __asm__ volatile("mrs %0, fpcr" : "=r"(m));
-  __asm__ volatile("msr fpcr, %0" : : "r"(m | (1ull << 24)));  // FZ
-  return m;
-#else
-  return 0;
-#endif
-}
-
-static void flush_denormals_end(FpMode m) {
-#if defined(__SSE2__)
-  _mm_setcsr((unsigned)m);
-#elif defined(__aarch64__)
-  __asm__ volatile("msr fpcr, %0" : : "r"(m));
-#else
-  (void)m;
-#endif
-}
-
 static bool can_train(const Dqn *a) {
   return a->replay->size >= a->set.batch_size && a->replay->size >= 1;
 }
@@ -438,7 +386,10 @@ static bool can_train(const Dqn *a) {
 static rlcStatus dqn_update(rlcAgent *ag) {
   Dqn *a = (Dqn *)ag;
   rlcStatus s = RLC_OK;
-  FpMode fp = flush_denormals_begin();
+  // Dead ReLU units get exactly zero gradients, and Adam's moments of their
+  // weights decay into the subnormals, where every operation takes a
+  // microcode assist: training runs with them flushed (deterministic either way).
+  rlcFpMode fp = rlc_fp_fast_begin();
   if ((a->set.train_mode == 1)) {
     // The book: after each episode from train_start_episode on, then the
     // target sync when the episode's index is a multiple of target_update.
@@ -455,7 +406,7 @@ static rlcStatus dqn_update(rlcAgent *ag) {
       for (int g = 0; g < a->set.gradient_steps && !s; g++) s = train_step(a);
     }
   }
-  flush_denormals_end(fp);
+  rlc_fp_fast_end(fp);
   return s;
 }
 
@@ -625,28 +576,8 @@ static void dqn_destroy(rlcAgent *ag) {
   rlc_net_destroy(a->target);
   rlc_optim_destroy(a->opt);
   rlc_replay_destroy(a->replay);
-  void *bufs[] = {a->best, a->support, a->rew, a->disc, a->y, a->arg, a->pn, a->m,
-                  a->dq,   a->d1,      a->qsa,  a->td,   a->dout, a->zc, a->explore_mask,
-                  a->ckey, a->cgen, a->cq, a->tq, a->xrows, a->rows, a->xin, a->xobs, a->xnext};
-  for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) rlc_free(bufs[i]);
+  rlc_arena_free(&a->mem);
   rlc_free(a);
-}
-
-// Hidden sizes "64-64" (or "" / "none" for none) into sizes[].
-static rlcStatus parse_hidden(const char *v, int *sizes, int *n) {
-  *n = 0;
-  if (!*v || !strcmp(v, "none")) return RLC_OK;
-  const char *p = v;
-  for (;;) {
-    if (*p < '0' || *p > '9') break;
-    long x = 0;
-    while (*p >= '0' && *p <= '9' && x <= 1 << 20) x = x * 10 + (*p++ - '0');
-    if (x < 1 || x > 1 << 20 || *n >= 12) break;
-    sizes[(*n)++] = (int)x;
-    if (!*p) return RLC_OK;
-    if (*p++ != '-') break;
-  }
-  return rlc_error(RLC_ERR_ARG, "hidden=%s: expected layer sizes like 64-64 (at most 12 layers)", v);
 }
 
 // Checks across settings, and the schedules they make.
@@ -676,32 +607,31 @@ static rlcStatus read_settings(Dqn *a, const DqnSettings *set, int64_t run_steps
   return RLC_OK;
 }
 
-// The Q-network: hidden layers (noisy after the first when noisy, as the
-// notebook's NoisyNet), then the head (dense, noisy or dueling; atoms per
-// action for C51).
+// The Q-network: the torso of `hidden` (a spec: "64-64", "c16k3-128"; dense
+// layers noisy after the first when noisy, as the notebook's NoisyNet), then
+// the head (dense, noisy or dueling; atoms per action for C51).
 static rlcStatus build_net(Dqn *a, uint64_t seed) {
   const DqnSettings *set = &a->set;
-  int hidden[12], n_hidden;
-  rlcStatus s = parse_hidden(set->hidden, hidden, &n_hidden);
-  if (s) return s;
-  rlcNetDef nd = rlc_net_default_def();
   static const rlcLayerType acts[] = {RLC_LAYER_RELU, RLC_LAYER_ELU, RLC_LAYER_TANH, RLC_LAYER_SIGMOID};
+  rlcNetDef nd = rlc_net_default_def();
+  rlcStatus s = rlc_net_def_input(&nd, &a->base.spec->observation_space);
+  if (!s) s = rlc_net_def_torso(&nd, set->hidden, acts[set->activation]);
+  if (s) return rlc_error(s, "hidden=%s: %s", set->hidden, rlc_last_error());
   rlcInit wi = {0}, bi = {.type = RLC_INIT_ZEROS};
   if (set->init == 1) wi.type = RLC_INIT_GLOROT_UNIFORM;  // Keras
   if (set->init == 2)  // TF-Agents
     wi = (rlcInit){.type = RLC_INIT_VARIANCE_SCALING, .scale = 2.0, .mode = RLC_FAN_IN, .dist = RLC_DIST_TRUNCATED_NORMAL};
-  nd.input_ndim = 1;
-  nd.input_shape[0] = a->D;
   int mb = 2 * set->batch_size;
   if (mb < 64) mb = 64;
   if (a->base.num_envs > mb && a->base.num_envs <= 1024) mb = a->base.num_envs;
   nd.max_batch = mb;
   nd.seed = seed;
-  for (int i = 0; i < n_hidden; i++) {
-    rlcLayerDef *l = rlc_net_def_add(&nd, set->noisy && i > 0 ? RLC_LAYER_NOISY_DENSE : RLC_LAYER_DENSE, hidden[i]);
+  for (int i = 0, k = 0; i < nd.n_layers; i++) {
+    rlcLayerDef *l = &nd.layers[i];
+    if (l->type != RLC_LAYER_DENSE) continue;
+    if (set->noisy && k++ > 0) l->type = RLC_LAYER_NOISY_DENSE;  // all but the first
     l->sigma0 = set->sigma0;
     l->has_init = set->init != 0, l->weight_init = wi, l->bias_init = bi;
-    rlc_net_def_add(&nd, acts[set->activation], 0);
   }
   rlcLayerDef *h;
   if (set->dueling) {
@@ -758,55 +688,39 @@ static rlcStatus build_replay(Dqn *a, uint64_t seed) {
   return rlc_replay_create(&rd, &a->replay);
 }
 
-// Scratch for a training step, sized once.
+// Scratch for a training step, carved once from one arena (a count of 0
+// leaves a buffer NULL).
 static rlcStatus alloc_scratch(Dqn *a) {
-  size_t B = (size_t)a->set.batch_size, M = 2 * B, Z = (size_t)a->Z, AZ = (size_t)a->out_size;
-  bool ok = true;
-#define ALLOC(p, n)                                                                               \
-  do {                                                                                            \
-    size_t n_ = (n);                                                                              \
-    (p) = rlc_calloc(n_ ? n_ : 1, sizeof *(p));                                                   \
-    ok = ok && (p);                                                                               \
-  } while (0)
+  size_t B = (size_t)a->set.batch_size, M = 2 * B, Z = (size_t)a->Z, AZ = (size_t)a->out_size, D = (size_t)a->D;
   if (a->A > 64 && M < (size_t)a->A) M = (size_t)a->A;  // y doubles as Q scratch for wide actions
-  ALLOC(a->support, Z);
-  ALLOC(a->rew, M);
-  ALLOC(a->disc, M);
-  ALLOC(a->y, M);
-  ALLOC(a->arg, M);
-  ALLOC(a->dq, B);
-  ALLOC(a->d1, B);
-  ALLOC(a->qsa, B);
-  ALLOC(a->td, B);
-  ALLOC(a->dout, B * AZ);
-  ALLOC(a->explore_mask, (size_t)a->net->max_batch);
-  if (a->base.spec->observation_space.dtype != RLC_F32) {
-    ALLOC(a->xin, (size_t)a->net->max_batch * a->D);
-    ALLOC(a->xobs, B * a->D);
-    ALLOC(a->xnext, M * a->D);
-  }
-  if (a->set.c51) {
-    ALLOC(a->pn, M * AZ);
-    ALLOC(a->m, M * Z);
-    ALLOC(a->zc, 5 * B * Z);
-    if (a->zc) a->logpc = a->zc + B * Z, a->dlogp = a->logpc + B * Z, a->dpart = a->dlogp + B * Z, a->dzc = a->dpart + B * Z;
-  }
-  if (a->set.keep_best) ALLOC(a->best, a->net->n_params);
-  if (!a->set.c51 && !a->set.noisy && a->target) {
-    // Live ids span about the capacity plus the n-step windows: with this
-    // many entries they never share one (and if they did, an entry is only
-    // used for its own id).
-    a->ctab = (int64_t)a->set.buffer_size + (int64_t)(a->set.n_step + 1) * a->base.num_envs + 1;
-    ALLOC(a->ckey, (size_t)a->ctab);
-    ALLOC(a->cgen, (size_t)a->ctab);
-    ALLOC(a->cq, (size_t)a->ctab * a->A);
-    for (int64_t e = 0; a->ckey && e < a->ctab; e++) a->ckey[e] = -1;
-    ALLOC(a->tq, M * a->A);
-    ALLOC(a->xrows, (size_t)a->net->max_batch * a->D);  // padded up to max_batch rows
-    ALLOC(a->rows, M);
-  }
-#undef ALLOC
-  if (!ok) return RLC_ERR_NOMEM;
+  bool c51 = a->set.c51, u8 = a->base.spec->observation_space.dtype != RLC_F32;
+  // Live ids span about the capacity plus the n-step windows: with this many
+  // entries they never share one (and if they did, an entry is only used for
+  // its own id). Scalar, non-noisy agents with a target network only.
+  a->ctab = !c51 && !a->set.noisy && a->target
+                ? (int64_t)a->set.buffer_size + (int64_t)(a->set.n_step + 1) * a->base.num_envs + 1
+                : 0;
+  size_t C = (size_t)a->ctab, XB = (size_t)a->net->max_batch;
+  rlcArenaItem items[] = {
+      RLC_ARENA_ITEM(a->support, Z),          RLC_ARENA_ITEM(a->rew, M),
+      RLC_ARENA_ITEM(a->disc, M),             RLC_ARENA_ITEM(a->y, M),
+      RLC_ARENA_ITEM(a->arg, M),              RLC_ARENA_ITEM(a->dq, B),
+      RLC_ARENA_ITEM(a->d1, B),               RLC_ARENA_ITEM(a->qsa, B),
+      RLC_ARENA_ITEM(a->td, B),               RLC_ARENA_ITEM(a->dout, B * AZ),
+      RLC_ARENA_ITEM(a->explore_mask, XB),    RLC_ARENA_ITEM(a->pn, c51 ? M * AZ : 0),
+      RLC_ARENA_ITEM(a->m, c51 ? M * Z : 0),  RLC_ARENA_ITEM(a->zc, c51 ? B * Z : 0),
+      RLC_ARENA_ITEM(a->logpc, c51 ? B * Z : 0), RLC_ARENA_ITEM(a->dlogp, c51 ? B * Z : 0),
+      RLC_ARENA_ITEM(a->dpart, c51 ? B * Z : 0), RLC_ARENA_ITEM(a->dzc, c51 ? B * Z : 0),
+      RLC_ARENA_ITEM(a->best, a->set.keep_best ? a->net->n_params : 0),
+      RLC_ARENA_ITEM(a->ckey, C),             RLC_ARENA_ITEM(a->cgen, C),
+      RLC_ARENA_ITEM(a->cq, C * a->A),        RLC_ARENA_ITEM(a->tq, C ? M * a->A : 0),
+      RLC_ARENA_ITEM(a->xrows, C ? M * D : 0), RLC_ARENA_ITEM(a->rows, C ? M : 0),
+      RLC_ARENA_ITEM(a->xin, u8 ? XB * D : 0), RLC_ARENA_ITEM(a->xobs, u8 ? B * D : 0),
+      RLC_ARENA_ITEM(a->xnext, u8 ? M * D : 0),
+  };
+  rlcStatus s = rlc_arena_init(&a->mem, items, (int)(sizeof items / sizeof items[0]));
+  if (s) return s;
+  for (size_t e = 0; e < C; e++) a->ckey[e] = -1;
   for (int j = 0; j < a->Z; j++)
     a->support[j] = a->Z > 1 ? (float)(a->set.v_min + j * (a->set.v_max - a->set.v_min) / (a->Z - 1)) : 0.0f;
   return RLC_OK;

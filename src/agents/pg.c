@@ -96,15 +96,13 @@ static rlcStatus policy_create(Policy *p, const rlcAgentDef *def, int max_batch,
   if (p->sigmoid && p->n_actions != 2)
     return rlc_error(RLC_ERR_ARG, "head=sigmoid needs exactly 2 actions (%s has %d)", spec->id,
                      p->n_actions);
-  const char *hidden = set->hidden;
-  char arch[256];
   int outs = p->sigmoid ? 1 : p->n_actions;
-  if (!*hidden || !strcmp(hidden, "none")) snprintf(arch, sizeof arch, "%d-%d", p->obs_size, outs);
-  else snprintf(arch, sizeof arch, "%d-%s-%d", p->obs_size, hidden, outs);
   static const rlcLayerType acts[] = {RLC_LAYER_RELU, RLC_LAYER_ELU, RLC_LAYER_TANH, RLC_LAYER_SIGMOID};
   rlcNetDef nd = rlc_net_default_def();
-  if (rlc_net_def_mlp(&nd, arch, acts[act]))
-    return rlc_error(RLC_ERR_ARG, "hidden=%s: expected layer sizes like 32-32", hidden);
+  s = rlc_net_def_input(&nd, &spec->observation_space);
+  if (!s) s = rlc_net_def_torso(&nd, set->hidden, acts[act]);
+  if (s) return rlc_error(s, "hidden=%s: %s", set->hidden, rlc_last_error());
+  if (!rlc_net_def_add(&nd, RLC_LAYER_DENSE, outs)) return RLC_ERR_ARG;
   if (init == 0)  // Keras Dense: Glorot-uniform kernels, zero biases
     for (int i = 0; i < nd.n_layers; i++) {
       nd.layers[i].has_init = true;
@@ -195,6 +193,7 @@ typedef struct Imitation {
   float *obs;          // (N, obs): the last observed batch
   int32_t *labels;     // (N): the teacher's actions (indices)
   float *dout;         // (N, outs)
+  rlcArena mem;        // obs, labels, dout
   int n;               // observations waiting for an update
   int64_t updates;
   double loss_sum;
@@ -211,9 +210,7 @@ static void imitation_destroy(rlcAgent *a) {
   Imitation *m = (Imitation *)a;
   if (!m) return;
   policy_free(&m->pol);
-  rlc_free(m->obs);
-  rlc_free(m->labels);
-  rlc_free(m->dout);
+  rlc_arena_free(&m->mem);
   rlc_free(m);
 }
 
@@ -241,10 +238,9 @@ static rlcStatus imitation_create(const rlcAgentDef *def, rlcAgent **out) {
   s = policy_create(&m->pol, def, mb, rlc_rng_next64(&seeds));
   if (!s) {
     int outs = m->pol.sigmoid ? 1 : m->pol.n_actions;
-    m->obs = rlc_calloc((size_t)N * m->pol.obs_size, sizeof(float));
-    m->labels = rlc_calloc((size_t)N, sizeof(int32_t));
-    m->dout = rlc_calloc((size_t)mb * outs, sizeof(float));
-    if (!m->obs || !m->labels || !m->dout) s = RLC_ERR_NOMEM;
+    rlcArenaItem items[] = {RLC_ARENA_ITEM(m->obs, (size_t)N * m->pol.obs_size), RLC_ARENA_ITEM(m->labels, N),
+                            RLC_ARENA_ITEM(m->dout, (size_t)mb * outs)};
+    s = rlc_arena_init(&m->mem, items, 3);
   }
   if (s) {
     imitation_destroy(&m->base);
@@ -366,6 +362,7 @@ typedef struct Reinforce {
   int *pool_len;
   float *weights;           // (pool_cap): normalized returns (minus baseline)
   float *dout;              // (CHUNK, max(outs, 1))
+  rlcArena mem;             // the buffers above, in one allocation
   int64_t updates;
   double loss_sum, last_return;
   int64_t loss_n;
@@ -390,16 +387,7 @@ static void reinforce_destroy(rlcAgent *a) {
   policy_free(&r->pol);
   rlc_net_destroy(r->critic);
   rlc_optim_destroy(r->critic_opt);
-  rlc_free(r->run_obs);
-  rlc_free(r->run_act);
-  rlc_free(r->run_rew);
-  rlc_free(r->run_len);
-  rlc_free(r->pool_obs);
-  rlc_free(r->pool_act);
-  rlc_free(r->pool_rew);
-  rlc_free(r->pool_len);
-  rlc_free(r->weights);
-  rlc_free(r->dout);
+  rlc_arena_free(&r->mem);
   rlc_free(r);
 }
 
@@ -451,20 +439,17 @@ static rlcStatus reinforce_create(const rlcAgentDef *def, rlcAgent **out) {
   int O = r->pol.obs_size, outs = r->pol.sigmoid ? 1 : r->pol.n_actions;
   r->pool_cap = (int)pool_steps;
   r->pool_eps_cap = pool_eps;
-  r->run_obs = rlc_calloc((size_t)N * r->cap * O, sizeof(float));
-  r->run_act = rlc_calloc((size_t)N * r->cap, sizeof(int32_t));
-  r->run_rew = rlc_calloc((size_t)N * r->cap, sizeof(double));
-  r->run_len = rlc_calloc((size_t)N, sizeof(int));
-  r->pool_obs = rlc_calloc((size_t)r->pool_cap * O, sizeof(float));
-  r->pool_act = rlc_calloc((size_t)r->pool_cap, sizeof(int32_t));
-  r->pool_rew = rlc_calloc(2 * (size_t)r->pool_cap, sizeof(double));
-  r->pool_len = rlc_calloc((size_t)pool_eps, sizeof(int));
-  r->weights = rlc_calloc((size_t)r->pool_cap, sizeof(float));
-  r->dout = rlc_calloc((size_t)CHUNK * outs, sizeof(float));
-  if (!r->run_obs || !r->run_act || !r->run_rew || !r->run_len || !r->pool_obs || !r->pool_act ||
-      !r->pool_rew || !r->pool_len || !r->weights || !r->dout) {
+  size_t run = (size_t)N * r->cap, pool = (size_t)r->pool_cap;
+  rlcArenaItem items[] = {
+      RLC_ARENA_ITEM(r->run_obs, run * O),  RLC_ARENA_ITEM(r->run_act, run),      RLC_ARENA_ITEM(r->run_rew, run),
+      RLC_ARENA_ITEM(r->run_len, N),        RLC_ARENA_ITEM(r->pool_obs, pool * O), RLC_ARENA_ITEM(r->pool_act, pool),
+      RLC_ARENA_ITEM(r->pool_rew, 2 * pool), RLC_ARENA_ITEM(r->pool_len, pool_eps), RLC_ARENA_ITEM(r->weights, pool),
+      RLC_ARENA_ITEM(r->dout, (size_t)CHUNK * outs),
+  };
+  s = rlc_arena_init(&r->mem, items, (int)(sizeof items / sizeof items[0]));
+  if (s) {
     reinforce_destroy(&r->base);
-    return RLC_ERR_NOMEM;
+    return s;
   }
   r->pool_ret = r->pool_rew + r->pool_cap;
   r->last_return = NAN;

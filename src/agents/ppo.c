@@ -54,7 +54,7 @@ typedef struct AC {
   // Collection state: act(explore) fills slot ro->t and keeps the actions it
   // returned, so observe can tell that the batch is the one it acted on.
   bool pending;
-  void *pending_act;        // (N, act)
+  uint8_t *pending_act;     // (N, act) bytes
   // Scratch (allocated at creation; sized for max(N, minibatch) samples)
   int mbmax;
   float *x;                 // (mbmax, O) normalized observations
@@ -65,6 +65,7 @@ typedef struct AC {
   float *dout, *mean, *dmean, *dent, *dv, *zeros;  // gradients and compact Gaussian means
   int *perm;                // (T * N)
   int *idx;                 // (N) truncated envs of a step
+  rlcArena mem;             // the scratch above, in one allocation
   // Counters and statistics
   int64_t iterations, updates;
   double lr;
@@ -158,34 +159,24 @@ static void ac_destroy(rlcAgent *a) {
   rlc_rms_free(&c->obs_rms);
   rlc_reward_norm_free(&c->rew_norm);
   rlc_rollout_destroy(c->ro);
-  rlc_free(c->pending_act);
-  rlc_free(c->x);
-  rlc_free(c->xin);
-  rlc_free(c->mb_obs);
-  rlc_free(c->mb_act_i);
-  rlc_free(c->dout);
-  rlc_free(c->perm);
+  rlc_arena_free(&c->mem);
   rlc_free(c);
 }
 
-// An MLP from O inputs through `hidden` to `out` linear outputs; CleanRL's
-// layer_init when ortho: orthogonal weights (gain sqrt(2) inside, out_gain at
-// the output) and zero biases.
-static rlcStatus make_net(rlcNetDef *nd, int O, const char *hidden, rlcLayerType act, int out,
+// The torso of `hidden` over the observations, then `out` linear outputs;
+// CleanRL's layer_init when ortho: orthogonal weights (gain sqrt(2) inside,
+// out_gain at the output) and zero biases.
+static rlcStatus make_net(rlcNetDef *nd, const rlcSpace *obs, const char *hidden, rlcLayerType act, int out,
                           bool ortho, double out_gain) {
-  char arch[256];
-  if (!*hidden || !strcmp(hidden, "none")) snprintf(arch, sizeof arch, "%d-%d", O, out);
-  else snprintf(arch, sizeof arch, "%d-%s-%d", O, hidden, out);
-  if (rlc_net_def_mlp(nd, arch, act))
-    return rlc_error(RLC_ERR_ARG, "hidden=%s: expected layer sizes like 64-64", hidden);
-  if (ortho) {
-    int last = nd->n_layers - 1;
-    for (int i = 0; i < nd->n_layers; i++) {
-      if (nd->layers[i].type != RLC_LAYER_DENSE) continue;
-      nd->layers[i].has_init = true;
-      nd->layers[i].weight_init = (rlcInit){.type = RLC_INIT_ORTHOGONAL, .a = i == last ? out_gain : sqrt(2.0)};
-      nd->layers[i].bias_init = (rlcInit){.type = RLC_INIT_ZEROS};
-    }
+  rlcStatus s = rlc_net_def_input(nd, obs);
+  if (!s) s = rlc_net_def_torso(nd, hidden, act);
+  if (s) return rlc_error(s, "hidden=%s: %s", hidden, rlc_last_error());
+  if (!rlc_net_def_add(nd, RLC_LAYER_DENSE, out)) return RLC_ERR_ARG;
+  for (int i = 0; ortho && i < nd->n_layers; i++) {
+    if (nd->layers[i].type != RLC_LAYER_DENSE && nd->layers[i].type != RLC_LAYER_CONV2D) continue;
+    nd->layers[i].has_init = true;
+    nd->layers[i].weight_init = (rlcInit){.type = RLC_INIT_ORTHOGONAL, .a = i == nd->n_layers - 1 ? out_gain : sqrt(2.0)};
+    nd->layers[i].bias_init = (rlcInit){.type = RLC_INIT_ZEROS};
   }
   return RLC_OK;
 }
@@ -249,12 +240,12 @@ static rlcStatus ac_create(const rlcAgentDef *def, rlcAgent **out, bool ppo) {
   rlc_rng_seed_child(&seeds, def->seed, 0);
   rlc_rng_seed_child(&c->rng, def->seed, 1);
   rlcNetDef ad = rlc_net_default_def(), cd = rlc_net_default_def();
-  s = make_net(&ad, c->O, hidden, acts[set->activation], c->A, set->ortho_init, 0.01);
+  s = make_net(&ad, os, hidden, acts[set->activation], c->A, set->ortho_init, 0.01);
   if (!s && !c->discrete) {
     rlcLayerDef *g = rlc_net_def_add(&ad, RLC_LAYER_GAUSSIAN, c->A);
     if (g) g->log_std_init = set->log_std_init;
   }
-  if (!s) s = make_net(&cd, c->O, hidden, acts[set->activation], 1, set->ortho_init, 1.0);
+  if (!s) s = make_net(&cd, os, hidden, acts[set->activation], 1, set->ortho_init, 1.0);
   if (!s) {
     ad.max_batch = cd.max_batch = c->mbmax;
     ad.seed = rlc_rng_next64(&seeds);
@@ -277,37 +268,23 @@ static rlcStatus ac_create(const rlcAgentDef *def, rlcAgent **out, bool ppo) {
     ac_destroy(&c->base);
     return s;
   }
-  // Scratch, in three blocks.
-  size_t M = (size_t)c->mbmax;
-  c->pending_act = rlc_calloc((size_t)N, c->act_bytes);
-  c->x = rlc_calloc(M * c->O, sizeof(float));
+  // Scratch, carved once.
+  size_t M = (size_t)c->mbmax, O = (size_t)c->O, A = (size_t)c->A;
   c->obs_bytes = rlc_space_bytes(os);
-  if (os->dtype != RLC_F32 && !(c->xin = rlc_calloc(M * c->O, sizeof(float)))) {
+  rlcArenaItem items[] = {
+      RLC_ARENA_ITEM(c->pending_act, (size_t)N * c->act_bytes), RLC_ARENA_ITEM(c->x, M * O),
+      RLC_ARENA_ITEM(c->xin, os->dtype != RLC_F32 ? M * O : 0), RLC_ARENA_ITEM(c->mb_obs, M * O),
+      RLC_ARENA_ITEM(c->mb_act_f, M * A), RLC_ARENA_ITEM(c->mb_logp, M), RLC_ARENA_ITEM(c->mb_adv, M),
+      RLC_ARENA_ITEM(c->mb_ret, M),       RLC_ARENA_ITEM(c->mb_val, M),  RLC_ARENA_ITEM(c->ratio, M),
+      RLC_ARENA_ITEM(c->zeros, M),        RLC_ARENA_ITEM(c->mb_act_i, M), RLC_ARENA_ITEM(c->dout, M * c->outs),
+      RLC_ARENA_ITEM(c->mean, M * A),     RLC_ARENA_ITEM(c->dmean, M * A), RLC_ARENA_ITEM(c->dent, M * A),
+      RLC_ARENA_ITEM(c->dv, M),           RLC_ARENA_ITEM(c->perm, batch), RLC_ARENA_ITEM(c->idx, N),
+  };
+  s = rlc_arena_init(&c->mem, items, (int)(sizeof items / sizeof items[0]));
+  if (s) {
     ac_destroy(&c->base);
-    return RLC_ERR_NOMEM;
+    return s;
   }
-  c->mb_obs = rlc_calloc(M * c->O + M * c->A + 7 * M, sizeof(float));
-  c->mb_act_i = rlc_calloc(M, sizeof(int32_t));
-  c->dout = rlc_calloc(M * c->outs + 3 * M * c->A + 2 * M, sizeof(float));
-  c->perm = rlc_calloc((size_t)batch + N, sizeof(int));
-  if (!c->pending_act || !c->x || !c->mb_obs || !c->mb_act_i || !c->dout || !c->perm) {
-    ac_destroy(&c->base);
-    return RLC_ERR_NOMEM;
-  }
-  float *p = c->mb_obs + M * c->O;
-  c->mb_act_f = p, p += M * c->A;
-  c->mb_logp = p, p += M;
-  c->mb_adv = p, p += M;
-  c->mb_ret = p, p += M;
-  c->mb_val = p, p += M;
-  c->ratio = p, p += M;
-  c->zeros = p, p += M;
-  p = c->dout + M * c->outs;
-  c->mean = p, p += M * c->A;
-  c->dmean = p, p += M * c->A;
-  c->dent = p, p += M * c->A;
-  c->dv = p, p += M;
-  c->idx = c->perm + batch;
   c->lr = c->set.lr;
   *out = &c->base;
   return RLC_OK;
