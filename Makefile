@@ -105,6 +105,8 @@ bench: $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 $(BUILD)/bench/%: bench/%.c $(BUILD)/librlc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -o $@ $< $(BUILD)/librlc.a $(LIBS)
+# The bare CartPole loop runs the envs' exact arithmetic, so it gets their flags.
+$(BUILD)/bench/cartpole_bare: private CFLAGS_BASE += $(CFLAGS_EXACT)
 # bench_gemm compares the kernels with OpenBLAS when libopenblas-dev is
 # installed; only that program links it.
 OPENBLAS_LIBS := $(shell pkg-config --libs openblas 2>/dev/null)

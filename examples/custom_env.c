@@ -10,7 +10,8 @@
 #include "rlc/rlc.h"
 
 // The state is plain data (no pointers): rlc copies it, checkpoints it and
-// lays many side by side in a vector env.
+// lays many side by side in a vector env. (A state that owns memory sets the
+// class's lifecycle hooks, state_init ... state_get: see rlc/env.h.)
 typedef struct MyGridState {
   int row, col;  // may leave the grid by one cell, which ends the episode
 } MyGridState;

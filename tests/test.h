@@ -19,6 +19,8 @@ extern int test_failed_checks;
 const char *test_reference_dir(void);
 // A fresh temp directory for this test case (removed at exit).
 const char *test_tmpdir(void);
+// Registers HeapWalk-v0, an env whose state owns heap memory (test_env_hooks.c).
+void test_register_heap_walk(void);
 
 #define TEST(name)                                                           \
   static void name(void);                                                    \

@@ -1312,6 +1312,24 @@ TEST(vec_invalid_action_moves_nothing) {
   rlc_vec_env_destroy(v);
 }
 
+// The single copy has its own range check (one unsigned compare): every
+// value outside [0, n) is refused, and nothing moves.
+TEST(vec_single_copy_rejects_out_of_range_actions) {
+  rlcVecEnv *v = make_vec("CartPole-v1", NULL, 1, 1);
+  if (!v) return;
+  CHECK_OK(rlc_vec_env_reset(v, 2));
+  const int32_t bad[] = {2, 3, -1, INT32_MIN, INT32_MAX};
+  for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+    CHECK_ERR(rlc_vec_env_step(v, &bad[b]), RLC_ERR_ARG);
+    CHECK(strstr(rlc_last_error(), "out of range") != NULL);
+  }
+  CHECK_EQ_INT(v->total_steps, 0);
+  CHECK_EQ_INT(v->episode_length[0], 0);
+  for (int32_t a = 0; a < 2; a++) CHECK_OK(rlc_vec_env_step(v, &a));
+  CHECK_EQ_INT(v->total_steps, 2);
+  rlc_vec_env_destroy(v);
+}
+
 // CartPole-v1 truncates at 500 in the vector env too: the pole is kept upright
 // by writing the base state of every copy before each step.
 TEST(vec_truncation_at_500) {

@@ -175,60 +175,70 @@ static char *csv_without_time(const char *path) {
   return out;
 }
 
-// For every registered algorithm: N steps, resume to 2N, equals 2N in one go
-// (episodes, metrics, and the agent's whole saved state).
+// N steps, resume to 2N, equals 2N in one go (episodes, metrics, and the
+// agent's whole saved state). false when the algorithm does not take the env.
+static bool resume_equals_uninterrupted(const rlcAgentClass *cls, const char *env, const char *set) {
+  rlcOpts cfg;
+  if (config(&cfg, cls->name, env, NULL, set)) return false;
+  char a[600], b[600], pa[700], pb[700];
+  snprintf(a, sizeof a, "%s/%s-%s-a", test_tmpdir(), cls->name, env);
+  snprintf(b, sizeof b, "%s/%s-%s-b", test_tmpdir(), cls->name, env);
+  rlcRun *ra, *rb;
+  rlcStatus s = rlc_run_create(&cfg, a, false, &ra);
+  if (s == RLC_ERR_UNSUPPORTED) return false;  // e.g. tabular on CartPole
+  CHECK_MSG(s == RLC_OK, "%s on %s: %s", cls->name, env, rlc_last_error());
+  if (s) return false;
+  CHECK_OK(rlc_run_train(ra, 0, 0, NULL, NULL));
+  rlc_run_destroy(ra);
+  CHECK_OK(rlc_run_resume(a, &ra));
+  CHECK_OK(rlc_run_train(ra, 3000, 0, NULL, NULL));
+  CHECK_OK(rlc_run_create(&cfg, b, false, &rb));
+  CHECK_OK(rlc_run_train(rb, 3000, 0, NULL, NULL));
+  rlcRunStatus sa, sb;
+  rlc_run_status(ra, &sa);
+  rlc_run_status(rb, &sb);
+  CHECK_EQ_INT(sa.steps, sb.steps);
+  CHECK_MSG(sa.episodes == sb.episodes, "%s: %lld vs %lld episodes", cls->name, (long long)sa.episodes,
+            (long long)sb.episodes);
+  rlcBuf ba, bb;
+  CHECK_OK(save_agent(ra, &ba));
+  CHECK_OK(save_agent(rb, &bb));
+  CHECK_MSG(ba.len == bb.len && !memcmp(ba.data, bb.data, ba.len), "%s on %s: agent state differs after resume",
+            cls->name, env);
+  rlc_buf_free(&ba);
+  rlc_buf_free(&bb);
+  snprintf(pa, sizeof pa, "%s/episodes.csv", a);
+  snprintf(pb, sizeof pb, "%s/episodes.csv", b);
+  char *ea = csv_without_time(pa), *eb = csv_without_time(pb);
+  CHECK_MSG(ea && eb && !strcmp(ea, eb), "%s: episodes.csv differs", cls->name);
+  rlc_free(ea);
+  rlc_free(eb);
+  snprintf(pa, sizeof pa, "%s/metrics.csv", a);
+  snprintf(pb, sizeof pb, "%s/metrics.csv", b);
+  ea = csv_without_time(pa), eb = csv_without_time(pb);
+  CHECK_MSG(ea && eb && !strcmp(ea, eb), "%s: metrics.csv differs", cls->name);
+  rlc_free(ea);
+  rlc_free(eb);
+  rlc_run_destroy(ra);
+  rlc_run_destroy(rb);
+  return true;
+}
+
+// For every registered algorithm, on the first of two envs it takes.
 TEST(run_resume_equals_uninterrupted_every_algo) {
-  for (int i = 0; i < rlc_agent_count(); i++) {
-    const rlcAgentClass *cls = rlc_agent_get(i);
-    const char *envs[] = {"CartPole-v1", "FrozenLake-v1"};
-    for (int e = 0; e < 2; e++) {
-      rlcOpts cfg;
-      const char *set = "steps=1500,eval_interval=1000,eval_episodes=2,log_interval=250,gif=false,seed=3";
-      if (config(&cfg, cls->name, envs[e], NULL, set)) continue;
-      char a[600], b[600], pa[700], pb[700];
-      snprintf(a, sizeof a, "%s/%s-%d-a", test_tmpdir(), cls->name, e);
-      snprintf(b, sizeof b, "%s/%s-%d-b", test_tmpdir(), cls->name, e);
-      rlcRun *ra, *rb;
-      rlcStatus s = rlc_run_create(&cfg, a, false, &ra);
-      if (s == RLC_ERR_UNSUPPORTED) continue;  // e.g. tabular on CartPole
-      CHECK_MSG(s == RLC_OK, "%s on %s: %s", cls->name, envs[e], rlc_last_error());
-      if (s) continue;
-      CHECK_OK(rlc_run_train(ra, 0, 0, NULL, NULL));
-      rlc_run_destroy(ra);
-      CHECK_OK(rlc_run_resume(a, &ra));
-      CHECK_OK(rlc_run_train(ra, 3000, 0, NULL, NULL));
-      CHECK_OK(rlc_run_create(&cfg, b, false, &rb));
-      CHECK_OK(rlc_run_train(rb, 3000, 0, NULL, NULL));
-      rlcRunStatus sa, sb;
-      rlc_run_status(ra, &sa);
-      rlc_run_status(rb, &sb);
-      CHECK_EQ_INT(sa.steps, sb.steps);
-      CHECK_MSG(sa.episodes == sb.episodes, "%s: %lld vs %lld episodes", cls->name, (long long)sa.episodes,
-                (long long)sb.episodes);
-      rlcBuf ba, bb;
-      CHECK_OK(save_agent(ra, &ba));
-      CHECK_OK(save_agent(rb, &bb));
-      CHECK_MSG(ba.len == bb.len && !memcmp(ba.data, bb.data, ba.len), "%s on %s: agent state differs after resume",
-                cls->name, envs[e]);
-      rlc_buf_free(&ba);
-      rlc_buf_free(&bb);
-      snprintf(pa, sizeof pa, "%s/episodes.csv", a);
-      snprintf(pb, sizeof pb, "%s/episodes.csv", b);
-      char *ea = csv_without_time(pa), *eb = csv_without_time(pb);
-      CHECK_MSG(ea && eb && !strcmp(ea, eb), "%s: episodes.csv differs", cls->name);
-      rlc_free(ea);
-      rlc_free(eb);
-      snprintf(pa, sizeof pa, "%s/metrics.csv", a);
-      snprintf(pb, sizeof pb, "%s/metrics.csv", b);
-      ea = csv_without_time(pa), eb = csv_without_time(pb);
-      CHECK_MSG(ea && eb && !strcmp(ea, eb), "%s: metrics.csv differs", cls->name);
-      rlc_free(ea);
-      rlc_free(eb);
-      rlc_run_destroy(ra);
-      rlc_run_destroy(rb);
-      break;
-    }
-  }
+  const char *set = "steps=1500,eval_interval=1000,eval_episodes=2,log_interval=250,gif=false,seed=3";
+  for (int i = 0; i < rlc_agent_count(); i++)
+    if (!resume_equals_uninterrupted(rlc_agent_get(i), "CartPole-v1", set))
+      resume_equals_uninterrupted(rlc_agent_get(i), "FrozenLake-v1", set);
+}
+
+// An env whose state owns heap memory (tests/test_env_hooks.c): the driver
+// checkpoints and restores every copy through the state hooks.
+TEST(run_resume_heap_state_env) {
+  test_register_heap_walk();
+  const char *set = "steps=1500,eval_interval=1000,eval_episodes=2,log_interval=250,gif=false,seed=3,num_envs=3";
+  CHECK(resume_equals_uninterrupted(rlc_agent_find("random"), "HeapWalk-v0", set));
+  CHECK(resume_equals_uninterrupted(rlc_agent_find("dqn"), "HeapWalk-v0", set));
 }
 
 TEST(run_corrupt_checkpoint_refused) {

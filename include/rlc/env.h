@@ -74,9 +74,14 @@ typedef struct rlcRenderArgs {
   int q_states, q_actions;
 } rlcRenderArgs;
 
-// The behaviour of one kind of env. The state is plain data (no pointers): the
-// library copies it, stores it in checkpoints and lays many side by side.
-// Constants (maps, physics parameters) live in spec->cfg.
+// The behaviour of one kind of env. The state is a block of state_size bytes
+// that the library owns and lays side by side (vector env). Most states are
+// plain data: the library zeroes, copies and checkpoints their bytes. A state
+// that owns heap memory or library objects (a physics world) keeps pointers to
+// them in that block and sets the lifecycle hooks below; the library then
+// calls them wherever it creates, frees, copies, saves or loads a state, and
+// steps never go through them. Constants (maps, physics parameters) live in
+// spec->cfg.
 typedef struct rlcEnvClass {
   const char *name;
   size_t state_size;         // sizeof the state struct
@@ -97,6 +102,24 @@ typedef struct rlcEnvClass {
   // RandomState): reseed it. Called with the seed whenever np_random is
   // seeded (reset(seed), the first unseeded reset, vector autoreset seeds).
   void (*seed)(const rlcEnvSpec *spec, void *state, uint64_t seed);
+
+  // Optional lifecycle hooks, all or none (NULL: plain data, handled with
+  // memset/memcpy). A wrapper's hooks see only its own fields; the library
+  // walks the layers (rlc_env_state_init and friends below).
+  // state_init: acquire what the state owns; the bytes are zeroed before. On
+  // an error it leaves nothing to free.
+  rlcStatus (*state_init)(const rlcEnvSpec *spec, void *state);
+  // state_free: release it (the block itself belongs to the library).
+  void (*state_free)(const rlcEnvSpec *spec, void *state);
+  // state_copy: deep copy into an initialized dst: afterwards the two evolve
+  // independently. On an error dst stays valid (freeable).
+  rlcStatus (*state_copy)(const rlcEnvSpec *spec, void *dst, const void *src);
+  // state_put/state_get: checkpoint bytes (rlc_buf_put / rlc_buf_get) of
+  // what is needed to continue exactly. state_get restores into an
+  // initialized state and must validate what it reads: RLC_ERR_FORMAT on
+  // garbage, never a crash; on an error the state stays valid (freeable).
+  void (*state_put)(const rlcEnvSpec *spec, const void *state, rlcBuf *b);
+  rlcStatus (*state_get)(const rlcEnvSpec *spec, void *state, rlcBuf *b);
 } rlcEnvClass;
 
 // The constant part of an env, shared by all of its instances.
@@ -161,6 +184,22 @@ static inline void *rlc_inner_state(const rlcEnvSpec *spec, void *state) {
 // Calls the seed hook of every layer that has one, wrappers and base env.
 RLC_API void rlc_env_seed_state(const rlcEnvSpec *spec, void *state, uint64_t seed);
 
+// A state's lifecycle through every layer (each layer's hooks, or its bytes
+// for plain data). Whoever holds states outside rlcEnv and rlcVecEnv uses
+// these instead of memset/memcpy.
+// true when no layer has hooks: the state is its spec->state_size bytes.
+RLC_API bool rlc_env_state_is_plain(const rlcEnvSpec *spec);
+// Zeroes spec->state_size bytes, then runs the init hooks (base env first).
+RLC_API rlcStatus rlc_env_state_init(const rlcEnvSpec *spec, void *state);
+RLC_API void rlc_env_state_free(const rlcEnvSpec *spec, void *state);
+// dst and src are initialized states of the same spec.
+RLC_API rlcStatus rlc_env_state_copy(const rlcEnvSpec *spec, void *dst, const void *src);
+// Checkpoint state: a section tag and the state's size, then each layer.
+RLC_API void rlc_env_state_put(const rlcEnvSpec *spec, const void *state, rlcBuf *b);
+// RLC_ERR_FORMAT when the tag or size differ, the bytes are truncated or a
+// hook refuses them.
+RLC_API rlcStatus rlc_env_state_get(const rlcEnvSpec *spec, void *state, rlcBuf *b);
+
 //------------------------------------------------------------------------------
 // One environment
 //------------------------------------------------------------------------------
@@ -201,6 +240,10 @@ RLC_API void rlc_env_sample_action(const rlcEnv *env, rlcRng *rng, void *action)
 RLC_API rlcStatus rlc_env_heuristic(const rlcEnv *env, const void *obs, void *action);
 // Gymnasium's env.unwrapped.state: the base env's state inside the wrappers.
 RLC_API void *rlc_env_unwrapped_state(rlcEnv *env);
+// Makes dst continue exactly as src would (Python's copy.deepcopy(env)):
+// state, np_random, last observation, order flags, episode statistics. Both
+// must be built from equal specs (same id and options).
+RLC_API rlcStatus rlc_env_copy(rlcEnv *dst, const rlcEnv *src);
 
 //------------------------------------------------------------------------------
 // The env checker (Gymnasium's check_env, and more)

@@ -66,15 +66,12 @@ static bool obs_finite(const rlcSpace *s, const void *obs) {
   return true;
 }
 
-// Plays `steps` steps with actions from an rng seeded `seed`, resetting at
-// episode ends, and hashes everything the env returned.
-static uint64_t trajectory_hash(rlcEnv *env, int64_t seed, int steps) {
+// Plays `steps` steps from where the env is with actions from an rng seeded
+// `act_seed`, resetting at episode ends, and hashes everything it returned.
+static uint64_t continue_hash(rlcEnv *env, uint64_t act_seed, int steps, uint64_t h) {
   rlcRng act_rng;
-  rlc_rng_seed(&act_rng, (uint64_t)seed + 1);
+  rlc_rng_seed(&act_rng, act_seed);
   size_t ob = rlc_space_bytes(&env->spec->observation_space);
-  uint64_t h = 1469598103934665603ull;
-  rlc_env_reset(env, seed, NULL);
-  MIX(env->obs, ob);
   int32_t action[RLC_SPACE_MAX_BOUNDS * 4];
   for (int t = 0; t < steps; t++) {
     rlc_env_sample_action(env, &act_rng, action);
@@ -87,6 +84,54 @@ static uint64_t trajectory_hash(rlcEnv *env, int64_t seed, int steps) {
     if (term || trunc) rlc_env_reset(env, RLC_NO_SEED, NULL);
   }
   return h;
+}
+
+// The same from a reset with `seed`.
+static uint64_t trajectory_hash(rlcEnv *env, int64_t seed, int steps) {
+  uint64_t h = 1469598103934665603ull;
+  rlc_env_reset(env, seed, NULL);
+  MIX(env->obs, rlc_space_bytes(&env->spec->observation_space));
+  return continue_hash(env, (uint64_t)seed + 1, steps, h);
+}
+
+// A copy (rlc_env_copy) and a saved and loaded state (rlc_env_state_put /
+// get, as checkpoints do) continue exactly like the original, and a
+// truncated save is refused. `b` has stepped elsewhere first, so a copy that
+// kept anything of the destination's own state shows.
+static void check_copies(Checker *c, rlcEnv *a, rlcEnv *b, int64_t seed) {
+  const uint64_t h0 = 1469598103934665603ull;
+  trajectory_hash(b, seed + 11, 123);
+  rlc_env_reset(a, seed, NULL);
+  continue_hash(a, (uint64_t)seed + 5, 37, h0);
+  bool ok = rlc_env_copy(b, a) == RLC_OK;
+  uint64_t hb = ok ? continue_hash(b, (uint64_t)seed + 9, 300, h0) : 0;
+  rlcBuf buf = {0};
+  rlc_env_state_put(a->spec, a->state, &buf);
+  rlcRng rng = a->rng;
+  size_t ob = rlc_space_bytes(&a->spec->observation_space);
+  uint8_t *obs = rlc_malloc(ob);
+  if (obs) memcpy(obs, a->obs, ob);
+  uint64_t ha = continue_hash(a, (uint64_t)seed + 9, 300, h0);
+  check(c, ok && ha == hb, "a copy of the env (rlc_env_copy) continues exactly like the original");
+
+  // Load the saved state into b: the state and np_random are what a
+  // checkpoint restores (the last observation too, outside the state).
+  trajectory_hash(b, seed + 13, 77);
+  ok = !buf.err && rlc_env_state_get(b->spec, b->state, &buf) == RLC_OK && buf.pos == buf.len;
+  ok = ok && obs;
+  if (obs) memcpy(b->obs, obs, ob);
+  rlc_free(obs);
+  b->rng = rng;
+  b->in_episode = true;
+  rlc_env_reset(a, seed, NULL);
+  continue_hash(a, (uint64_t)seed + 5, 37, h0);  // a is back where it was saved
+  ha = continue_hash(a, (uint64_t)seed + 9, 300, h0);
+  hb = ok ? continue_hash(b, (uint64_t)seed + 9, 300, h0) : 0;
+  check(c, ok && ha == hb, "a saved and loaded state (%zu bytes) continues exactly like the original", buf.len);
+  rlcBuf cut = {.data = buf.data, .len = buf.len ? buf.len - 1 : 0};
+  check(c, rlc_env_state_get(b->spec, b->state, &cut) == RLC_ERR_FORMAT,
+        "loading a truncated saved state is refused");
+  rlc_buf_free(&buf);
 }
 
 // Steps a vector env of `n` copies on `threads` threads with actions from an rng
@@ -211,6 +256,8 @@ rlcStatus rlc_env_check(const char *id, const char *options, int64_t seed, rlcCh
   check(&c, trajectory_hash(env, seed, 500) == trajectory_hash(env2, seed, 500) &&
                 trajectory_hash(env, seed, 500) != 0,
         "the same seed and actions give the same steps");
+
+  check_copies(&c, env, env2, seed);
 
   // The vector env: the same numbers on any number of threads.
   uint64_t v1 = vector_hash(id, options, seed, 5, 1, 300), v2 = vector_hash(id, options, seed, 5, 2, 300);

@@ -9,16 +9,21 @@ rlcStatus rlc_env_create_from_spec(rlcEnvSpec *spec, rlcEnv **out) {
   *out = NULL;
   if (!spec) return rlc_error(RLC_ERR_ARG, "spec is NULL");
   rlcEnv *env = rlc_calloc(1, sizeof *env);
-  if (env) {
+  void *state = rlc_malloc(spec->state_size ? spec->state_size : 1);
+  rlcStatus s = env && state ? rlc_env_state_init(spec, state) : RLC_ERR_NOMEM;
+  if (!s) {
     env->spec = spec;
-    env->state = rlc_calloc(1, spec->state_size ? spec->state_size : 1);
+    env->state = state;  // initialized: from here on destroy frees it
     env->obs = rlc_calloc(1, rlc_space_bytes(&spec->observation_space));
+    if (!env->obs) s = RLC_ERR_NOMEM;
+  } else {
+    rlc_free(state);
   }
-  if (!env || !env->state || !env->obs) {
+  if (s) {
     if (env) env->spec = NULL;
     rlc_env_destroy(env);
     rlc_env_spec_destroy(spec);
-    return RLC_ERR_NOMEM;
+    return s;
   }
   *out = env;
   return RLC_OK;
@@ -33,6 +38,7 @@ rlcStatus rlc_env_create(const char *id, const char *options, rlcEnv **out) {
 
 void rlc_env_destroy(rlcEnv *env) {
   if (!env) return;
+  if (env->state) rlc_env_state_free(env->spec, env->state);
   rlc_env_spec_destroy(env->spec);
   rlc_free(env->state);
   rlc_free(env->obs);
@@ -110,6 +116,26 @@ void *rlc_env_unwrapped_state(rlcEnv *env) {
   char *state = env->state;
   for (const rlcEnvSpec *s = env->spec; s->inner; s = s->inner) state += s->inner_offset;
   return state;
+}
+
+rlcStatus rlc_env_copy(rlcEnv *dst, const rlcEnv *src) {
+  if (!dst || !src) return rlc_error(RLC_ERR_ARG, "env is NULL");
+  if (dst == src) return RLC_OK;
+  const rlcEnvSpec *a = dst->spec, *b = src->spec;
+  for (; a && b; a = a->inner, b = b->inner)
+    if (a->cls != b->cls || a->state_size != b->state_size) break;
+  if (a || b || strcmp(dst->spec->id, src->spec->id))
+    return rlc_error(RLC_ERR_ARG, "env copy: '%s' and '%s' are not built alike", src->spec->id, dst->spec->id);
+  rlcStatus s = rlc_env_state_copy(dst->spec, dst->state, src->state);
+  if (s) return s;
+  memcpy(dst->obs, src->obs, rlc_space_bytes(&src->spec->observation_space));
+  dst->rng = src->rng;
+  dst->seeded = src->seeded;
+  dst->in_episode = src->in_episode;
+  dst->closed = src->closed;
+  dst->episode_return = src->episode_return;
+  dst->episode_length = src->episode_length;
+  return RLC_OK;
 }
 
 rlcStatus rlc_env_action_mask(const rlcEnv *env, bool *mask) {

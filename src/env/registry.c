@@ -121,6 +121,13 @@ rlcStatus rlc_env_spec_create(const char *id, const char *options, rlcEnvSpec **
     return s;
   }
   if (!spec->state_size) spec->state_size = spec->cls->state_size;
+  const rlcEnvClass *c = spec->cls;
+  int hooks = !!c->state_init + !!c->state_free + !!c->state_copy + !!c->state_put + !!c->state_get;
+  if (hooks % 5) {
+    rlc_env_spec_destroy(spec);
+    return rlc_error(RLC_ERR_ARG, "env '%s': class %s sets %d of the 5 state hooks (init, free, copy, save, load): all or none",
+                     id, c->name, hooks);
+  }
 
   // Wrapper order: repeat acts on base steps, the time limit counts the
   // agent's steps, and the stack sees what the agent sees.

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "env/wrappers.h"
 #include "rlc/env.h"
 
 rlcVecEnvDef rlc_vec_env_default_def(void) { return (rlcVecEnvDef){.num_envs = 1, .num_threads = 1}; }
@@ -29,34 +30,54 @@ static void reset_slice(rlcVecEnv *v, int lo, int hi) {
   }
 }
 
-static void step_slice(rlcVecEnv *v, const void *actions, int lo, int hi) {
+// A finished copy starts its next episode (out of the hot path below).
+static __attribute__((noinline)) void autoreset(rlcVecEnv *v, int i) {
   const rlcEnvSpec *spec = v->spec;
-  const size_t ob = v->obs_bytes, ab = v->act_bytes, sb = v->state_bytes;
-  for (int i = lo; i < hi; i++) {
-    void *state = v->states + (size_t)i * sb;
-    void *obs = (char *)v->obs + (size_t)i * ob;
-    bool term = false, trunc = false;
-    double r = 0;
-    spec->cls->step(spec, state, &v->rngs[i], (const char *)actions + (size_t)i * ab, obs, &r,
-                    &term, &trunc);
-    v->reward[i] = r;
-    v->terminated[i] = term;
-    v->truncated[i] = trunc;
-    v->episode_return[i] += r;
-    v->episode_length[i]++;
-    if (term || trunc) {
-      memcpy((char *)v->final_obs + (size_t)i * ob, obs, ob);
-      v->final_return[i] = v->episode_return[i];
-      v->final_length[i] = v->episode_length[i];
-      v->episode_return[i] = 0;
-      v->episode_length[i] = 0;
-      if (v->autoreset_seed >= 0) {
-        rlc_rng_seed(&v->rngs[i], (uint64_t)v->autoreset_seed + (uint64_t)i);
-        rlc_env_seed_state(spec, state, (uint64_t)v->autoreset_seed + (uint64_t)i);
-      }
-      spec->cls->reset(spec, state, &v->rngs[i], obs);
-    }
+  char *state = v->states + (size_t)i * v->state_bytes;
+  void *obs = (char *)v->obs + (size_t)i * v->obs_bytes;
+  memcpy((char *)v->final_obs + (size_t)i * v->obs_bytes, obs, v->obs_bytes);
+  v->final_return[i] = v->episode_return[i];
+  v->final_length[i] = v->episode_length[i];
+  v->episode_return[i] = 0;
+  v->episode_length[i] = 0;
+  if (v->autoreset_seed >= 0) {
+    rlc_rng_seed(&v->rngs[i], (uint64_t)v->autoreset_seed + (uint64_t)i);
+    rlc_env_seed_state(spec, state, (uint64_t)v->autoreset_seed + (uint64_t)i);
   }
+  spec->cls->reset(spec, state, &v->rngs[i], obs);
+}
+
+// The hot path. Every instruction counts here: a CartPole step is a chain of
+// dependent float operations, and the CPU overlaps consecutive steps only when
+// the instructions of two steps fit in its reorder window. So the time limit
+// (the outermost wrapper of almost every env) is applied inline, exactly as
+// its class does, instead of through one more call.
+static inline __attribute__((always_inline)) void step_copy(rlcVecEnv *v, const void *actions, int i) {
+  // Few values live across the env's call: the rest is reloaded after it.
+  const rlcEnvSpec *spec = v->spec;
+  char *state = v->states + (size_t)i * v->state_bytes;
+  void *obs = (char *)v->obs + (size_t)i * v->obs_bytes;
+  const void *act = (const char *)actions + (size_t)i * v->act_bytes;
+  bool term = false, trunc = false;
+  double r = 0;
+  if (spec->cls == &rlc_time_limit_class) {
+    const rlcEnvSpec *in = spec->inner;
+    in->cls->step(in, state + spec->inner_offset, &v->rngs[i], act, obs, &r, &term, &trunc);
+    if (++((rlcTimeLimitState *)(v->states + (size_t)i * v->state_bytes))->elapsed >= v->spec->max_episode_steps)
+      trunc = true;
+  } else {
+    spec->cls->step(spec, state, &v->rngs[i], act, obs, &r, &term, &trunc);
+  }
+  v->reward[i] = r;
+  v->terminated[i] = term;
+  v->truncated[i] = trunc;
+  v->episode_return[i] += r;
+  v->episode_length[i]++;
+  if (term || trunc) autoreset(v, i);
+}
+
+static void step_slice(rlcVecEnv *v, const void *actions, int lo, int hi) {
+  for (int i = lo; i < hi; i++) step_copy(v, actions, i);
 }
 
 //------------------------------------------------------------------------------
@@ -220,15 +241,24 @@ rlcStatus rlc_vec_env_create_from_spec(rlcEnvSpec *spec, const rlcVecEnvDef *def
   v->truncated = rlc_calloc(n, sizeof *v->truncated);
   v->final_return = rlc_calloc(n, sizeof *v->final_return);
   v->final_length = rlc_calloc(n, sizeof *v->final_length);
-  v->states = rlc_calloc(n, v->state_bytes ? v->state_bytes : 16);
+  v->states = rlc_calloc(n, v->state_bytes ? v->state_bytes : 16);  // padding zeroed too
   v->rngs = rlc_calloc(n, sizeof *v->rngs);
   v->episode_return = rlc_calloc(n, sizeof *v->episode_return);
   v->episode_length = rlc_calloc(n, sizeof *v->episode_length);
   if (!v->obs || !v->final_obs || !v->reward || !v->terminated || !v->truncated ||
       !v->final_return || !v->final_length || !v->states || !v->rngs || !v->episode_return ||
       !v->episode_length) {
+    v->num_envs = 0;  // no state initialized yet
     rlc_vec_env_destroy(v);
     return RLC_ERR_NOMEM;
+  }
+  for (int i = 0; i < n; i++) {
+    rlcStatus s = rlc_env_state_init(spec, v->states + (size_t)i * v->state_bytes);
+    if (s) {
+      v->num_envs = i;  // destroy frees the copies made so far
+      rlc_vec_env_destroy(v);
+      return s;
+    }
   }
   if (d.num_threads > 1) {
     rlcStatus s = workers_start(v, d.num_threads - 1);
@@ -252,6 +282,8 @@ rlcStatus rlc_vec_env_create(const char *id, const char *options, const rlcVecEn
 void rlc_vec_env_destroy(rlcVecEnv *v) {
   if (!v) return;
   if (v->workers) workers_stop(v->workers, v->workers->n);
+  if (v->states)
+    for (int i = 0; i < v->num_envs; i++) rlc_env_state_free(v->spec, v->states + (size_t)i * v->state_bytes);
   rlc_env_spec_destroy(v->spec);
   rlc_free(v->obs);
   rlc_free(v->final_obs);
@@ -282,35 +314,70 @@ rlcStatus rlc_vec_env_reset(rlcVecEnv *v, int64_t seed) {
   return RLC_OK;
 }
 
-rlcStatus rlc_vec_env_step(rlcVecEnv *v, const void *actions) {
+// The error paths of a step, out of the way of the hot path.
+static __attribute__((noinline, cold)) rlcStatus step_error(rlcVecEnv *v, const void *actions) {
   if (!v || !actions) return rlc_error(RLC_ERR_ARG, "step() needs a vector env and actions");
   if (!v->seeded) return rlc_error(RLC_ERR_STATE, "step() before reset(): call rlc_vec_env_reset first");
-  // Check every action before any copy moves, so an error leaves all unchanged.
   const rlcSpace *as = &v->spec->action_space;
-  if (as->type == RLC_SPACE_DISCRETE) {
-    const int32_t *a = actions;
-    for (int i = 0; i < v->num_envs; i++)
-    {
-      if (a[i] < as->start || a[i] >= as->start + as->n)
-        return rlc_error(RLC_ERR_ARG, "action %d of env %d is out of range: the action space is Discrete(%d)",
-                         a[i], i, as->n);
-      const rlcMdp *m = v->spec->mdp;
-      if (m && !m->all_valid) {
-        rlcStatus s = rlc_mdp_check_action(m, (const char *)v->obs + (size_t)i * v->obs_bytes, a[i]);
-        if (s) return s;
-      }
+  for (int i = 0; i < v->num_envs; i++) {
+    rlcStatus s = rlc_space_check_action(as, (const char *)actions + (size_t)i * v->act_bytes);
+    if (s && as->type == RLC_SPACE_DISCRETE) {
+      int32_t a = ((const int32_t *)actions)[i];
+      return rlc_error(RLC_ERR_ARG, "action %d of env %d is out of range: the action space is Discrete(%d)", a, i,
+                       as->n);
     }
-  } else {
-    for (int i = 0; i < v->num_envs; i++) {
-      rlcStatus s = rlc_space_check_action(as, (const char *)actions + (size_t)i * v->act_bytes);
-      if (s) {
-        char why[256];
-        snprintf(why, sizeof why, "%s", rlc_last_error());
-        return rlc_error(s, "env %d: %s", i, why);
-      }
+    if (s) {
+      char why[256];
+      snprintf(why, sizeof why, "%s", rlc_last_error());
+      return rlc_error(s, "env %d: %s", i, why);
     }
   }
-  dispatch(v, JOB_STEP, actions);
-  v->total_steps += v->num_envs;
+  return rlc_error(RLC_ERR_ARG, "step(): invalid actions");
+}
+
+// Checks actions beyond their range (masks, boxes): a loop of calls, kept
+// out of the hot path.
+static __attribute__((noinline)) rlcStatus check_actions_slow(rlcVecEnv *v, const void *actions) {
+  const rlcSpace *as = &v->spec->action_space;
+  const rlcMdp *m = v->spec->mdp;
+  for (int i = 0; i < v->num_envs; i++) {
+    if (as->type != RLC_SPACE_DISCRETE) {
+      if (rlc_space_check_action(as, (const char *)actions + (size_t)i * v->act_bytes)) return step_error(v, actions);
+    } else {
+      const int32_t a = ((const int32_t *)actions)[i];
+      rlcStatus s = rlc_mdp_check_action(m, (const char *)v->obs + (size_t)i * v->obs_bytes, a);
+      if (s) return s;
+    }
+  }
+  return RLC_OK;
+}
+
+rlcStatus rlc_vec_env_step(rlcVecEnv *v, const void *actions) {
+  if (!v || !actions || !v->seeded) return step_error(v, actions);
+  // Check every action before any copy moves, so an error leaves all unchanged.
+  // Discrete range checks are one unsigned compare each: a - start wraps
+  // around for actions below start.
+  const rlcEnvSpec *spec = v->spec;
+  const rlcSpace *as = &spec->action_space;
+  const int n = v->num_envs;
+  const bool discrete = as->type == RLC_SPACE_DISCRETE;
+  if (discrete) {
+    const uint32_t *a = actions, lo = (uint32_t)as->start, k = (uint32_t)as->n;
+    if (n == 1) {
+      if (*a - lo >= k) return step_error(v, actions);
+    } else {
+      bool bad = false;
+      for (int i = 0; i < n; i++) bad |= a[i] - lo >= k;
+      if (bad) return step_error(v, actions);
+    }
+  }
+  if (!discrete || (spec->mdp && !spec->mdp->all_valid)) {
+    rlcStatus s = check_actions_slow(v, actions);
+    if (s) return s;
+  }
+  if (v->workers) dispatch(v, JOB_STEP, actions);
+  else if (n == 1) step_copy(v, actions, 0);  // inlined for the common single copy
+  else step_slice(v, actions, 0, n);
+  v->total_steps += n;
   return RLC_OK;
 }

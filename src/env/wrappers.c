@@ -1,9 +1,11 @@
 // wrappers.c: Gymnasium's TimeLimit, action repeat and FrameStackObservation as
 // env classes. A wrapper's state holds its own fields, then the inner state at
-// spec->inner_offset, so a wrapped env is still one flat block of plain data.
+// spec->inner_offset, so a wrapped env is still one flat block (of plain data
+// unless the base env has lifecycle hooks, which the functions here walk to).
 // Depends on: rlc/env.h.
 #include <string.h>
 
+#include "env/wrappers.h"
 #include "rlc/env.h"
 
 void rlc_spec_init_wrapper(rlcEnvSpec *outer, rlcEnvSpec *inner, const rlcEnvClass *cls,
@@ -19,6 +21,82 @@ void rlc_spec_init_wrapper(rlcEnvSpec *outer, rlcEnvSpec *inner, const rlcEnvCla
 void rlc_env_seed_state(const rlcEnvSpec *spec, void *state, uint64_t seed) {
   for (; spec; state = rlc_inner_state(spec, state), spec = spec->inner)
     if (spec->cls->seed) spec->cls->seed(spec, state, seed);
+}
+
+//------------------------------------------------------------------------------
+// A state's lifecycle through the layers: each layer's hooks, or a memset or
+// memcpy of its own bytes (a wrapper's fields before inner_offset, the whole
+// rest for the base env)
+//------------------------------------------------------------------------------
+
+static size_t own_bytes(const rlcEnvSpec *spec) { return spec->inner ? spec->inner_offset : spec->state_size; }
+
+bool rlc_env_state_is_plain(const rlcEnvSpec *spec) {
+  for (; spec; spec = spec->inner)
+    if (spec->cls->state_init) return false;
+  return true;
+}
+
+void rlc_env_state_free(const rlcEnvSpec *spec, void *state) {
+  for (; spec; state = rlc_inner_state(spec, state), spec = spec->inner)
+    if (spec->cls->state_free) spec->cls->state_free(spec, state);
+}
+
+// Base env first, so a wrapper's init could look at an initialized inner state.
+static rlcStatus init_layers(const rlcEnvSpec *spec, void *state) {
+  if (!spec) return RLC_OK;
+  rlcStatus s = init_layers(spec->inner, spec->inner ? rlc_inner_state(spec, state) : NULL);
+  if (s || !spec->cls->state_init) return s;
+  s = spec->cls->state_init(spec, state);
+  if (s && spec->inner) rlc_env_state_free(spec->inner, rlc_inner_state(spec, state));  // unwind
+  return s;
+}
+
+rlcStatus rlc_env_state_init(const rlcEnvSpec *spec, void *state) {
+  memset(state, 0, spec->state_size);
+  return init_layers(spec, state);
+}
+
+rlcStatus rlc_env_state_copy(const rlcEnvSpec *spec, void *dst, const void *src) {
+  if (rlc_env_state_is_plain(spec)) {
+    memcpy(dst, src, spec->state_size);
+    return RLC_OK;
+  }
+  for (; spec; dst = rlc_inner_state(spec, dst), src = (const char *)src + spec->inner_offset, spec = spec->inner) {
+    if (!spec->cls->state_copy) memcpy(dst, src, own_bytes(spec));
+    else {
+      rlcStatus s = spec->cls->state_copy(spec, dst, src);
+      if (s) return s;
+    }
+  }
+  return RLC_OK;
+}
+
+// A section tag and the state's size first, so a checkpoint of another env
+// (or of another wrapper stack) fails with a name rather than a misread.
+void rlc_env_state_put(const rlcEnvSpec *spec, const void *state, rlcBuf *b) {
+  uint64_t size = spec->state_size;
+  rlc_buf_put_tag(b, "env state");
+  rlc_buf_put(b, &size, sizeof size);
+  for (; spec; state = (const char *)state + spec->inner_offset, spec = spec->inner) {
+    if (spec->cls->state_put) spec->cls->state_put(spec, state, b);
+    else rlc_buf_put(b, state, own_bytes(spec));
+  }
+}
+
+rlcStatus rlc_env_state_get(const rlcEnvSpec *spec, void *state, rlcBuf *b) {
+  uint64_t size;
+  rlcStatus s = rlc_buf_get_tag(b, "env state");
+  if (!s) s = rlc_buf_get(b, &size, sizeof size);
+  if (s) return s;
+  if (size != spec->state_size)
+    return rlc_error(RLC_ERR_FORMAT, "saved env state has %llu bytes; '%s' has %zu", (unsigned long long)size,
+                     spec->id, spec->state_size);
+  for (; spec; state = rlc_inner_state(spec, state), spec = spec->inner) {
+    s = spec->cls->state_get ? spec->cls->state_get(spec, state, b) : rlc_buf_get(b, state, own_bytes(spec));
+    if (s) return s;
+  }
+  return RLC_OK;
 }
 
 // Wrappers that keep the observation forward render and the heuristic as is.
@@ -49,10 +127,9 @@ static rlcStatus new_wrapper(rlcEnvSpec *inner, const rlcEnvClass *cls, size_t o
 // TimeLimit: truncated once max_episode_steps steps have been taken
 //------------------------------------------------------------------------------
 
-typedef struct { int elapsed; } TimeLimitState;
 
 static void tl_reset(const rlcEnvSpec *spec, void *state, rlcRng *rng, void *obs) {
-  ((TimeLimitState *)state)->elapsed = 0;
+  ((rlcTimeLimitState *)state)->elapsed = 0;
   spec->inner->cls->reset(spec->inner, rlc_inner_state(spec, state), rng, obs);
 }
 
@@ -60,11 +137,11 @@ static void tl_step(const rlcEnvSpec *spec, void *state, rlcRng *rng, const void
                     void *obs, double *reward, bool *terminated, bool *truncated) {
   spec->inner->cls->step(spec->inner, rlc_inner_state(spec, state), rng, action, obs, reward,
                          terminated, truncated);
-  if (++((TimeLimitState *)state)->elapsed >= spec->max_episode_steps) *truncated = true;
+  if (++((rlcTimeLimitState *)state)->elapsed >= spec->max_episode_steps) *truncated = true;
 }
 
-static const rlcEnvClass time_limit_class = {
-    .name = "TimeLimit", .state_size = sizeof(TimeLimitState), .reset = tl_reset,
+const rlcEnvClass rlc_time_limit_class = {
+    .name = "TimeLimit", .state_size = sizeof(rlcTimeLimitState), .reset = tl_reset,
     .step = tl_step, .render = forward_render, .heuristic = forward_heuristic};
 
 rlcStatus rlc_wrap_time_limit(rlcEnvSpec *inner, int max_episode_steps, rlcEnvSpec **out) {
@@ -73,7 +150,7 @@ rlcStatus rlc_wrap_time_limit(rlcEnvSpec *inner, int max_episode_steps, rlcEnvSp
     *out = NULL;
     return rlc_error(RLC_ERR_ARG, "max_episode_steps must be positive, got %d", max_episode_steps);
   }
-  rlcStatus s = new_wrapper(inner, &time_limit_class, sizeof(TimeLimitState), out);
+  rlcStatus s = new_wrapper(inner, &rlc_time_limit_class, sizeof(rlcTimeLimitState), out);
   if (!s) (*out)->max_episode_steps = max_episode_steps;
   return s;
 }

@@ -21,7 +21,9 @@
 #define EVAL_CAP 10000
 #define GIF_CAP 1000
 #define CKPT_MAGIC "RLCCKPT\n"
-#define CKPT_VERSION 2u  // 2: loss totals in the counters; replay and rollout layouts
+// 2: loss totals in the counters; replay and rollout layouts. 3: env states
+// through rlc_env_state_put.
+#define CKPT_VERSION 3u
 
 // Everything the loop counts; checkpointed as one block.
 typedef struct RunCounters {
@@ -321,7 +323,7 @@ static void put_venv(rlcBuf *b, const rlcVecEnv *v) {
   rlc_buf_put(b, &n, 4);
   rlc_buf_put(b, &sb, 8);
   rlc_buf_put(b, &ob, 8);
-  rlc_buf_put(b, v->states, (size_t)n * v->state_bytes);
+  for (int i = 0; i < n; i++) rlc_env_state_put(v->spec, v->states + (size_t)i * v->state_bytes, b);
   rlc_buf_put(b, v->rngs, (size_t)n * sizeof *v->rngs);
   rlc_buf_put(b, v->obs, (size_t)n * v->obs_bytes);
   rlc_buf_put(b, v->episode_return, (size_t)n * sizeof *v->episode_return);
@@ -339,7 +341,7 @@ static rlcStatus get_venv(rlcBuf *b, rlcVecEnv *v) {
   if (s) return s;
   if (n != v->num_envs || sb != v->state_bytes || ob != v->obs_bytes)
     return rlc_error(RLC_ERR_FORMAT, "env state does not match the configuration");
-  s = rlc_buf_get(b, v->states, (size_t)n * v->state_bytes);
+  for (int i = 0; i < n && !s; i++) s = rlc_env_state_get(v->spec, v->states + (size_t)i * v->state_bytes, b);
   if (!s) s = rlc_buf_get(b, v->rngs, (size_t)n * sizeof *v->rngs);
   if (!s) s = rlc_buf_get(b, v->obs, (size_t)n * v->obs_bytes);
   if (!s) s = rlc_buf_get(b, v->episode_return, (size_t)n * sizeof *v->episode_return);

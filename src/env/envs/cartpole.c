@@ -39,26 +39,28 @@ static void cartpole_reset(const rlcEnvSpec *spec, void *state, rlcRng *rng, voi
 static void cartpole_step(const rlcEnvSpec *spec, void *state, rlcRng *rng, const void *action,
                           void *obs, double *reward, bool *terminated, bool *truncated) {
   rlcCartPoleState *s = state;
+  // The step path is kept short (see src/env/vector.c): the rest of the state
+  // is read after sin/cos, so nothing is spilled around the call.
+  const double theta = s->theta;
+  double costheta = cos(theta), sintheta = sin(theta);
+  const double x = s->x, x_dot = s->x_dot, theta_dot = s->theta_dot;
   double force = *(const int32_t *)action == 1 ? FORCE_MAG : -FORCE_MAG;
-  double costheta = cos(s->theta), sintheta = sin(s->theta);
-  double temp = (force + POLEMASS_LENGTH * (s->theta_dot * s->theta_dot) * sintheta) / TOTAL_MASS;
+  double temp = (force + POLEMASS_LENGTH * (theta_dot * theta_dot) * sintheta) / TOTAL_MASS;
   double thetaacc = (GRAVITY * sintheta - costheta * temp) /
                     (LENGTH * (4.0 / 3.0 - MASSPOLE * (costheta * costheta) / TOTAL_MASS));
   double xacc = temp - POLEMASS_LENGTH * thetaacc * costheta / TOTAL_MASS;
   // Every update reads the old values (explicit Euler).
-  double x = s->x, x_dot = s->x_dot, theta = s->theta, theta_dot = s->theta_dot;
   s->x = x + TAU * x_dot;
   s->x_dot = x_dot + TAU * xacc;
   s->theta = theta + TAU * theta_dot;
   s->theta_dot = theta_dot + TAU * thetaacc;
-  bool done = s->x < -X_THRESHOLD || s->x > X_THRESHOLD || s->theta < -THETA_THRESHOLD ||
-              s->theta > THETA_THRESHOLD;
+  bool done = s->x < -X_THRESHOLD || s->x > X_THRESHOLD || s->theta < -THETA_THRESHOLD || s->theta > THETA_THRESHOLD;
+  write_obs(s, obs);
+  *terminated = done;
   // Reward 1 on every step including the terminating one; 0 for steps past it.
   if (!done) *reward = 1.0;
   else if (s->steps_beyond_terminated < 0) s->steps_beyond_terminated = 0, *reward = 1.0;
   else s->steps_beyond_terminated++, *reward = 0.0;
-  *terminated = done;
-  write_obs(s, obs);
 }
 
 static void cartpole_render(const rlcEnvSpec *spec, const void *state, const rlcRenderArgs *args,
