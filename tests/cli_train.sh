@@ -39,6 +39,11 @@ if cmp -s "$T/a/episodes.csv" "$T/b/episodes.csv" &&
   ok "resume to 2N equals 2N"
 else ko "resume differs"; fi
 expect_fail "resume cannot change settings" "cannot change it" "$RLC" train --resume "$T/a" --seed 5
+# An edited config.txt is refused on resume (the checkpoint's settings rule).
+cp -r "$T/a" "$T/edited"
+echo "eval_interval=700" >>"$T/edited/config.txt"
+expect_fail "resume refuses an edited config.txt" "config.txt has eval_interval=700 but the checkpoint has eval_interval=500" \
+  "$RLC" train --resume "$T/edited" --steps 4000
 
 # eval and plot.
 if last_json "$RLC" eval "$R" --episodes 3 --json; then
