@@ -66,8 +66,8 @@ TEST(rollout_buffer_compute_and_checkpoint) {
   CHECK_NEAR(r->adv[0], 8.6, 1e-5);
   CHECK_NEAR(r->ret[5], 1, 1e-5);
   rlcBuf b = {0};
-  rlc_rollout_put(r, &b);
-  CHECK_OK(rlc_rollout_get(r2, &b));
+  rlc_rollout_state_put(r, &b);
+  CHECK_OK(rlc_rollout_state_get(r2, &b));
   CHECK_EQ_INT(r2->t, 4);
   CHECK(!memcmp(r2->obs, r->obs, sizeof(float) * 24));
   CHECK(!memcmp(r2->adv, r->adv, sizeof(float) * 8));
@@ -77,9 +77,9 @@ TEST(rollout_buffer_compute_and_checkpoint) {
   rlcRollout *r3;
   CHECK_OK(rlc_rollout_create(4, 3, RLC_F32, 3, 0, &r3));
   b.pos = 0;
-  CHECK_ERR(rlc_rollout_get(r3, &b), RLC_ERR_FORMAT);
+  CHECK_ERR(rlc_rollout_state_get(r3, &b), RLC_ERR_FORMAT);
   rlcBuf cut = {b.data, b.len - 5, b.cap, 0, RLC_OK};
-  CHECK_ERR(rlc_rollout_get(r2, &cut), RLC_ERR_FORMAT);
+  CHECK_ERR(rlc_rollout_state_get(r2, &cut), RLC_ERR_FORMAT);
   rlc_buf_free(&b);
   rlc_rollout_destroy(r);
   rlc_rollout_destroy(r2);
@@ -111,8 +111,8 @@ TEST(rollout_uint8_obs_float_actions_round_trip) {
     }
   r->t = T;
   rlcBuf b = {0};
-  rlc_rollout_put(r, &b);
-  CHECK_OK(rlc_rollout_get(r2, &b));
+  rlc_rollout_state_put(r, &b);
+  CHECK_OK(rlc_rollout_state_get(r2, &b));
   CHECK_EQ_INT(b.pos, b.len);
   CHECK_EQ_INT(r2->t, T);
   CHECK(!memcmp(r2->obs, r->obs, (size_t)T * N * PIX));
@@ -128,12 +128,12 @@ TEST(rollout_uint8_obs_float_actions_round_trip) {
   // Same sizes, float32 observations, or discrete actions: refused.
   CHECK_OK(rlc_rollout_create(T, N, RLC_F32, PIX, AD, &r3));
   b.pos = 0;
-  CHECK_ERR(rlc_rollout_get(r3, &b), RLC_ERR_FORMAT);
+  CHECK_ERR(rlc_rollout_state_get(r3, &b), RLC_ERR_FORMAT);
   CHECK(strstr(rlc_last_error(), "uint8") != NULL);
   rlc_rollout_destroy(r3);
   CHECK_OK(rlc_rollout_create(T, N, RLC_U8, PIX, 0, &r3));
   b.pos = 0;
-  CHECK_ERR(rlc_rollout_get(r3, &b), RLC_ERR_FORMAT);
+  CHECK_ERR(rlc_rollout_state_get(r3, &b), RLC_ERR_FORMAT);
   rlc_rollout_destroy(r3);
   rlc_buf_free(&b);
   rlc_rollout_destroy(r);
@@ -189,14 +189,14 @@ TEST(rollout_running_mean_std) {
   rlc_rms_normalize(&r, far, far, 1, 5);
   CHECK(far[0] == 5 && far[1] == -5);
   rlcBuf b = {0};
-  rlc_rms_put(&r, &b);
+  rlc_rms_state_put(&r, &b);
   rlc_rms_reset(&r1);
-  CHECK_OK(rlc_rms_get(&r1, &b));
+  CHECK_OK(rlc_rms_state_get(&r1, &b));
   CHECK(r1.count == r.count && r1.mean[1] == r.mean[1] && r1.var[0] == r.var[0]);
   rlcRunningMeanStd r3;
   CHECK_OK(rlc_rms_init(&r3, 3));
   b.pos = 0;
-  CHECK_ERR(rlc_rms_get(&r3, &b), RLC_ERR_FORMAT);
+  CHECK_ERR(rlc_rms_state_get(&r3, &b), RLC_ERR_FORMAT);
   rlc_buf_free(&b);
   rlc_rms_free(&r);
   rlc_rms_free(&r1);
@@ -224,8 +224,8 @@ TEST(rollout_reward_normalization) {
   rlcRewardNorm n2;
   CHECK_OK(rlc_reward_norm_init(&n2, 2, 0.5, 0));
   rlcBuf b = {0};
-  rlc_reward_norm_put(&n, &b);
-  CHECK_OK(rlc_reward_norm_get(&n2, &b));
+  rlc_reward_norm_state_put(&n, &b);
+  CHECK_OK(rlc_reward_norm_state_get(&n2, &b));
   CHECK(n2.ret[1] == 2.5 && n2.rms.var[0] == n.rms.var[0] && n2.rms.count == n.rms.count);
   rlc_buf_free(&b);
   // Clipping.

@@ -79,8 +79,8 @@ RLC_API void rlc_rms_update_f64(rlcRunningMeanStd *r, const double *x, int n);
 // no clipping. out may alias x.
 RLC_API void rlc_rms_normalize(const rlcRunningMeanStd *r, float *out, const float *x, int n, double clip);
 // Checkpoints (a size mismatch on get is RLC_ERR_FORMAT).
-RLC_API void rlc_rms_put(const rlcRunningMeanStd *r, rlcBuf *b);
-RLC_API rlcStatus rlc_rms_get(rlcRunningMeanStd *r, rlcBuf *b);
+RLC_API void rlc_rms_state_put(const rlcRunningMeanStd *r, rlcBuf *b);
+RLC_API rlcStatus rlc_rms_state_get(rlcRunningMeanStd *r, rlcBuf *b);
 
 // Gym's NormalizeReward for N envs, as CleanRL used it (gym 0.21-0.25): each
 // env keeps a discounted return G = gamma * G + r; G's running variance
@@ -100,8 +100,8 @@ RLC_API void rlc_reward_norm_free(rlcRewardNorm *r);
 // statistics with this step's returns first, as Gymnasium does.
 RLC_API void rlc_reward_norm_step(rlcRewardNorm *r, float *out, const double *rewards,
                           const bool *terminated, const bool *truncated);
-RLC_API void rlc_reward_norm_put(const rlcRewardNorm *r, rlcBuf *b);
-RLC_API rlcStatus rlc_reward_norm_get(rlcRewardNorm *r, rlcBuf *b);
+RLC_API void rlc_reward_norm_state_put(const rlcRewardNorm *r, rlcBuf *b);
+RLC_API rlcStatus rlc_reward_norm_state_get(rlcRewardNorm *r, rlcBuf *b);
 
 //------------------------------------------------------------------------------
 // Rollout buffer: num_steps x num_envs transitions, step-major
@@ -150,8 +150,8 @@ RLC_API void rlc_rollout_compute(rlcRollout *r, double gamma, double lambda);
 RLC_API void rlc_normalize_advantages(float *adv, int n);
 // Checkpoints: every array and the fill level; get refuses (RLC_ERR_FORMAT)
 // a rollout of another shape or layout.
-RLC_API void rlc_rollout_put(const rlcRollout *r, rlcBuf *b);
-RLC_API rlcStatus rlc_rollout_get(rlcRollout *r, rlcBuf *b);
+RLC_API void rlc_rollout_state_put(const rlcRollout *r, rlcBuf *b);
+RLC_API rlcStatus rlc_rollout_state_get(rlcRollout *r, rlcBuf *b);
 
 #ifdef __cplusplus
 }

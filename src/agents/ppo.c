@@ -671,9 +671,9 @@ static void ac_save(const rlcAgent *a, rlcBuf *b) {
   rlc_net_state_put(c->critic, b);
   rlc_optim_state_put(c->actor_opt, b);
   rlc_optim_state_put(c->critic_opt, b);
-  rlc_rms_put(&c->obs_rms, b);
-  rlc_reward_norm_put(&c->rew_norm, b);
-  rlc_rollout_put(c->ro, b);
+  rlc_rms_state_put(&c->obs_rms, b);
+  rlc_reward_norm_state_put(&c->rew_norm, b);
+  rlc_rollout_state_put(c->ro, b);
 }
 
 static rlcStatus ac_load(rlcAgent *a, rlcBuf *b) {
@@ -697,9 +697,9 @@ static rlcStatus ac_load(rlcAgent *a, rlcBuf *b) {
   if (!s) s = rlc_net_state_get(c->critic, b);
   if (!s) s = rlc_optim_state_get(c->actor_opt, b);
   if (!s) s = rlc_optim_state_get(c->critic_opt, b);
-  if (!s) s = rlc_rms_get(&c->obs_rms, b);
-  if (!s) s = rlc_reward_norm_get(&c->rew_norm, b);
-  if (!s) s = rlc_rollout_get(c->ro, b);
+  if (!s) s = rlc_rms_state_get(&c->obs_rms, b);
+  if (!s) s = rlc_reward_norm_state_get(&c->rew_norm, b);
+  if (!s) s = rlc_rollout_state_get(c->ro, b);
   c->pending = !s && pending;
   return s;
 }

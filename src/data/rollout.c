@@ -131,7 +131,7 @@ void rlc_rms_normalize(const rlcRunningMeanStd *r, float *out, const float *x, i
   }
 }
 
-void rlc_rms_put(const rlcRunningMeanStd *r, rlcBuf *b) {
+void rlc_rms_state_put(const rlcRunningMeanStd *r, rlcBuf *b) {
   rlc_buf_put_tag(b, "rms");
   int32_t size = r->size;
   rlc_buf_put(b, &size, sizeof size);
@@ -139,7 +139,7 @@ void rlc_rms_put(const rlcRunningMeanStd *r, rlcBuf *b) {
   rlc_buf_put(b, r->mean, sizeof(double) * 2 * (size_t)r->size);
 }
 
-rlcStatus rlc_rms_get(rlcRunningMeanStd *r, rlcBuf *b) {
+rlcStatus rlc_rms_state_get(rlcRunningMeanStd *r, rlcBuf *b) {
   int32_t size;
   rlcStatus s = rlc_buf_get_tag(b, "rms");
   if (!s) s = rlc_buf_get(b, &size, sizeof size);
@@ -192,15 +192,15 @@ void rlc_reward_norm_step(rlcRewardNorm *r, float *out, const double *rewards,
   }
 }
 
-void rlc_reward_norm_put(const rlcRewardNorm *r, rlcBuf *b) {
+void rlc_reward_norm_state_put(const rlcRewardNorm *r, rlcBuf *b) {
   rlc_buf_put_tag(b, "reward_norm");
   int32_t n = r->num_envs;
   rlc_buf_put(b, &n, sizeof n);
   rlc_buf_put(b, r->ret, sizeof(double) * (size_t)r->num_envs);
-  rlc_rms_put(&r->rms, b);
+  rlc_rms_state_put(&r->rms, b);
 }
 
-rlcStatus rlc_reward_norm_get(rlcRewardNorm *r, rlcBuf *b) {
+rlcStatus rlc_reward_norm_state_get(rlcRewardNorm *r, rlcBuf *b) {
   int32_t n;
   rlcStatus s = rlc_buf_get_tag(b, "reward_norm");
   if (!s) s = rlc_buf_get(b, &n, sizeof n);
@@ -208,7 +208,7 @@ rlcStatus rlc_reward_norm_get(rlcRewardNorm *r, rlcBuf *b) {
   if (n != r->num_envs)
     return rlc_error(RLC_ERR_FORMAT, "reward normalizer of %d envs for %d", (int)n, r->num_envs);
   s = rlc_buf_get(b, r->ret, sizeof(double) * (size_t)r->num_envs);
-  if (!s) s = rlc_rms_get(&r->rms, b);
+  if (!s) s = rlc_rms_state_get(&r->rms, b);
   return s;
 }
 
@@ -300,7 +300,7 @@ static size_t rollout_floats(const rlcRollout *r) {
 
 static float *float_block(const rlcRollout *r) { return r->act_f ? r->act_f : r->logp; }
 
-void rlc_rollout_put(const rlcRollout *r, rlcBuf *b) {
+void rlc_rollout_state_put(const rlcRollout *r, rlcBuf *b) {
   rlc_buf_put_tag(b, "rollout");
   int32_t hdr[7] = {r->num_steps, r->num_envs, r->obs_size, r->act_size, r->discrete, r->t, r->obs_dtype};
   rlc_buf_put(b, hdr, sizeof hdr);
@@ -312,7 +312,7 @@ void rlc_rollout_put(const rlcRollout *r, rlcBuf *b) {
 
 static const char *dtype_name(int32_t t) { return t == RLC_F32 ? "float32" : t == RLC_U8 ? "uint8" : "?"; }
 
-rlcStatus rlc_rollout_get(rlcRollout *r, rlcBuf *b) {
+rlcStatus rlc_rollout_state_get(rlcRollout *r, rlcBuf *b) {
   int32_t hdr[7];
   rlcStatus s = rlc_buf_get_tag(b, "rollout");
   if (!s) s = rlc_buf_get(b, hdr, sizeof hdr);
