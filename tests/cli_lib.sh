@@ -33,6 +33,16 @@ if nm -D --defined-only "$B/librlc.so" >"$T/nm" 2>"$T/err"; then
   else ko "declared but not exported (no definition?): $(tr '\n' ' ' <"$T/missing" | head -c 400)"; fi
 else ko "nm -D $B/librlc.so: $(head -c 200 "$T/err")"; fi
 
+# The public prefix belongs to the public API: any external rlc_* symbol of the
+# static library is declared in include/rlc/ (internal helpers are named after
+# their module: envs_make_cartpole, agents_dqn, nn_gemm_acc).
+if nm --defined-only "$B/librlc.a" >"$T/nma" 2>/dev/null; then
+  awk '$2 ~ /^[TDBR]$/ {print $3}' "$T/nma" | grep '^rlc_' | sort -u >"$T/prefixed"
+  comm -23 "$T/prefixed" "$T/declared" >"$T/internal"
+  if [ -s "$T/prefixed" ] && [ ! -s "$T/internal" ]; then ok "every rlc_ symbol of librlc.a is public API"
+  else ko "internal symbols with the public prefix: $(tr '\n' ' ' <"$T/internal" | head -c 400)"; fi
+else ko "nm $B/librlc.a"; fi
+
 # README.md's library example and build line, as written. The command names
 # build/librlc.a and include/: the temp dir links both to this build's.
 awk '/^## The library/ {f = 1; next} f && /^```c$/ {c = 1; next} c && /^```$/ {exit} c {print}' README.md \

@@ -92,9 +92,9 @@ int replay_minatar(const char *path, const char *env_id, Counts *c) {
       rc = fail(r, "%s: %s", env_id, rlc_last_error());
       break;
     }
-    g = rlc_minatar_game_of(env->spec);
+    g = minatar_game_of(env->spec);
     rlcMinAtarState *ms = rlc_env_unwrapped_state(env);
-    void *game = rlc_minatar_game_state(env->spec, env->state);
+    void *game = minatar_game_state(env->spec, env->state);
     // reset(seed) seeds the RandomState; the draws of reset() are the D record's.
     rlc_mt_seed(&before, (uint32_t)atoll(r->tok[2]));
     if (rlc_env_reset(env, atoll(r->tok[2]), obs)) {

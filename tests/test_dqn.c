@@ -21,23 +21,23 @@ TEST(dqn_c51_projection_hand_computed) {
   float m[5];
   // r = 0.5, gamma = 1: every atom lands halfway between two support points,
   // the last one (4.5) is clipped to 4.
-  rlc_dqn_c51_project(m, p, 5, 0, 4, 0.5, 1.0, true);
+  dqn_c51_project(m, p, 5, 0, 4, 0.5, 1.0, true);
   const float w1[5] = {0.05f, 0.15f, 0.25f, 0.35f, 0.2f};
   for (int j = 0; j < 5; j++) CHECK_NEAR(m[j], w1[j], 1e-7);
   // r = 1: atoms land exactly on support points (floor == ceil). The exact
   // projection moves each mass one point up (4 + 1 clips to 4); the
   // notebook's loses all of it.
-  rlc_dqn_c51_project(m, p, 5, 0, 4, 1.0, 1.0, true);
+  dqn_c51_project(m, p, 5, 0, 4, 1.0, 1.0, true);
   const float w2[5] = {0, 0.1f, 0.2f, 0.3f, 0.4f};
   for (int j = 0; j < 5; j++) CHECK_NEAR(m[j], w2[j], 1e-7);
-  rlc_dqn_c51_project(m, p, 5, 0, 4, 1.0, 1.0, false);
+  dqn_c51_project(m, p, 5, 0, 4, 1.0, 1.0, false);
   for (int j = 0; j < 5; j++) CHECK(m[j] == 0.0f);
   // Terminal (discount 0): everything goes to r = 2.25, split 0.75 / 0.25.
-  rlc_dqn_c51_project(m, p, 5, 0, 4, 2.25, 0.0, true);
+  dqn_c51_project(m, p, 5, 0, 4, 2.25, 0.0, true);
   const float w3[5] = {0, 0, 0.75f, 0.25f, 0};
   for (int j = 0; j < 5; j++) CHECK_NEAR(m[j], w3[j], 1e-7);
   // gamma = 0.5 on support [-2, 2]: z -> 0.5 + 0.5 z = -0.5, 0, 0.5, 1, 1.5.
-  rlc_dqn_c51_project(m, p, 5, -2, 2, 0.5, 0.5, true);
+  dqn_c51_project(m, p, 5, -2, 2, 0.5, 0.5, true);
   // atoms -0.5 (0.1) split between -1 and 0; 0 (0.2) exact; 0.5 (0.3)
   // split between 0 and 1; 1 (0.4) exact.
   const float w5[5] = {0, 0.05f, 0.05f + 0.2f + 0.15f, 0.15f + 0.4f, 0};

@@ -407,7 +407,7 @@ TEST(acrobot_wrap_bounds_and_goal) {
   rlc_env_destroy(env);
 }
 
-// rlc_pow2_libm (Acrobot's and Pendulum's x**2) against libm's pow(x, 2),
+// envs_pow2_libm (Acrobot's and Pendulum's x**2) against libm's pow(x, 2),
 // called through a volatile exponent that GCC cannot fold into x * x: 2M
 // random doubles with squares from 2^-30 to 2^24, inside and outside the fast
 // path's range. About 0.09% of them are squares where pow and x * x differ
@@ -422,7 +422,7 @@ TEST(exact_pow2_matches_libm) {
     if (i & 1) x = -x;
     double want = pow(x, two);
     differ += want != x * x;
-    if (rlc_pow2_libm(x) != want && wrong++ < 5) CHECK_MSG(false, "x = %a: %a, pow %a", x, rlc_pow2_libm(x), want);
+    if (envs_pow2_libm(x) != want && wrong++ < 5) CHECK_MSG(false, "x = %a: %a, pow %a", x, envs_pow2_libm(x), want);
   }
   CHECK_MSG(differ > 1000, "only %ld squares where pow differs from x * x", differ);
   CHECK_EQ_INT(wrong, 0);

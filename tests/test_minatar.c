@@ -33,7 +33,7 @@ TEST(minatar_ids_spaces_and_action_sets) {
       CHECK_MSG(as->type == RLC_SPACE_DISCRETE && as->n == (full ? 6 : games[i].n_minimal), "%s: %d actions", id,
                 as->n);
       CHECK_EQ_INT(env->spec->max_episode_steps, 0);
-      const rlcMinAtarGame *g = rlc_minatar_game_of(env->spec);
+      const rlcMinAtarGame *g = minatar_game_of(env->spec);
       CHECK(g && g->channels == games[i].channels);
       rlc_env_destroy(env);
     }

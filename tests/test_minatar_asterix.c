@@ -1,5 +1,5 @@
 // test_minatar_asterix.c: MinAtar Asterix's own rules through
-// rlc_minatar_asterix directly: the start state, two golden episodes copied
+// minatar_asterix directly: the start state, two golden episodes copied
 // from the reference file (walking into gold, walking into an enemy), the
 // terminal state being absorbing, the difficulty ramp's timing (and none
 // without ramping), and the spawn draws on a nearly full and a full board,
@@ -11,7 +11,7 @@
 #include "env/envs/minatar.h"
 #include "test.h"
 
-static const rlcMinAtarGame *const GAME = &rlc_minatar_asterix;
+static const rlcMinAtarGame *const GAME = &minatar_asterix;
 
 // Indices into the internal columns.
 enum { I_PX, I_PY, I_SPAWN_SPEED, I_SPAWN_TIMER, I_MOVE_SPEED, I_MOVE_TIMER, I_RAMP_TIMER, I_RAMP_INDEX,

@@ -1,5 +1,5 @@
 // test_minatar_breakout.c: MinAtar Breakout's own rules through
-// rlc_minatar_breakout directly (no env class): the interface, the start
+// minatar_breakout directly (no env class): the interface, the start
 // states and their single randint(2) draw, paddle, wall and ceiling bounces,
 // breaking a brick, the strike rule (a brick hit right after another one is
 // entered, not broken), the terminal miss, the brick refill, and that ramping
@@ -12,7 +12,7 @@
 // Helpers
 //------------------------------------------------------------------------------
 
-static const rlcMinAtarGame *const G = &rlc_minatar_breakout;
+static const rlcMinAtarGame *const G = &minatar_breakout;
 
 // Internal columns: ball_x ball_y ball_dir pos strike last_x last_y terminal brick_map[100].
 enum { I_BX, I_BY, I_DIR, I_POS, I_STRIKE, I_LX, I_LY, I_TERM, I_BRICK, N_INTERNAL = I_BRICK + 100 };

@@ -1,5 +1,5 @@
 // test_minatar_freeway.c: MinAtar Freeway's own rules through
-// rlc_minatar_freeway directly: the description, the start state of a seed
+// minatar_freeway directly: the description, the start state of a seed
 // (copied from minatar_freeway.txt), the move timer, the car motion and
 // trails, a car hit from the reference episode, scoring and its re-draw of
 // the speeds, and the 2501-act time limit. The whole recording is replayed by
@@ -10,7 +10,7 @@
 #define C 7
 #define OBS(o, y, x, c) (o)[((y) * 10 + (x)) * C + (c)]
 
-static const rlcMinAtarGame *G = &rlc_minatar_freeway;
+static const rlcMinAtarGame *G = &minatar_freeway;
 
 // internal(): pos move_timer terminate_timer terminal cars[8][x y timer speed]
 enum { I_POS, I_MOVE, I_TERM_TIMER, I_TERMINAL, I_CARS, N_INTERNAL = I_CARS + 32 };

@@ -1,5 +1,5 @@
 // test_minatar_seaquest.c: MinAtar Seaquest's own rules through
-// rlc_minatar_seaquest directly (no env class): the interface, the start
+// minatar_seaquest directly (no env class): the interface, the start
 // state (reset draws nothing), the first enemy and diver spawns and their
 // draws, moving and its bounds, firing and its cool-down, surfacing with no
 // diver (terminal, and nothing happens after), a rescue that surfaces with
@@ -14,7 +14,7 @@
 // Helpers
 //------------------------------------------------------------------------------
 
-static const rlcMinAtarGame *const G = &rlc_minatar_seaquest;
+static const rlcMinAtarGame *const G = &minatar_seaquest;
 
 // Internal columns: 13 scalars, then the lists f_bullets (x y dir), e_bullets
 // (x y dir), fish (x y lr move), subs (x y lr move shot), divers (x y lr move).

@@ -1,5 +1,5 @@
 // test_minatar_space_invaders.c: MinAtar SpaceInvaders' own rules, through
-// rlc_minatar_space_invaders directly (no env class): the game's metadata,
+// minatar_space_invaders directly (no env class): the game's metadata,
 // the start state (no draws), a shot killing an alien and the fire cool-down,
 // the alien block's sweep, edge flip and descent, an alien bullet ending the
 // episode (and acts after the end changing nothing), and the difficulty ramp
@@ -10,7 +10,7 @@
 #include "env/envs/minatar.h"
 #include "test.h"
 
-static const rlcMinAtarGame *const SI = &rlc_minatar_space_invaders;
+static const rlcMinAtarGame *const SI = &minatar_space_invaders;
 
 // The internal columns: 8 scalars, then the alien, friendly and enemy bullet maps.
 enum { I_POS, I_DIR, I_MOVE_INTERVAL, I_MOVE_TIMER, I_SHOT_TIMER_ALIEN, I_RAMP, I_SHOT_TIMER, I_TERMINAL };

@@ -13,25 +13,25 @@
 // also what pulls each family's object file out of a static librlc.a: no
 // whole-archive linking, no weak symbols.
 #define BUILTIN_AGENTS(X)                                                                         \
-  X(rlc_agent_random)                                                                             \
-  X(rlc_agent_heuristic)                                                                          \
-  X(rlc_agent_q_learning)                                                                         \
-  X(rlc_agent_sarsa)                                                                              \
-  X(rlc_agent_expected_sarsa)                                                                     \
-  X(rlc_agent_q_lambda)                                                                           \
-  X(rlc_agent_sarsa_lambda)                                                                       \
-  X(rlc_agent_dqn)                                                                                \
-  X(rlc_agent_double_dqn)                                                                         \
-  X(rlc_agent_dueling_dqn)                                                                        \
-  X(rlc_agent_n_step_dqn)                                                                         \
-  X(rlc_agent_per_dqn)                                                                            \
-  X(rlc_agent_noisy_dqn)                                                                          \
-  X(rlc_agent_c51)                                                                                \
-  X(rlc_agent_rainbow)                                                                            \
-  X(rlc_agent_imitation)                                                                          \
-  X(rlc_agent_reinforce)                                                                          \
-  X(rlc_agent_a2c)                                                                                \
-  X(rlc_agent_ppo)
+  X(agents_random)                                                                             \
+  X(agents_heuristic)                                                                          \
+  X(agents_q_learning)                                                                         \
+  X(agents_sarsa)                                                                              \
+  X(agents_expected_sarsa)                                                                     \
+  X(agents_q_lambda)                                                                           \
+  X(agents_sarsa_lambda)                                                                       \
+  X(agents_dqn)                                                                                \
+  X(agents_double_dqn)                                                                         \
+  X(agents_dueling_dqn)                                                                        \
+  X(agents_n_step_dqn)                                                                         \
+  X(agents_per_dqn)                                                                            \
+  X(agents_noisy_dqn)                                                                          \
+  X(agents_c51)                                                                                \
+  X(agents_rainbow)                                                                            \
+  X(agents_imitation)                                                                          \
+  X(agents_reinforce)                                                                          \
+  X(agents_a2c)                                                                                \
+  X(agents_ppo)
 
 #define DECLARE(sym) extern const rlcAgentClass sym;
 #define ENTRY(sym) &sym,

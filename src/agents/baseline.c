@@ -73,18 +73,18 @@ static const rlcPreset random_presets[] = {
     {NULL, NULL, "episodes=100,eval_episodes=100", "baseline: 100 episodes"},
 };
 
-const rlcAgentClass rlc_agent_random = {
+const rlcAgentClass agents_random = {
     .name = "random", .doc = "uniformly random actions (the baseline)",
     .presets = random_presets, .n_presets = 1,
     .create = create_random, .destroy = destroy, .act = act_random, .observe = observe,
     .update = update, .info = info, .save = save, .load = load};
-const rlcAgentClass rlc_agent_heuristic = {
+const rlcAgentClass agents_heuristic = {
     .name = "heuristic", .doc = "the env's hand-written policy (CartPole: push towards the pole's lean)",
     .presets = random_presets, .n_presets = 1,
     .create = create_heuristic, .destroy = destroy, .act = act_heuristic, .observe = observe,
     .update = update, .info = info, .save = save, .load = load};
 
-static rlcStatus create_random(const rlcAgentDef *def, rlcAgent **out) { return create(def, out, &rlc_agent_random); }
+static rlcStatus create_random(const rlcAgentDef *def, rlcAgent **out) { return create(def, out, &agents_random); }
 static rlcStatus create_heuristic(const rlcAgentDef *def, rlcAgent **out) {
-  return create(def, out, &rlc_agent_heuristic);
+  return create(def, out, &agents_heuristic);
 }

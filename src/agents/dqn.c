@@ -95,7 +95,7 @@ typedef struct Dqn {
 // C51
 //------------------------------------------------------------------------------
 
-void rlc_dqn_c51_project(float *m, const float *p, int Z, double v_min, double v_max,
+void dqn_c51_project(float *m, const float *p, int Z, double v_min, double v_max,
                          double reward, double discount, bool exact) {
   double dz = (v_max - v_min) / (Z - 1);
   for (int j = 0; j < Z; j++) m[j] = 0.0f;
@@ -265,7 +265,7 @@ static rlcStatus train_step(Dqn *a) {
       }
     }
     for (int r = 0; r < M; r++)
-      rlc_dqn_c51_project(a->m + (size_t)r * Z, a->pn + ((size_t)r * A + a->arg[r]) * Z, Z,
+      dqn_c51_project(a->m + (size_t)r * Z, a->pn + ((size_t)r * A + a->arg[r]) * Z, Z,
                           a->set.v_min, a->set.v_max, a->rew[r], a->disc[r], (a->set.c51_projection == 0));
   }
 
@@ -938,16 +938,16 @@ static const rlcPreset pr_rainbow[] = {
                              .observe = dqn_observe, .update = dqn_update, .info = dqn_info,      \
                              .save = dqn_save, .load = dqn_load, .finish = dqn_finish};
 
-DQN_CLASS(rlc_agent_dqn, "dqn", "Deep Q-Network (replay, target network, epsilon-greedy)", NULL, pr_dqn)
-DQN_CLASS(rlc_agent_double_dqn, "double-dqn", "Double DQN (the online net picks, the target values)", "double=true",
+DQN_CLASS(agents_dqn, "dqn", "Deep Q-Network (replay, target network, epsilon-greedy)", NULL, pr_dqn)
+DQN_CLASS(agents_double_dqn, "double-dqn", "Double DQN (the online net picks, the target values)", "double=true",
           pr_double)
-DQN_CLASS(rlc_agent_dueling_dqn, "dueling-dqn", "Dueling DQN (value and advantage streams)", "dueling=true", pr_dueling)
-DQN_CLASS(rlc_agent_n_step_dqn, "n-step-dqn", "n-step DQN (1-step + n-step loss, the rainbow notebook)", "n_step=3",
+DQN_CLASS(agents_dueling_dqn, "dueling-dqn", "Dueling DQN (value and advantage streams)", "dueling=true", pr_dueling)
+DQN_CLASS(agents_n_step_dqn, "n-step-dqn", "n-step DQN (1-step + n-step loss, the rainbow notebook)", "n_step=3",
           pr_nstep)
-DQN_CLASS(rlc_agent_per_dqn, "per-dqn", "DQN with proportional prioritized replay", "per=true", pr_per)
-DQN_CLASS(rlc_agent_noisy_dqn, "noisy-dqn", "NoisyNet DQN (learned exploration noise, no epsilon)",
+DQN_CLASS(agents_per_dqn, "per-dqn", "DQN with proportional prioritized replay", "per=true", pr_per)
+DQN_CLASS(agents_noisy_dqn, "noisy-dqn", "NoisyNet DQN (learned exploration noise, no epsilon)",
           "noisy=true,epsilon_schedule=constant,epsilon=0", pr_noisy)
-DQN_CLASS(rlc_agent_c51, "c51", "C51 distributional DQN", "c51=true", pr_c51)
-DQN_CLASS(rlc_agent_rainbow, "rainbow", "Rainbow: double, dueling, n-step, PER, noisy, C51",
+DQN_CLASS(agents_c51, "c51", "C51 distributional DQN", "c51=true", pr_c51)
+DQN_CLASS(agents_rainbow, "rainbow", "Rainbow: double, dueling, n-step, PER, noisy, C51",
           "double=true,dueling=true,n_step=3,per=true,noisy=true,c51=true,epsilon_schedule=constant,epsilon=0",
           pr_rainbow)

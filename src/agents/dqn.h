@@ -12,7 +12,7 @@
 // loses the mass of an atom that lands exactly on a support point (floor and
 // ceil are equal there, and both of its shares are 0); exact = true gives it
 // to that point.
-void rlc_dqn_c51_project(float *m, const float *p, int Z, double v_min, double v_max,
+void dqn_c51_project(float *m, const float *p, int Z, double v_min, double v_max,
                          double reward, double discount, bool exact);
 
 #endif

@@ -17,7 +17,7 @@
 #include "rlc/nn.h"
 #include "rlc/rollout.h"
 
-extern const rlcAgentClass rlc_agent_imitation, rlc_agent_reinforce;
+extern const rlcAgentClass agents_imitation, agents_reinforce;
 
 //------------------------------------------------------------------------------
 // Shared by both agents: the policy network and its action choice
@@ -228,7 +228,7 @@ static rlcStatus imitation_create(const rlcAgentDef *def, rlcAgent **out) {
                      def->spec->id);
   Imitation *m = rlc_calloc(1, sizeof *m);
   if (!m) return RLC_ERR_NOMEM;
-  m->base.cls = &rlc_agent_imitation;
+  m->base.cls = &agents_imitation;
   m->base.spec = def->spec;
   m->base.num_envs = def->num_envs;
   int N = def->num_envs, mb = N < CHUNK ? N : CHUNK;
@@ -397,7 +397,7 @@ static rlcStatus reinforce_create(const rlcAgentDef *def, rlcAgent **out) {
   if (s) return s;
   Reinforce *r = rlc_calloc(1, sizeof *r);
   if (!r) return RLC_ERR_NOMEM;
-  r->base.cls = &rlc_agent_reinforce;
+  r->base.cls = &agents_reinforce;
   r->base.spec = def->spec;
   r->base.num_envs = def->num_envs;
   const PgSettings *set = def->settings;
@@ -630,7 +630,7 @@ static rlcStatus reinforce_load(rlcAgent *a, rlcBuf *b) {
 // Classes
 //------------------------------------------------------------------------------
 
-const rlcAgentClass rlc_agent_imitation = {
+const rlcAgentClass agents_imitation = {
     .name = "imitation",
     .doc = "a policy network copying the env's hand-written policy (Hands-On ML ch. 18)",
     .settings = settings,
@@ -649,7 +649,7 @@ const rlcAgentClass rlc_agent_imitation = {
     .load = imitation_load,
 };
 
-const rlcAgentClass rlc_agent_reinforce = {
+const rlcAgentClass agents_reinforce = {
     .name = "reinforce",
     .doc = "REINFORCE over whole episodes with normalized returns (Hands-On ML ch. 18)",
     .settings = settings,

@@ -19,7 +19,7 @@
 #include "rlc/nn.h"
 #include "rlc/rollout.h"
 
-extern const rlcAgentClass rlc_agent_a2c, rlc_agent_ppo;
+extern const rlcAgentClass agents_a2c, agents_ppo;
 
 #define MAX_DIMS 64  // continuous action dimensions (log-std gradients on the stack)
 
@@ -213,7 +213,7 @@ static rlcStatus ac_create(const rlcAgentDef *def, rlcAgent **out, bool ppo) {
                      MAX_DIMS, spec->id, as->size);
   AC *c = rlc_calloc(1, sizeof *c);
   if (!c) return RLC_ERR_NOMEM;
-  c->base.cls = ppo ? &rlc_agent_ppo : &rlc_agent_a2c;
+  c->base.cls = ppo ? &agents_ppo : &agents_a2c;
   c->base.spec = spec;
   c->base.num_envs = def->num_envs;
   c->ppo = ppo;
@@ -716,7 +716,7 @@ static rlcStatus ac_load(rlcAgent *a, rlcBuf *b) {
                              .observe = ac_observe, .update = ac_update, .info = ac_info,          \
                              .save = ac_save, .load = ac_load};
 
-AC_CLASS(rlc_agent_ppo, "ppo", "PPO with clipped surrogate, GAE, minibatch epochs (CleanRL), discrete or Gaussian",
+AC_CLASS(agents_ppo, "ppo", "PPO with clipped surrogate, GAE, minibatch epochs (CleanRL), discrete or Gaussian",
          N_SETTINGS, NULL, ppo_presets, ppo_create)
-AC_CLASS(rlc_agent_a2c, "a2c", "advantage actor-critic, synchronous (SB3's A2C), discrete or Gaussian",
+AC_CLASS(agents_a2c, "a2c", "advantage actor-critic, synchronous (SB3's A2C), discrete or Gaussian",
          N_SETTINGS - 3, A2C_DEFAULTS, a2c_presets, a2c_create)

@@ -636,13 +636,13 @@ static rlcStatus tab_create(const rlcAgentDef *def, rlcAgent **out, const rlcAge
 #define CREATE(fn, cls, method) \
   static rlcStatus fn(const rlcAgentDef *def, rlcAgent **out) { return tab_create(def, out, &cls, method); }
 
-extern const rlcAgentClass rlc_agent_q_learning, rlc_agent_sarsa, rlc_agent_expected_sarsa, rlc_agent_q_lambda,
-    rlc_agent_sarsa_lambda;
-CREATE(create_q_learning, rlc_agent_q_learning, M_Q_LEARNING)
-CREATE(create_sarsa, rlc_agent_sarsa, M_SARSA)
-CREATE(create_expected_sarsa, rlc_agent_expected_sarsa, M_EXPECTED_SARSA)
-CREATE(create_q_lambda, rlc_agent_q_lambda, M_Q_LAMBDA)
-CREATE(create_sarsa_lambda, rlc_agent_sarsa_lambda, M_SARSA_LAMBDA)
+extern const rlcAgentClass agents_q_learning, agents_sarsa, agents_expected_sarsa, agents_q_lambda,
+    agents_sarsa_lambda;
+CREATE(create_q_learning, agents_q_learning, M_Q_LEARNING)
+CREATE(create_sarsa, agents_sarsa, M_SARSA)
+CREATE(create_expected_sarsa, agents_expected_sarsa, M_EXPECTED_SARSA)
+CREATE(create_q_lambda, agents_q_lambda, M_Q_LAMBDA)
+CREATE(create_sarsa_lambda, agents_sarsa_lambda, M_SARSA_LAMBDA)
 
 #define CLASS(sym, nm, doc_, n_set, presets_, create_fn)                                                         \
   const rlcAgentClass sym = {                                                                                    \
@@ -651,12 +651,12 @@ CREATE(create_sarsa_lambda, rlc_agent_sarsa_lambda, M_SARSA_LAMBDA)
       .create = create_fn, .destroy = tab_destroy, .act = tab_act, .observe = tab_observe,                     \
       .update = tab_update, .info = tab_info, .save = tab_save, .load = tab_load, .q_table = tab_q_table};
 
-CLASS(rlc_agent_q_learning, "q-learning", "tabular Q-learning (off-policy TD control)", N_ONE_STEP,
+CLASS(agents_q_learning, "q-learning", "tabular Q-learning (off-policy TD control)", N_ONE_STEP,
       q_learning_presets, create_q_learning)
-CLASS(rlc_agent_sarsa, "sarsa", "tabular SARSA (on-policy TD control)", N_ONE_STEP, sarsa_presets, create_sarsa)
-CLASS(rlc_agent_expected_sarsa, "expected-sarsa", "tabular expected SARSA (the target averages over the exploring policy)",
+CLASS(agents_sarsa, "sarsa", "tabular SARSA (on-policy TD control)", N_ONE_STEP, sarsa_presets, create_sarsa)
+CLASS(agents_expected_sarsa, "expected-sarsa", "tabular expected SARSA (the target averages over the exploring policy)",
       N_ONE_STEP, expected_sarsa_presets, create_expected_sarsa)
-CLASS(rlc_agent_q_lambda, "q-lambda", "tabular Q(lambda) with eligibility traces (Watkins's, or uncut)",
+CLASS(agents_q_lambda, "q-lambda", "tabular Q(lambda) with eligibility traces (Watkins's, or uncut)",
       NSET(settings), q_lambda_presets, create_q_lambda)
-CLASS(rlc_agent_sarsa_lambda, "sarsa-lambda", "tabular SARSA(lambda) with eligibility traces", NSET(settings) - 1,
+CLASS(agents_sarsa_lambda, "sarsa-lambda", "tabular SARSA(lambda) with eligibility traces", NSET(settings) - 1,
       sarsa_lambda_presets, create_sarsa_lambda)

@@ -60,7 +60,7 @@ static inline __attribute__((always_inline)) void step_copy(rlcVecEnv *v, const 
   const void *act = (const char *)actions + (size_t)i * v->act_bytes;
   bool term = false, trunc = false;
   double r = 0;
-  if (spec->cls == &rlc_time_limit_class) {
+  if (spec->cls == &wrap_time_limit_class) {
     const rlcEnvSpec *in = spec->inner;
     in->cls->step(in, state + spec->inner_offset, &v->rngs[i], act, obs, &r, &term, &trunc);
     if (++((rlcTimeLimitState *)(v->states + (size_t)i * v->state_bytes))->elapsed >= v->spec->max_episode_steps)

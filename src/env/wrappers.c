@@ -140,7 +140,7 @@ static void tl_step(const rlcEnvSpec *spec, void *state, rlcRng *rng, const void
   if (++((rlcTimeLimitState *)state)->elapsed >= spec->max_episode_steps) *truncated = true;
 }
 
-const rlcEnvClass rlc_time_limit_class = {
+const rlcEnvClass wrap_time_limit_class = {
     .name = "TimeLimit", .state_size = sizeof(rlcTimeLimitState), .reset = tl_reset,
     .step = tl_step, .render = forward_render, .heuristic = forward_heuristic};
 
@@ -150,7 +150,7 @@ rlcStatus rlc_wrap_time_limit(rlcEnvSpec *inner, int max_episode_steps, rlcEnvSp
     *out = NULL;
     return rlc_error(RLC_ERR_ARG, "max_episode_steps must be positive, got %d", max_episode_steps);
   }
-  rlcStatus s = new_wrapper(inner, &rlc_time_limit_class, sizeof(rlcTimeLimitState), out);
+  rlcStatus s = new_wrapper(inner, &wrap_time_limit_class, sizeof(rlcTimeLimitState), out);
   if (!s) (*out)->max_episode_steps = max_episode_steps;
   return s;
 }

@@ -10,6 +10,6 @@ typedef struct rlcTimeLimitState {
   int elapsed;
 } rlcTimeLimitState;
 
-extern const rlcEnvClass rlc_time_limit_class;
+extern const rlcEnvClass wrap_time_limit_class;
 
 #endif

@@ -297,7 +297,7 @@ void rlc_conv2d_forward(float *out, const float *inp, const float *weight, const
       else
         zerof(o + (size_t)r * d.OC, d.OC);
     }
-    rlc_gemm_acc(o, (size_t)d.OC, col, (size_t)d.K, 1, weight, 1, (size_t)d.K, rows, d.K, d.OC);
+    nn_gemm_acc(o, (size_t)d.OC, col, (size_t)d.K, 1, weight, 1, (size_t)d.K, rows, d.K, d.OC);
   }
 }
 
@@ -374,11 +374,11 @@ void rlc_conv2d_backward(float *dinp, float *dweight, float *dbias, const float 
     const float *g = dout + (size_t)b0 * out_img;
     if (dweight) {
       im2col(col, inp + (size_t)b0 * in_img, nb, &d);
-      rlc_gemm_acc(dwt, (size_t)d.OC, col, 1, (size_t)d.K, g, (size_t)d.OC, 1, d.K, rows, d.OC);
+      nn_gemm_acc(dwt, (size_t)d.OC, col, 1, (size_t)d.K, g, (size_t)d.OC, 1, d.K, rows, d.OC);
     }
     if (dinp) {
       memset(col, 0, sizeof(float) * (size_t)rows * d.K);
-      rlc_gemm_acc(col, (size_t)d.K, g, (size_t)d.OC, 1, weight, (size_t)d.K, 1, rows, d.OC, d.K);
+      nn_gemm_acc(col, (size_t)d.K, g, (size_t)d.OC, 1, weight, (size_t)d.K, 1, rows, d.OC, d.K);
       col2im_add(dinp + (size_t)b0 * in_img, col, nb, &d);
     }
   }

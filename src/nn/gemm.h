@@ -12,7 +12,7 @@
 // ldd), with coef(m, k) = coef[m * cm + k * ck] and src(k, n) = src[k * sk +
 // n * sn]: either operand may be read transposed. No allocation (the packed
 // panels live on the stack, 32 KiB).
-void rlc_gemm_acc(float *dst, size_t ldd, const float *coef, size_t cm, size_t ck,
+void nn_gemm_acc(float *dst, size_t ldd, const float *coef, size_t cm, size_t ck,
                   const float *src, size_t sk, size_t sn, int M, int K, int N);
 
 // 8 and 4 floats as GCC vectors, at any float alignment.

@@ -30,7 +30,7 @@
 //   dinp     dinp (B, C)   += dout (B, OC)    @ weight (OC, C)
 //   dweight  dweight (OC, C) += dout^T (OC, B) @ inp (B, C)
 // (conv.c's three products over a chunk's patch matrix take the same form,
-// through rlc_gemm_acc.) Each K slice (KC) of a strip of NR = 32 columns of
+// through nn_gemm_acc.) Each K slice (KC) of a strip of NR = 32 columns of
 // src is packed into a contiguous panel on the stack (up to two full-depth
 // panels at a time, 32 KiB), then a micro-kernel keeps an MR x 32 block of
 // dst in 4 * MR vector registers (MR = 6: 24 of AVX-512's 32 registers) and
@@ -179,7 +179,7 @@ micro(float *restrict d, size_t ldd, const float *restrict a, size_t cm, size_t 
 }
 
 // A tile of any mr <= MR rows and nv <= 4 vectors. Not inlined: inlined into
-// the exported rlc_gemm_acc, its tiles compiled worse and the conv products
+// the external nn_gemm_acc, its tiles compiled worse and the conv products
 // took 15% longer.
 static __attribute__((noinline)) void micro_any(float *restrict d, size_t ldd,
                                                 const float *restrict a, size_t cm, size_t ck,
@@ -322,8 +322,8 @@ static void gemm_acc(float *restrict dst, size_t ldd, const float *restrict coef
 
 // The entry for conv.c (gemm.h). The dense kernels call gemm_acc directly:
 // with all its callers in this file, gcc specializes it for their constant
-// strides (an exported function alone cost the small layers 10-50%).
-void rlc_gemm_acc(float *dst, size_t ldd, const float *coef, size_t cm, size_t ck,
+// strides (an external function alone cost the small layers 10-50%).
+void nn_gemm_acc(float *dst, size_t ldd, const float *coef, size_t cm, size_t ck,
                   const float *src, size_t sk, size_t sn, int M, int K, int N) {
   gemm_acc(dst, ldd, coef, cm, ck, src, sk, sn, M, K, N, N);
 }

@@ -1,7 +1,7 @@
 // acrobot.c: Acrobot-v1, Gymnasium's classic_control/acrobot.py exactly: the
 // book's dynamics (or the NIPS paper's, option book_or_nips), one RK4 step of
 // dt = 0.2 in float64 with numpy's elementwise operation order, libm sin/cos
-// and libm's pow(x, 2) where the Python writes x**2 (rlc_pow2_libm; compiled
+// and libm's pow(x, 2) where the Python writes x**2 (envs_pow2_libm; compiled
 // without FP contraction, see the Makefile), and its 500x500 drawing.
 // Depends on: rlc/envs.h, rlc/draw.h.
 #include <math.h>
@@ -101,16 +101,16 @@ static inline void accel(const Trig *t, double dtheta1, double dtheta2, double a
   double d2 = LINK_MASS_2 * (LINK_COM_POS_2 * LINK_COM_POS_2 + LINK_LENGTH_1 * LINK_COM_POS_2 * c2) +
               LINK_MOI;
   double phi2 = LINK_MASS_2 * LINK_COM_POS_2 * G * t->cphi2;
-  double phi1 = -LINK_MASS_2 * LINK_LENGTH_1 * LINK_COM_POS_2 * rlc_pow2_libm(dtheta2) * s2 -
+  double phi1 = -LINK_MASS_2 * LINK_LENGTH_1 * LINK_COM_POS_2 * envs_pow2_libm(dtheta2) * s2 -
                 2 * LINK_MASS_2 * LINK_LENGTH_1 * LINK_COM_POS_2 * dtheta2 * dtheta1 * s2 +
                 (LINK_MASS_1 * LINK_COM_POS_1 + LINK_MASS_2 * LINK_LENGTH_1) * G * t->cphi1 + phi2;
-  double den = LINK_MASS_2 * (LINK_COM_POS_2 * LINK_COM_POS_2) + LINK_MOI - rlc_pow2_libm(d2) / d1;
+  double den = LINK_MASS_2 * (LINK_COM_POS_2 * LINK_COM_POS_2) + LINK_MOI - envs_pow2_libm(d2) / d1;
   double ddtheta2;
   if (nips)
     ddtheta2 = (a + d2 / d1 * phi1 - phi2) / den;
   else
     ddtheta2 = (a + d2 / d1 * phi1 -
-                LINK_MASS_2 * LINK_LENGTH_1 * LINK_COM_POS_2 * rlc_pow2_libm(dtheta1) * s2 - phi2) /
+                LINK_MASS_2 * LINK_LENGTH_1 * LINK_COM_POS_2 * envs_pow2_libm(dtheta1) * s2 - phi2) /
                den;
   *dd1 = -(d2 * ddtheta2 + phi1) / d1;
   *dd2 = ddtheta2;

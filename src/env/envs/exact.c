@@ -2,4 +2,4 @@
 // env flags (no pow builtin) so that pow stays libm's pow.
 #include "make.h"
 
-double rlc_pow2_call(double x) { return pow(x, 2); }
+double envs_pow2_call(double x) { return pow(x, 2); }

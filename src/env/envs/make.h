@@ -46,12 +46,12 @@ rlcStatus envs_make_blackjack(rlcEnvSpec *spec, rlcOpts *opts);
 // near half an ulp, where pow and x*x may differ, and squares outside the
 // range) call pow, from exact.c, compiled without the pow builtin (GCC would
 // turn pow(x, 2) into x * x).
-double rlc_pow2_call(double x) __attribute__((cold));
+double envs_pow2_call(double x) __attribute__((cold));
 
-static inline double rlc_pow2_libm(double x) {
+static inline double envs_pow2_libm(double x) {
   double hi = x * x;
   bool sure = (hi >= 0x1p-20) & (hi < 0x1p20) & (fma(fma(x, x, -hi), 1.03, hi) == hi);
-  return __builtin_expect(sure, 1) ? hi : rlc_pow2_call(x);
+  return __builtin_expect(sure, 1) ? hi : envs_pow2_call(x);
 }
 
 // rlc_rng_categorical when the running sums are precomputed (cum =

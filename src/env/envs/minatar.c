@@ -142,20 +142,20 @@ static rlcStatus make_game(rlcEnvSpec *spec, rlcOpts *opts, const rlcMinAtarGame
   return RLC_OK;
 }
 
-const rlcMinAtarGame *rlc_minatar_game_of(const rlcEnvSpec *spec) {
+const rlcMinAtarGame *minatar_game_of(const rlcEnvSpec *spec) {
   while (spec && spec->inner) spec = spec->inner;
   return spec && spec->cls == &minatar_class ? ((const MinAtarCfg *)spec->cfg)->game : NULL;
 }
 
-void *rlc_minatar_game_state(const rlcEnvSpec *spec, void *state) {
+void *minatar_game_state(const rlcEnvSpec *spec, void *state) {
   while (spec->inner) state = rlc_inner_state(spec, state), spec = spec->inner;
   return game_state(state);
 }
 
-rlcStatus envs_make_minatar_asterix(rlcEnvSpec *spec, rlcOpts *opts) { return make_game(spec, opts, &rlc_minatar_asterix); }
-rlcStatus envs_make_minatar_breakout(rlcEnvSpec *spec, rlcOpts *opts) { return make_game(spec, opts, &rlc_minatar_breakout); }
-rlcStatus envs_make_minatar_freeway(rlcEnvSpec *spec, rlcOpts *opts) { return make_game(spec, opts, &rlc_minatar_freeway); }
-rlcStatus envs_make_minatar_seaquest(rlcEnvSpec *spec, rlcOpts *opts) { return make_game(spec, opts, &rlc_minatar_seaquest); }
+rlcStatus envs_make_minatar_asterix(rlcEnvSpec *spec, rlcOpts *opts) { return make_game(spec, opts, &minatar_asterix); }
+rlcStatus envs_make_minatar_breakout(rlcEnvSpec *spec, rlcOpts *opts) { return make_game(spec, opts, &minatar_breakout); }
+rlcStatus envs_make_minatar_freeway(rlcEnvSpec *spec, rlcOpts *opts) { return make_game(spec, opts, &minatar_freeway); }
+rlcStatus envs_make_minatar_seaquest(rlcEnvSpec *spec, rlcOpts *opts) { return make_game(spec, opts, &minatar_seaquest); }
 rlcStatus envs_make_minatar_space_invaders(rlcEnvSpec *spec, rlcOpts *opts) {
-  return make_game(spec, opts, &rlc_minatar_space_invaders);
+  return make_game(spec, opts, &minatar_space_invaders);
 }

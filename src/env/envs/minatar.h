@@ -45,11 +45,11 @@ typedef struct rlcMinAtarGame {
 } rlcMinAtarGame;
 
 // The game behind an env spec (through any wrappers); NULL when it is not MinAtar.
-const rlcMinAtarGame *rlc_minatar_game_of(const rlcEnvSpec *spec);
+const rlcMinAtarGame *minatar_game_of(const rlcEnvSpec *spec);
 // The game's part of an instance state of that spec.
-void *rlc_minatar_game_state(const rlcEnvSpec *spec, void *state);
+void *minatar_game_state(const rlcEnvSpec *spec, void *state);
 
-extern const rlcMinAtarGame rlc_minatar_breakout, rlc_minatar_space_invaders, rlc_minatar_freeway,
-    rlc_minatar_asterix, rlc_minatar_seaquest;
+extern const rlcMinAtarGame minatar_breakout, minatar_space_invaders, minatar_freeway,
+    minatar_asterix, minatar_seaquest;
 
 #endif

@@ -167,7 +167,7 @@ static int asterix_internal(const void *game, int32_t *out, int max) {
   return n;
 }
 
-const rlcMinAtarGame rlc_minatar_asterix = {
+const rlcMinAtarGame minatar_asterix = {
     .name = "asterix",
     .title = "Asterix",
     .channels = N_CHANNELS,

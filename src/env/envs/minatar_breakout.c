@@ -147,7 +147,7 @@ static int breakout_heuristic(const uint8_t *obs) {
   return ball < paddle ? RLC_MINATAR_LEFT : RLC_MINATAR_RIGHT;
 }
 
-const rlcMinAtarGame rlc_minatar_breakout = {
+const rlcMinAtarGame minatar_breakout = {
     .name = "breakout",
     .title = "Breakout",
     .channels = N_CH,

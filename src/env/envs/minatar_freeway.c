@@ -137,7 +137,7 @@ static int freeway_internal(const void *game, int32_t *out, int max) {
 // Always up: cars only push the chicken back, so pressing on scores.
 static int freeway_heuristic(const uint8_t *obs) { return RLC_MINATAR_UP; }
 
-const rlcMinAtarGame rlc_minatar_freeway = {
+const rlcMinAtarGame minatar_freeway = {
     .name = "freeway",
     .title = "Freeway",
     .channels = 7,

@@ -375,7 +375,7 @@ static int seaquest_internal(const void *game, int32_t *out, int max) {
   return k < max ? k : max;
 }
 
-const rlcMinAtarGame rlc_minatar_seaquest = {
+const rlcMinAtarGame minatar_seaquest = {
     .name = "seaquest",
     .title = "Seaquest",
     .channels = N_CH,

@@ -202,7 +202,7 @@ static int space_invaders_heuristic(const uint8_t *obs) {
   return best < pos ? RLC_MINATAR_LEFT : RLC_MINATAR_RIGHT;
 }
 
-const rlcMinAtarGame rlc_minatar_space_invaders = {
+const rlcMinAtarGame minatar_space_invaders = {
     .name = "space_invaders",
     .title = "SpaceInvaders",
     .channels = 6,

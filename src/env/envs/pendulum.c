@@ -1,7 +1,7 @@
 // pendulum.c: Pendulum-v1, Gymnasium's classic_control/pendulum.py exactly:
 // float64 state, the float32 action clipped to [-2, 2] and promoted, the cost
 // from the state before the update with libm's pow(x, 2) where the Python
-// writes x**2 (rlc_pow2_libm; compiled without FP contraction, see the
+// writes x**2 (envs_pow2_libm; compiled without FP contraction, see the
 // Makefile), numpy's floored modulo in angle_normalize, and its 500x500
 // drawing (rod, pivot, and the torque arrow).
 // Depends on: rlc/envs.h, rlc/draw.h.
@@ -61,7 +61,7 @@ static void pendulum_step(const rlcEnvSpec *spec, void *state, rlcRng *rng, cons
   double u = uf;  // float32 promoted to float64 (numpy 1.x) in 3.0*u and u**2
   double th = s->theta, thdot = s->theta_dot;
   // u**2 of a float32 value is exact in double, so pow(u, 2) == u * u.
-  double costs = rlc_pow2_libm(angle_normalize(th)) + 0.1 * rlc_pow2_libm(thdot) + 0.001 * (u * u);
+  double costs = envs_pow2_libm(angle_normalize(th)) + 0.1 * envs_pow2_libm(thdot) + 0.001 * (u * u);
   double newthdot = thdot + (cfg->gcoef * sin(th) + 3.0 / (MASS * (LENGTH * LENGTH)) * u) * DT;
   newthdot = newthdot < -MAX_SPEED ? -MAX_SPEED : newthdot > MAX_SPEED ? MAX_SPEED : newthdot;
   double newth = th + newthdot * DT;  // not wrapped
