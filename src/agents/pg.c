@@ -174,6 +174,18 @@ static double policy_weighted_ce(Policy *p, float *dout, const float *y, const i
   return loss * scale;
 }
 
+// What both agents start with: the policy and its sampling stream.
+typedef struct PgAgent {
+  rlcAgent base;
+  Policy pol;
+  rlcRng rng;
+} PgAgent;
+
+static void pg_act(rlcAgent *a, const void *obs, int n, bool explore, void *actions) {
+  PgAgent *p = (PgAgent *)a;
+  policy_act(&p->pol, &p->rng, obs, n, explore, actions);
+}
+
 static void put_rng(rlcBuf *b, const rlcRng *r) { rlc_buf_put(b, r, sizeof *r); }
 static rlcStatus get_rng(rlcBuf *b, rlcRng *r) { return rlc_buf_get(b, r, sizeof *r); }
 
@@ -185,9 +197,7 @@ static rlcStatus get_rng(rlcBuf *b, rlcRng *r) { return rlc_buf_get(b, r, sizeof
 //------------------------------------------------------------------------------
 
 typedef struct Imitation {
-  rlcAgent base;
-  Policy pol;
-  rlcRng rng;
+  PgAgent pg;
   void (*teacher)(const rlcEnvSpec *, const void *, void *);
   const rlcEnvSpec *teacher_spec;
   float *obs;          // (N, obs): the last observed batch
@@ -209,7 +219,7 @@ static const rlcPreset imitation_presets[] = {
 static void imitation_destroy(rlcAgent *a) {
   Imitation *m = (Imitation *)a;
   if (!m) return;
-  policy_free(&m->pol);
+  policy_free(&m->pg.pol);
   rlc_arena_free(&m->mem);
   rlc_free(m);
 }
@@ -228,33 +238,28 @@ static rlcStatus imitation_create(const rlcAgentDef *def, rlcAgent **out) {
                      def->spec->id);
   Imitation *m = rlc_calloc(1, sizeof *m);
   if (!m) return RLC_ERR_NOMEM;
-  m->base.cls = &agents_imitation;
-  m->base.spec = def->spec;
-  m->base.num_envs = def->num_envs;
+  m->pg.base.cls = &agents_imitation;
+  m->pg.base.spec = def->spec;
+  m->pg.base.num_envs = def->num_envs;
   int N = def->num_envs, mb = N < CHUNK ? N : CHUNK;
   rlcRng seeds;
   rlc_rng_seed_child(&seeds, def->seed, 0);
-  rlc_rng_seed_child(&m->rng, def->seed, 1);
-  s = policy_create(&m->pol, def, mb, rlc_rng_next64(&seeds));
+  rlc_rng_seed_child(&m->pg.rng, def->seed, 1);
+  s = policy_create(&m->pg.pol, def, mb, rlc_rng_next64(&seeds));
   if (!s) {
-    int outs = m->pol.sigmoid ? 1 : m->pol.n_actions;
-    rlcArenaItem items[] = {RLC_ARENA_ITEM(m->obs, (size_t)N * m->pol.obs_size), RLC_ARENA_ITEM(m->labels, N),
+    int outs = m->pg.pol.sigmoid ? 1 : m->pg.pol.n_actions;
+    rlcArenaItem items[] = {RLC_ARENA_ITEM(m->obs, (size_t)N * m->pg.pol.obs_size), RLC_ARENA_ITEM(m->labels, N),
                             RLC_ARENA_ITEM(m->dout, (size_t)mb * outs)};
     s = rlc_arena_init(&m->mem, items, 3);
   }
   if (s) {
-    imitation_destroy(&m->base);
+    imitation_destroy(&m->pg.base);
     return s;
   }
   m->teacher = u->cls->heuristic;
   m->teacher_spec = u;
-  *out = &m->base;
+  *out = &m->pg.base;
   return RLC_OK;
-}
-
-static void imitation_act(rlcAgent *a, const void *obs, int n, bool explore, void *actions) {
-  Imitation *m = (Imitation *)a;
-  policy_act(&m->pol, &m->rng, obs, n, explore, actions);
 }
 
 static rlcStatus imitation_observe(rlcAgent *a, const rlcStepBatch *b) {
@@ -263,11 +268,11 @@ static rlcStatus imitation_observe(rlcAgent *a, const rlcStepBatch *b) {
     return rlc_error(RLC_ERR_ARG, "imitation: observe got %d transitions (num_envs %d)", b->n,
                      a->num_envs);
   // The book's targets come from the observations the actions were taken in.
-  memcpy(m->obs, b->obs, sizeof(float) * (size_t)b->n * m->pol.obs_size);
+  memcpy(m->obs, b->obs, sizeof(float) * (size_t)b->n * m->pg.pol.obs_size);
   for (int i = 0; i < b->n; i++) {
     int32_t act = 0;
-    m->teacher(m->teacher_spec, m->obs + (size_t)i * m->pol.obs_size, &act);
-    m->labels[i] = act - m->pol.act_start;
+    m->teacher(m->teacher_spec, m->obs + (size_t)i * m->pg.pol.obs_size, &act);
+    m->labels[i] = act - m->pg.pol.act_start;
   }
   m->n = b->n;
   return RLC_OK;
@@ -278,7 +283,7 @@ static rlcStatus imitation_observe(rlcAgent *a, const rlcStepBatch *b) {
 static rlcStatus imitation_update(rlcAgent *a) {
   Imitation *m = (Imitation *)a;
   if (m->n == 0) return RLC_OK;
-  Policy *p = &m->pol;
+  Policy *p = &m->pg.pol;
   float ones[CHUNK];
   for (int b = 0; b < CHUNK; b++) ones[b] = 1.0f;
   rlc_net_zero_grad(p->net);
@@ -302,30 +307,30 @@ static void imitation_info(const rlcAgent *a, rlcAgentInfo *out) {
   out->loss_sum = m->loss_sum;
   out->loss_count = m->loss_n;
   out->epsilon = out->temperature = NAN;
-  out->lr = m->pol.lr;
+  out->lr = m->pg.pol.lr;
   out->updates = m->updates;
 }
 
 static void imitation_save(const rlcAgent *a, rlcBuf *b) {
   const Imitation *m = (const Imitation *)a;
   rlc_buf_put_tag(b, "imitation");
-  put_rng(b, &m->rng);
+  put_rng(b, &m->pg.rng);
   rlc_buf_put(b, &m->updates, sizeof m->updates);
   rlc_buf_put(b, &m->loss_sum, sizeof m->loss_sum);
   rlc_buf_put(b, &m->loss_n, sizeof m->loss_n);
-  rlc_net_state_put(m->pol.net, b);
-  rlc_optim_state_put(m->pol.opt, b);
+  rlc_net_state_put(m->pg.pol.net, b);
+  rlc_optim_state_put(m->pg.pol.opt, b);
 }
 
 static rlcStatus imitation_load(rlcAgent *a, rlcBuf *b) {
   Imitation *m = (Imitation *)a;
   rlcStatus s = rlc_buf_get_tag(b, "imitation");
-  if (!s) s = get_rng(b, &m->rng);
+  if (!s) s = get_rng(b, &m->pg.rng);
   if (!s) s = rlc_buf_get(b, &m->updates, sizeof m->updates);
   if (!s) s = rlc_buf_get(b, &m->loss_sum, sizeof m->loss_sum);
   if (!s) s = rlc_buf_get(b, &m->loss_n, sizeof m->loss_n);
-  if (!s) s = rlc_net_state_get(m->pol.net, b);
-  if (!s) s = rlc_optim_state_get(m->pol.opt, b);
+  if (!s) s = rlc_net_state_get(m->pg.pol.net, b);
+  if (!s) s = rlc_optim_state_get(m->pg.pol.opt, b);
   m->n = 0;
   return s;
 }
@@ -340,11 +345,9 @@ static rlcStatus imitation_load(rlcAgent *a, rlcBuf *b) {
 // `episodes_per_update` (with one env: exactly that many, as the book).
 // Episodes still running keep their steps across the update.
 typedef struct Reinforce {
-  rlcAgent base;
-  Policy pol;
+  PgAgent pg;
   rlcNet *critic;           // baseline=true: V(s) of the same shape
   rlcOptim *critic_opt;
-  rlcRng rng;
   double gamma;
   int per_update;           // episodes per update
   bool normalize, baseline;
@@ -384,7 +387,7 @@ static const rlcPreset reinforce_presets[] = {
 static void reinforce_destroy(rlcAgent *a) {
   Reinforce *r = (Reinforce *)a;
   if (!r) return;
-  policy_free(&r->pol);
+  policy_free(&r->pg.pol);
   rlc_net_destroy(r->critic);
   rlc_optim_destroy(r->critic_opt);
   rlc_arena_free(&r->mem);
@@ -397,9 +400,9 @@ static rlcStatus reinforce_create(const rlcAgentDef *def, rlcAgent **out) {
   if (s) return s;
   Reinforce *r = rlc_calloc(1, sizeof *r);
   if (!r) return RLC_ERR_NOMEM;
-  r->base.cls = &agents_reinforce;
-  r->base.spec = def->spec;
-  r->base.num_envs = def->num_envs;
+  r->pg.base.cls = &agents_reinforce;
+  r->pg.base.spec = def->spec;
+  r->pg.base.num_envs = def->num_envs;
   const PgSettings *set = def->settings;
   int N = def->num_envs, max_steps = set->max_steps_per_episode;
   r->gamma = set->gamma;
@@ -408,22 +411,22 @@ static rlcStatus reinforce_create(const rlcAgentDef *def, rlcAgent **out) {
   r->baseline = set->baseline;
   rlcRng seeds;
   rlc_rng_seed_child(&seeds, def->seed, 0);
-  rlc_rng_seed_child(&r->rng, def->seed, 1);
-  if (!s) s = policy_create(&r->pol, def, CHUNK, rlc_rng_next64(&seeds));
+  rlc_rng_seed_child(&r->pg.rng, def->seed, 1);
+  if (!s) s = policy_create(&r->pg.pol, def, CHUNK, rlc_rng_next64(&seeds));
   if (!s && r->baseline) {
     // The critic: the policy's hidden layers and one linear output.
-    rlcNetDef nd = r->pol.net->def;
-    nd.n_layers -= r->pol.sigmoid ? 2 : 1;
+    rlcNetDef nd = r->pg.pol.net->def;
+    nd.n_layers -= r->pg.pol.sigmoid ? 2 : 1;
     rlcLayerDef *o = rlc_net_def_add(&nd, RLC_LAYER_DENSE, 1);
     o->has_init = nd.layers[0].has_init;
     o->weight_init = nd.layers[0].weight_init;
     o->bias_init = nd.layers[0].bias_init;
     nd.seed = rlc_rng_next64(&seeds);
     s = rlc_net_create(&nd, &r->critic);
-    if (!s) s = rlc_optim_create(&r->pol.opt->def, r->critic->n_params, &r->critic_opt);
+    if (!s) s = rlc_optim_create(&r->pg.pol.opt->def, r->critic->n_params, &r->critic_opt);
   }
   if (s) {
-    reinforce_destroy(&r->base);
+    reinforce_destroy(&r->pg.base);
     return s;
   }
   r->cap = def->spec->max_episode_steps > 0 ? def->spec->max_episode_steps : max_steps;
@@ -431,12 +434,12 @@ static rlcStatus reinforce_create(const rlcAgentDef *def, rlcAgent **out) {
   // per_update - 1 + N episodes when an update becomes due.
   int pool_eps = r->per_update - 1 + N;
   double pool_steps = (double)pool_eps * r->cap;
-  if (pool_steps * (r->pol.obs_size + 4) > 2e9 || (double)N * r->cap * (r->pol.obs_size + 4) > 2e9) {
-    reinforce_destroy(&r->base);
+  if (pool_steps * (r->pg.pol.obs_size + 4) > 2e9 || (double)N * r->cap * (r->pg.pol.obs_size + 4) > 2e9) {
+    reinforce_destroy(&r->pg.base);
     return rlc_error(RLC_ERR_ARG, "reinforce: %d episodes of up to %d steps do not fit in memory",
                      pool_eps, r->cap);
   }
-  int O = r->pol.obs_size, outs = r->pol.sigmoid ? 1 : r->pol.n_actions;
+  int O = r->pg.pol.obs_size, outs = r->pg.pol.sigmoid ? 1 : r->pg.pol.n_actions;
   r->pool_cap = (int)pool_steps;
   r->pool_eps_cap = pool_eps;
   size_t run = (size_t)N * r->cap, pool = (size_t)r->pool_cap;
@@ -448,18 +451,13 @@ static rlcStatus reinforce_create(const rlcAgentDef *def, rlcAgent **out) {
   };
   s = rlc_arena_init(&r->mem, items, (int)(sizeof items / sizeof items[0]));
   if (s) {
-    reinforce_destroy(&r->base);
+    reinforce_destroy(&r->pg.base);
     return s;
   }
   r->pool_ret = r->pool_rew + r->pool_cap;
   r->last_return = NAN;
-  *out = &r->base;
+  *out = &r->pg.base;
   return RLC_OK;
-}
-
-static void reinforce_act(rlcAgent *a, const void *obs, int n, bool explore, void *actions) {
-  Reinforce *r = (Reinforce *)a;
-  policy_act(&r->pol, &r->rng, obs, n, explore, actions);
 }
 
 static rlcStatus reinforce_observe(rlcAgent *a, const rlcStepBatch *b) {
@@ -467,7 +465,7 @@ static rlcStatus reinforce_observe(rlcAgent *a, const rlcStepBatch *b) {
   if (b->n != a->num_envs)
     return rlc_error(RLC_ERR_ARG, "reinforce: observe got %d transitions for %d envs", b->n,
                      a->num_envs);
-  int O = r->pol.obs_size;
+  int O = r->pg.pol.obs_size;
   for (int i = 0; i < b->n; i++) {
     int len = r->run_len[i];
     if (len >= r->cap)
@@ -476,8 +474,8 @@ static rlcStatus reinforce_observe(rlcAgent *a, const rlcStepBatch *b) {
                        "max_steps_per_episode",
                        r->cap);
     size_t k = (size_t)i * r->cap + len;
-    rlc_obs_to_input(r->run_obs + k * O, (const char *)b->obs + i * r->pol.obs_bytes, r->pol.space, 1);
-    r->run_act[k] = ((const int32_t *)b->actions)[i] - r->pol.act_start;
+    rlc_obs_to_input(r->run_obs + k * O, (const char *)b->obs + i * r->pg.pol.obs_bytes, r->pg.pol.space, 1);
+    r->run_act[k] = ((const int32_t *)b->actions)[i] - r->pg.pol.act_start;
     r->run_rew[k] = b->reward[i];
     r->run_len[i] = ++len;
     // Truncated episodes end here too: the book's returns do not bootstrap.
@@ -499,7 +497,7 @@ static rlcStatus reinforce_observe(rlcAgent *a, const rlcStepBatch *b) {
 static rlcStatus reinforce_update(rlcAgent *a) {
   Reinforce *r = (Reinforce *)a;
   if (r->pool_eps < r->per_update) return RLC_OK;
-  Policy *p = &r->pol;
+  Policy *p = &r->pg.pol;
   int S = r->pool_steps, O = p->obs_size;
   // Each episode's undiscounted return, for the info line.
   double sum_ret = 0.0;
@@ -549,7 +547,7 @@ static void reinforce_info(const rlcAgent *a, rlcAgentInfo *out) {
   out->loss_sum = r->loss_sum;
   out->loss_count = r->loss_n;
   out->epsilon = out->temperature = NAN;
-  out->lr = r->pol.lr;
+  out->lr = r->pg.pol.lr;
   out->updates = r->updates;
   out->n_extra = 1;
   out->extra_name[0] = "iteration_return";  // mean return of the last update's episodes
@@ -559,17 +557,17 @@ static void reinforce_info(const rlcAgent *a, rlcAgentInfo *out) {
 
 static void reinforce_save(const rlcAgent *a, rlcBuf *b) {
   const Reinforce *r = (const Reinforce *)a;
-  int N = a->num_envs, O = r->pol.obs_size;
+  int N = a->num_envs, O = r->pg.pol.obs_size;
   rlc_buf_put_tag(b, "reinforce");
-  put_rng(b, &r->rng);
+  put_rng(b, &r->pg.rng);
   int32_t hdr[4] = {N, r->cap, r->pool_steps, r->pool_eps};
   rlc_buf_put(b, hdr, sizeof hdr);
   rlc_buf_put(b, &r->updates, sizeof r->updates);
   rlc_buf_put(b, &r->last_return, sizeof r->last_return);
   rlc_buf_put(b, &r->loss_sum, sizeof r->loss_sum);
   rlc_buf_put(b, &r->loss_n, sizeof r->loss_n);
-  rlc_net_state_put(r->pol.net, b);
-  rlc_optim_state_put(r->pol.opt, b);
+  rlc_net_state_put(r->pg.pol.net, b);
+  rlc_optim_state_put(r->pg.pol.opt, b);
   if (r->critic) {
     rlc_net_state_put(r->critic, b);
     rlc_optim_state_put(r->critic_opt, b);
@@ -590,10 +588,10 @@ static void reinforce_save(const rlcAgent *a, rlcBuf *b) {
 
 static rlcStatus reinforce_load(rlcAgent *a, rlcBuf *b) {
   Reinforce *r = (Reinforce *)a;
-  int N = a->num_envs, O = r->pol.obs_size;
+  int N = a->num_envs, O = r->pg.pol.obs_size;
   int32_t hdr[4];
   rlcStatus s = rlc_buf_get_tag(b, "reinforce");
-  if (!s) s = get_rng(b, &r->rng);
+  if (!s) s = get_rng(b, &r->pg.rng);
   if (!s) s = rlc_buf_get(b, hdr, sizeof hdr);
   if (s) return s;
   if (hdr[0] != N || hdr[1] != r->cap || hdr[2] < 0 || hdr[2] > r->pool_cap || hdr[3] < 0 ||
@@ -606,8 +604,8 @@ static rlcStatus reinforce_load(rlcAgent *a, rlcBuf *b) {
   if (!s) s = rlc_buf_get(b, &r->last_return, sizeof r->last_return);
   if (!s) s = rlc_buf_get(b, &r->loss_sum, sizeof r->loss_sum);
   if (!s) s = rlc_buf_get(b, &r->loss_n, sizeof r->loss_n);
-  if (!s) s = rlc_net_state_get(r->pol.net, b);
-  if (!s) s = rlc_optim_state_get(r->pol.opt, b);
+  if (!s) s = rlc_net_state_get(r->pg.pol.net, b);
+  if (!s) s = rlc_optim_state_get(r->pg.pol.opt, b);
   if (!s && r->critic) s = rlc_net_state_get(r->critic, b);
   if (!s && r->critic) s = rlc_optim_state_get(r->critic_opt, b);
   if (!s) s = rlc_buf_get(b, r->run_len, sizeof(int) * N);
@@ -641,7 +639,7 @@ const rlcAgentClass agents_imitation = {
     .n_presets = (int)(sizeof imitation_presets / sizeof imitation_presets[0]),
     .create = imitation_create,
     .destroy = imitation_destroy,
-    .act = imitation_act,
+    .act = pg_act,
     .observe = imitation_observe,
     .update = imitation_update,
     .info = imitation_info,
@@ -659,7 +657,7 @@ const rlcAgentClass agents_reinforce = {
     .n_presets = (int)(sizeof reinforce_presets / sizeof reinforce_presets[0]),
     .create = reinforce_create,
     .destroy = reinforce_destroy,
-    .act = reinforce_act,
+    .act = pg_act,
     .observe = reinforce_observe,
     .update = reinforce_update,
     .info = reinforce_info,
