@@ -73,6 +73,7 @@ typedef struct Tabular {
   int64_t loss_n;
   // Scratch and constants.
   double *probs;            // (A)
+  rlcArena mem;             // q, next_action, next_state, probs, traces
   double q_ref;             // Q*(0,0) at gamma from the model, NAN without one
 } Tabular;
 
@@ -509,16 +510,7 @@ static rlcStatus tab_load(rlcAgent *ag, rlcBuf *b) {
 static void tab_destroy(rlcAgent *ag) {
   Tabular *t = (Tabular *)ag;
   if (!t) return;
-  for (int i = 0; t->tr && i < t->base.num_envs; i++) {
-    rlc_free(t->tr[i].e);
-    rlc_free(t->tr[i].list);
-    rlc_free(t->tr[i].pos);
-  }
-  rlc_free(t->tr);
-  rlc_free(t->q);
-  rlc_free(t->next_action);
-  rlc_free(t->next_state);
-  rlc_free(t->probs);
+  rlc_arena_free(&t->mem);
   rlc_free(t);
 }
 
@@ -593,23 +585,24 @@ static rlcStatus tab_create(const rlcAgentDef *def, rlcAgent **out, const rlcAge
 
   size_t cells = (size_t)t->S * t->A;
   int n = t->base.num_envs;
-  t->q = rlc_malloc(sizeof(double) * cells);
-  t->next_action = rlc_malloc(sizeof(int32_t) * n);
-  t->next_state = rlc_malloc(sizeof(int32_t) * n);
-  t->probs = rlc_malloc(sizeof(double) * t->A);
-  if (lambda_method) t->tr = rlc_calloc(n, sizeof *t->tr);
-  bool ok = t->q && t->next_action && t->next_state && t->probs && (!lambda_method || t->tr);
-  for (int i = 0; ok && lambda_method && i < n; i++) {
-    Traces *tr = &t->tr[i];
-    tr->e = rlc_calloc(cells, sizeof(double));
-    tr->list = rlc_malloc(sizeof(int32_t) * cells);
-    tr->pos = rlc_malloc(sizeof(int32_t) * cells);
-    ok = tr->e && tr->list && tr->pos;
-    for (size_t c = 0; ok && c < cells; c++) tr->pos[c] = -1;
-  }
-  if (!ok) {
+  // The table, the pending a', and each env copy's traces, in one arena.
+  size_t tc = lambda_method ? (size_t)n * cells : 0;
+  double *e_all;
+  int32_t *list_all, *pos_all;
+  rlcArenaItem items[] = {
+      RLC_ARENA_ITEM(t->q, cells),      RLC_ARENA_ITEM(t->next_action, n), RLC_ARENA_ITEM(t->next_state, n),
+      RLC_ARENA_ITEM(t->probs, t->A),   RLC_ARENA_ITEM(t->tr, lambda_method ? n : 0), RLC_ARENA_ITEM(e_all, tc),
+      RLC_ARENA_ITEM(list_all, tc),     RLC_ARENA_ITEM(pos_all, tc),
+  };
+  s = rlc_arena_init(&t->mem, items, (int)(sizeof items / sizeof items[0]));
+  if (s) {
     tab_destroy(&t->base);
-    return RLC_ERR_NOMEM;
+    return s;
+  }
+  for (int i = 0; i < n && lambda_method; i++) {
+    Traces *tr = &t->tr[i];
+    tr->e = e_all + (size_t)i * cells, tr->list = list_all + (size_t)i * cells, tr->pos = pos_all + (size_t)i * cells;
+    for (size_t c = 0; c < cells; c++) tr->pos[c] = -1;
   }
   for (size_t c = 0; c < cells; c++) t->q[c] = !t->valid || t->valid[c] ? t->set.q_init : -INFINITY;
   for (int i = 0; i < n; i++) t->next_action[i] = -1, t->next_state[i] = -1;
