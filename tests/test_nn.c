@@ -1527,3 +1527,40 @@ TEST(nn_fp_fast_flushes_denormals_and_restores) {
 #endif
   CHECK_MSG(after == 1e-40f, "the caller's mode is not restored: %g", (double)after);
 }
+
+// Heads after a torso: Q-values (plain, distributional, dueling, noisy) and
+// policies (logits, Gaussian), with their output sizes.
+TEST(nn_heads) {
+  static const struct { rlcQHeadDef h; rlcLayerType type; int out; } q[] = {
+      {{6, 1, false, false, false, 0.5}, RLC_LAYER_DENSE, 6},
+      {{6, 51, false, false, false, 0.5}, RLC_LAYER_DENSE, 306},
+      {{6, 1, false, false, true, 0.5}, RLC_LAYER_NOISY_DENSE, 6},
+      {{6, 51, true, true, true, 0.5}, RLC_LAYER_DUELING, 306},
+  };
+  int shape[3] = {10, 10, 4};
+  rlcSpace obs = rlc_space_box_uniform(RLC_U8, 3, shape, 0, 1);
+  for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+    rlcNetDef def = rlc_net_default_def();
+    CHECK_OK(rlc_net_def_input(&def, &obs));
+    CHECK_OK(rlc_net_def_torso(&def, "c16k3-128", RLC_LAYER_RELU));
+    rlcLayerDef *h = rlc_net_def_q_head(&def, &q[i].h);
+    CHECK(h && h->type == q[i].type && h == &def.layers[def.n_layers - 1]);
+    if (h && q[i].h.dueling) CHECK(h->atoms == 51 && h->dueling_max && h->noisy);
+    rlcNet *net = NULL;
+    CHECK_OK(rlc_net_create(&def, &net));
+    if (net) CHECK_MSG(net->out_size == q[i].out, "head %zu: %d outputs", i, net->out_size);
+    rlc_net_destroy(net);
+  }
+  rlcNetDef def = rlc_net_default_def();
+  float lo[3] = {-1, -1, -1}, hi[3] = {1, 1, 1};
+  rlcSpace vec = rlc_space_box(3, lo, hi);
+  CHECK_OK(rlc_net_def_input(&def, &vec));
+  CHECK_OK(rlc_net_def_torso(&def, "64-64", RLC_LAYER_TANH));
+  rlcLayerDef *p = rlc_net_def_policy_head(&def, 2, true, -0.5);
+  CHECK(p && p->type == RLC_LAYER_DENSE && p->units == 2);  // the dense layer, for its initializers
+  CHECK(def.layers[def.n_layers - 1].type == RLC_LAYER_GAUSSIAN && def.layers[def.n_layers - 1].log_std_init == -0.5);
+  rlcNet *net = NULL;
+  CHECK_OK(rlc_net_create(&def, &net));
+  if (net) CHECK(net->out_size == 4);  // means and log-stds
+  rlc_net_destroy(net);
+}

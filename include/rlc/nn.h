@@ -313,6 +313,22 @@ RLC_API rlcStatus rlc_net_def_input(rlcNetDef *def, const rlcSpace *obs);
 // RLC_NET_MAX_LAYERS are RLC_ERR_ARG with a one-line message naming the spec,
 // and leave def unchanged. Set the input (rlc_net_def_input) first.
 RLC_API rlcStatus rlc_net_def_torso(rlcNetDef *def, const char *spec, rlcLayerType activation);
+// Heads, after a torso (each returns its last layer, to adjust initializers;
+// NULL and an error when the net is full).
+typedef struct rlcQHeadDef {
+  int actions;                     // Q-values per sample: actions x atoms
+  int atoms;                       // 1: plain Q-values; > 1: logits of distributions (C51)
+  bool dueling;                    // value and advantage streams (mean, or max with dueling_max)
+  bool dueling_max;
+  bool noisy;                      // factorized-Gaussian noisy layers (the dueling branches too)
+  double sigma0;
+} rlcQHeadDef;
+RLC_API rlcLayerDef *rlc_net_def_q_head(rlcNetDef *def, const rlcQHeadDef *head);
+// A policy: n logits (categorical), or a Gaussian over n dimensions whose
+// output is (mean, log_std) with a state-independent log-std starting at
+// log_std_init.
+RLC_API rlcLayerDef *rlc_net_def_policy_head(rlcNetDef *def, int n, bool gaussian, double log_std_init);
+
 // "4-128-128-2": a vector input of 4, the torso "128-128" and a linear output
 // of 2 (the torso's grammar, so "4-2" has no hidden layer). Replaces the
 // definition's input and layers; keeps max_batch and seed.

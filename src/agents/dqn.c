@@ -633,16 +633,9 @@ static rlcStatus build_net(Dqn *a, uint64_t seed) {
     l->sigma0 = set->sigma0;
     l->has_init = set->init != 0, l->weight_init = wi, l->bias_init = bi;
   }
-  rlcLayerDef *h;
-  if (set->dueling) {
-    h = rlc_net_def_add(&nd, RLC_LAYER_DUELING, a->A);
-    h->atoms = a->Z;
-    h->dueling_max = set->dueling_type == 1;
-    h->noisy = set->noisy;
-  } else {
-    h = rlc_net_def_add(&nd, set->noisy ? RLC_LAYER_NOISY_DENSE : RLC_LAYER_DENSE, a->out_size);
-  }
-  h->sigma0 = set->sigma0;
+  rlcQHeadDef hd = {a->A, a->Z, set->dueling, set->dueling_type == 1, set->noisy, set->sigma0};
+  rlcLayerDef *h = rlc_net_def_q_head(&nd, &hd);
+  if (!h) return rlc_error(RLC_ERR_ARG, "hidden=%s: too many layers for the head", set->hidden);
   h->has_init = set->init != 0, h->weight_init = wi, h->bias_init = bi;
   if (set->out_init == 1) {
     h->has_init = true;

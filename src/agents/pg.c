@@ -102,7 +102,7 @@ static rlcStatus policy_create(Policy *p, const rlcAgentDef *def, int max_batch,
   s = rlc_net_def_input(&nd, &spec->observation_space);
   if (!s) s = rlc_net_def_torso(&nd, set->hidden, acts[act]);
   if (s) return rlc_error(s, "hidden=%s: %s", set->hidden, rlc_last_error());
-  if (!rlc_net_def_add(&nd, RLC_LAYER_DENSE, outs)) return RLC_ERR_ARG;
+  if (!rlc_net_def_policy_head(&nd, outs, false, 0)) return RLC_ERR_ARG;
   if (init == 0)  // Keras Dense: Glorot-uniform kernels, zero biases
     for (int i = 0; i < nd.n_layers; i++) {
       nd.layers[i].has_init = true;

@@ -163,20 +163,22 @@ static void ac_destroy(rlcAgent *a) {
   rlc_free(c);
 }
 
-// The torso of `hidden` over the observations, then `out` linear outputs;
-// CleanRL's layer_init when ortho: orthogonal weights (gain sqrt(2) inside,
-// out_gain at the output) and zero biases.
+// The torso of `hidden` over the observations, then a head of `out` outputs
+// (Gaussian: means and a log-std); CleanRL's layer_init when ortho: orthogonal
+// weights (gain sqrt(2) inside, out_gain at the head) and zero biases.
 static rlcStatus make_net(rlcNetDef *nd, const rlcSpace *obs, const char *hidden, rlcLayerType act, int out,
-                          bool ortho, double out_gain) {
+                          bool gaussian, double log_std_init, bool ortho, double out_gain) {
   rlcStatus s = rlc_net_def_input(nd, obs);
   if (!s) s = rlc_net_def_torso(nd, hidden, act);
   if (s) return rlc_error(s, "hidden=%s: %s", hidden, rlc_last_error());
-  if (!rlc_net_def_add(nd, RLC_LAYER_DENSE, out)) return RLC_ERR_ARG;
+  rlcLayerDef *head = rlc_net_def_policy_head(nd, out, gaussian, log_std_init);
+  if (!head) return RLC_ERR_ARG;
   for (int i = 0; ortho && i < nd->n_layers; i++) {
-    if (nd->layers[i].type != RLC_LAYER_DENSE && nd->layers[i].type != RLC_LAYER_CONV2D) continue;
-    nd->layers[i].has_init = true;
-    nd->layers[i].weight_init = (rlcInit){.type = RLC_INIT_ORTHOGONAL, .a = i == nd->n_layers - 1 ? out_gain : sqrt(2.0)};
-    nd->layers[i].bias_init = (rlcInit){.type = RLC_INIT_ZEROS};
+    rlcLayerDef *l = &nd->layers[i];
+    if (l->type != RLC_LAYER_DENSE && l->type != RLC_LAYER_CONV2D) continue;
+    l->has_init = true;
+    l->weight_init = (rlcInit){.type = RLC_INIT_ORTHOGONAL, .a = l == head ? out_gain : sqrt(2.0)};
+    l->bias_init = (rlcInit){.type = RLC_INIT_ZEROS};
   }
   return RLC_OK;
 }
@@ -240,12 +242,8 @@ static rlcStatus ac_create(const rlcAgentDef *def, rlcAgent **out, bool ppo) {
   rlc_rng_seed_child(&seeds, def->seed, 0);
   rlc_rng_seed_child(&c->rng, def->seed, 1);
   rlcNetDef ad = rlc_net_default_def(), cd = rlc_net_default_def();
-  s = make_net(&ad, os, hidden, acts[set->activation], c->A, set->ortho_init, 0.01);
-  if (!s && !c->discrete) {
-    rlcLayerDef *g = rlc_net_def_add(&ad, RLC_LAYER_GAUSSIAN, c->A);
-    if (g) g->log_std_init = set->log_std_init;
-  }
-  if (!s) s = make_net(&cd, os, hidden, acts[set->activation], 1, set->ortho_init, 1.0);
+  s = make_net(&ad, os, hidden, acts[set->activation], c->A, !c->discrete, set->log_std_init, set->ortho_init, 0.01);
+  if (!s) s = make_net(&cd, os, hidden, acts[set->activation], 1, false, 0, set->ortho_init, 1.0);
   if (!s) {
     ad.max_batch = cd.max_batch = c->mbmax;
     ad.seed = rlc_rng_next64(&seeds);

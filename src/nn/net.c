@@ -217,6 +217,30 @@ static rlcStatus def_layers(rlcNetDef *def, const char *spec, const char *what, 
   return RLC_OK;
 }
 
+rlcLayerDef *rlc_net_def_q_head(rlcNetDef *def, const rlcQHeadDef *head) {
+  int atoms = head->atoms > 1 ? head->atoms : 1;
+  rlcLayerDef *h;
+  if (head->dueling) {
+    h = rlc_net_def_add(def, RLC_LAYER_DUELING, head->actions);
+    if (h) h->atoms = atoms, h->dueling_max = head->dueling_max, h->noisy = head->noisy;
+  } else {
+    h = rlc_net_def_add(def, head->noisy ? RLC_LAYER_NOISY_DENSE : RLC_LAYER_DENSE, head->actions * atoms);
+  }
+  if (h) h->sigma0 = head->sigma0;
+  return h;
+}
+
+rlcLayerDef *rlc_net_def_policy_head(rlcNetDef *def, int n, bool gaussian, double log_std_init) {
+  rlcLayerDef *out = rlc_net_def_add(def, RLC_LAYER_DENSE, n);
+  if (out && gaussian) {
+    rlcLayerDef *g = rlc_net_def_add(def, RLC_LAYER_GAUSSIAN, n);
+    if (!g) return NULL;
+    g->log_std_init = log_std_init;
+    out = &def->layers[def->n_layers - 2];  // initializers belong to the dense layer
+  }
+  return out;
+}
+
 rlcStatus rlc_net_def_torso(rlcNetDef *def, const char *spec, rlcLayerType activation) {
   if (!def || !spec) return rlc_error(RLC_ERR_ARG, "torso: NULL definition or spec");
   return def_layers(def, spec, "torso", spec, activation, false, true);
