@@ -46,6 +46,17 @@ if last_json "$RLC" bench-nn --arch 4-32-32-2 --act elu --iters 200 --json && [ 
 else ko "bench-nn --json"; fi
 expect_fail "bench-nn bad arch" "" "$RLC" bench-nn --arch 4-x-2
 if last_json "$RLC" list --json && [ "$(json_get envs)" -ge 2 ]; then ok "list --json"; else ko "list --json"; fi
+# --algos --json: a JSON object per algorithm, then the count.
+if "$RLC" list --algos --json >"$T/algos" && tail -n 1 "$T/algos" | grep -q '^{"algorithms": [0-9]*}$' &&
+  grep -q '^{"algo": "ppo", .*"presets": "cleanrl-ppo"' "$T/algos" && ! grep -qv '^{' "$T/algos"; then
+  ok "list --algos --json"
+else ko "list --algos --json: $(head -c 200 "$T/algos")"; fi
+# Long ids keep the columns aligned: every row's max-steps column ends at the header's.
+"$RLC" list >"$T/list"
+end=$(head -n 1 "$T/list" | awk '{print index($0, "max steps") + 8}')
+if awk -v e="$end" 'NR > 1 && NF >= 3 && /Discrete|Box/ { if (substr($0, e, 1) != " " && substr($0, e + 1, 1) == " ") next; bad++ }
+  END { exit bad > 0 }' "$T/list"; then ok "list columns aligned"
+else ko "list columns misaligned"; fi
 
 # The custom env example registers its env and passes the checker.
 if [ -x "$B/examples/custom_env" ]; then

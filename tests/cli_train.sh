@@ -56,6 +56,12 @@ else ko "eval --json ($(head -c 300 "$T/err"))"; fi
 expect_fail "unknown algorithm" "unknown algorithm 'nope'" "$RLC" train --algo nope --out "$T/x"
 expect_fail "unknown env" "unknown env id" "$RLC" train --algo random --env Nope-v0 --out "$T/x"
 expect_fail "unknown preset" "unknown preset" "$RLC" train --preset nope --out "$T/x"
+expect_fail "algorithm: did you mean" "did you mean 'double-dqn'" "$RLC" train --algo double_dqn --out "$T/x"
+expect_fail "preset: did you mean" "did you mean 'homl-dqn'" "$RLC" train --preset homl_dqn --out "$T/x"
+# --env-options reach the env as written (commas and brackets inside included).
+if "$RLC" train --algo q-learning --env GridWorld-v0 --env-options size=10,goal_reward=2 --episodes 3 --out "$T/eo" --quiet \
+  --set gif=false && grep -q '^env_options=size=10,goal_reward=2$' "$T/eo/config.txt"; then ok "--env-options size=10,goal_reward=2"
+else ko "--env-options: $(cat "$T/eo/config.txt" 2>/dev/null | grep env_options)"; fi
 expect_fail "unknown hyperparameter" "unknown hyperparameter 'stepz'" "$RLC" train --algo random --set stepz=3 --out "$T/x"
 expect_fail "malformed value" "expected an integer" "$RLC" train --algo random --set steps=lots --out "$T/x"
 expect_fail "impossible value" "num_envs=-2" "$RLC" train --algo random --steps 10 --set num_envs=-2 --out "$T/x"

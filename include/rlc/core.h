@@ -250,6 +250,10 @@ RLC_API bool rlc_parse_int64(const char *text, int64_t *out);
 // Reals: decimal or scientific notation, or inf; NaN and values outside the
 // double range (1e999) are refused.
 RLC_API bool rlc_parse_double(const char *text, double *out);
+// Edits (insertions, deletions, substitutions; letters compared without
+// case) that turn a into b, for "did you mean" hints; names of 63 characters
+// or more count as far from everything (1 << 20).
+RLC_API int rlc_edit_distance(const char *a, const char *b);
 // true/false, 1/0, yes/no, on/off, in any case.
 RLC_API bool rlc_parse_bool(const char *text, bool *out);
 

@@ -1,6 +1,7 @@
 // cmd_list.c: `rlc list`: every registered env with its spaces and limits.
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -41,6 +42,31 @@ static void print_settings(const rlcSetting *t, int n, rlcOpts *cfg) {
     if (t[i].type == RLC_SETTING_ALIAS) printf("  %-22s also accepted for %s\n", t[i].name, t[i].def);
 }
 
+// --algos --json: one object per algorithm (its presets by name), then a summary.
+static int list_algos_json(void) {
+  int n = rlc_agent_count();
+  for (int i = 0; i < n; i++) {
+    const rlcAgentClass *c = rlc_agent_get(i);
+    char presets[1024] = "";
+    size_t len = 0;
+    for (int k = 0; k < c->n_presets && len < sizeof presets; k++)
+      if (c->presets[k].name)
+        len += (size_t)snprintf(presets + len, sizeof presets - len, "%s%s", len ? "," : "", c->presets[k].name);
+    CliJson j;
+    json_begin(&j);
+    json_str(&j, "algo", c->name);
+    json_str(&j, "doc", c->doc);
+    json_str(&j, "presets", presets);
+    json_int(&j, "settings", c->n_settings);
+    json_end_print(&j);
+  }
+  CliJson j;
+  json_begin(&j);
+  json_int(&j, "algorithms", n);
+  json_end_print(&j);
+  return 0;
+}
+
 static int list_algos(const char *one) {
   if (one) {
     const rlcAgentClass *c = rlc_agent_find(one);
@@ -77,9 +103,14 @@ int cmd_list(int argc, char **argv) {
   int rc = cli_parse(&cmd, argc, argv, 0, &a, &done);
   if (done) return rc;
   bool json = cli_has(&a, "--json");
+  if (cli_has(&a, "--algos") && json && !cli_has(&a, "--algo")) return list_algos_json();
   if (cli_has(&a, "--algos") || cli_has(&a, "--algo")) return list_algos(cli_str(&a, "--algo", NULL));
-  int n = rlc_env_registry_count();
-  if (!json) printf("%-20s %9s %9s  %-14s %s\n", "id", "max steps", "threshold", "actions", "observations");
+  int n = rlc_env_registry_count(), w = 2;
+  for (int i = 0; i < n; i++) {
+    int l = (int)strlen(rlc_env_registry_get(i)->id);
+    w = l > w ? l : w;
+  }
+  if (!json) printf("%-*s %9s %9s  %-14s %s\n", w, "id", "max steps", "threshold", "actions", "observations");
   for (int i = 0; i < n; i++) {
     const rlcEnvRegistration *r = rlc_env_registry_get(i);
     rlcEnvSpec *spec;
@@ -102,7 +133,7 @@ int cmd_list(int argc, char **argv) {
     } else {
       char steps[16] = "-";
       if (spec->max_episode_steps) snprintf(steps, sizeof steps, "%d", spec->max_episode_steps);
-      printf("%-20s %9s %9s  %-14s %s\n", r->id, steps, thr, as, os);
+      printf("%-*s %9s %9s  %-14s %s\n", w, r->id, steps, thr, as, os);
     }
     rlc_env_spec_destroy(spec);
   }

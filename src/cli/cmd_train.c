@@ -132,8 +132,11 @@ int cmd_train(int argc, char **argv) {
       sets[n_sets++] = seedset;
     }
     if (cli_has(&a, "--env-options")) {
-      // Brackets keep the env's own commas inside one value.
-      snprintf(envset, sizeof envset, "env_options=[%s]", cli_str(&a, "--env-options", ""));
+      // Quotes keep the env's own commas inside one value (and are removed
+      // with the value parsed); a quote inside cannot be kept that way.
+      const char *eo = cli_str(&a, "--env-options", "");
+      if (strchr(eo, '"')) return cli_error("--env-options %s: quotes are not allowed", eo);
+      snprintf(envset, sizeof envset, "env_options=\"%s\"", eo);
       sets[n_sets++] = envset;
     }
     rlcOpts *cfg = calloc(1, sizeof *cfg);

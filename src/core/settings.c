@@ -186,26 +186,31 @@ rlcStatus rlc_settings_fill(void *base, const rlcSetting *t, int n, rlcOpts *cfg
   return RLC_OK;
 }
 
+int rlc_edit_distance(const char *a, const char *b) {
+  int la = (int)strlen(a), lb = (int)strlen(b);
+  if (la > 62 || lb > 62) return 1 << 20;
+  int d[64][64];
+  for (int i = 0; i <= la; i++) d[i][0] = i;
+  for (int j = 0; j <= lb; j++) d[0][j] = j;
+  for (int i = 1; i <= la; i++)
+    for (int j = 1; j <= lb; j++) {
+      int ca = a[i - 1], cb = b[j - 1];
+      if (ca >= 'A' && ca <= 'Z') ca += 32;
+      if (cb >= 'A' && cb <= 'Z') cb += 32;
+      int v = d[i - 1][j - 1] + (ca != cb);
+      if (d[i - 1][j] + 1 < v) v = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+      d[i][j] = v;
+    }
+  return d[la][lb];
+}
+
 const char *rlc_setting_nearest(const rlcSetting *t, int n, const char *name) {
   const char *best = NULL;
-  int best_d = 4;  // closer than 4 edits, and closer than half the name
-  int lx = (int)strlen(name);
-  if (lx > 47) return NULL;
+  int best_d = 4;  // closer than 4 edits
   for (int i = 0; t && i < n; i++) {
-    const char *y = t[i].name;
-    int ly = (int)strlen(y);
-    if (ly > 47) continue;
-    int d[48][48];
-    for (int r = 0; r <= lx; r++) d[r][0] = r;
-    for (int c = 0; c <= ly; c++) d[0][c] = c;
-    for (int r = 1; r <= lx; r++)
-      for (int c = 1; c <= ly; c++) {
-        int v = d[r - 1][c - 1] + (name[r - 1] != y[c - 1]);
-        if (d[r - 1][c] + 1 < v) v = d[r - 1][c] + 1;
-        if (d[r][c - 1] + 1 < v) v = d[r][c - 1] + 1;
-        d[r][c] = v;
-      }
-    if (d[lx][ly] < best_d) best_d = d[lx][ly], best = y;
+    int dd = rlc_edit_distance(name, t[i].name);
+    if (dd < best_d) best_d = dd, best = t[i].name;
   }
   // A known name that starts the unknown one ("lr_rate": lr).
   for (int i = 0; !best && t && i < n; i++) {

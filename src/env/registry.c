@@ -60,28 +60,10 @@ const rlcEnvRegistration *rlc_env_registry_find(const char *id) {
   return i >= 0 ? &registry[i] : NULL;
 }
 
-// Edit distance, case-insensitive, for "did you mean" hints.
-static int distance(const char *a, const char *b) {
-  int la = (int)strlen(a), lb = (int)strlen(b);
-  if (la > 63 || lb > 63) return 99;
-  int d[64][64];
-  for (int i = 0; i <= la; i++) d[i][0] = i;
-  for (int j = 0; j <= lb; j++) d[0][j] = j;
-  for (int i = 1; i <= la; i++)
-    for (int j = 1; j <= lb; j++) {
-      int ca = a[i - 1] | 32, cb = b[j - 1] | 32;
-      int best = d[i - 1][j - 1] + (ca != cb);
-      if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
-      d[i][j] = best;
-    }
-  return d[la][lb];
-}
-
 static rlcStatus unknown_id(const char *id) {
   int best = -1, best_d = 1 << 30;
   for (int i = 0; i < n_registered; i++) {
-    int dd = distance(id, registry[i].id);
+    int dd = rlc_edit_distance(id, registry[i].id);
     if (dd < best_d) best_d = dd, best = i;
   }
   if (best >= 0 && best_d <= 3)

@@ -40,6 +40,28 @@ static rlcStatus apply(rlcOpts *cfg, const rlcAgentClass *cls, const char *setti
   return rlc_settings_apply(cfg, settings, cls->settings, cls->n_settings, d, nd, what);
 }
 
+// "unknown algorithm 'x'" or "unknown preset 'x'", with the nearest known
+// name (underscores for dashes count as one edit each).
+static rlcStatus unknown_name(const char *what, const char *name) {
+  const char *best = NULL;
+  int best_d = 4;
+  for (int k = 0, n = rlc_agent_count(); k < n; k++) {
+    const rlcAgentClass *c = rlc_agent_get(k);
+    if (!strcmp(what, "algorithm")) {
+      int d = rlc_edit_distance(name, c->name);
+      if (d < best_d) best_d = d, best = c->name;
+      continue;
+    }
+    for (int i = 0; i < c->n_presets; i++) {
+      if (!c->presets[i].name) continue;
+      int d = rlc_edit_distance(name, c->presets[i].name);
+      if (d < best_d) best_d = d, best = c->presets[i].name;
+    }
+  }
+  if (best) return rlc_error(RLC_ERR_NOT_FOUND, "unknown %s '%s' (did you mean '%s'?)", what, name, best);
+  return rlc_error(RLC_ERR_NOT_FOUND, "unknown %s '%s' (rlc list --algos shows them)", what, name);
+}
+
 rlcStatus rlc_run_config(rlcOpts *cfg, const char *algo, const char *env, const char *preset,
                          const char *const *sets, int n_sets) {
   memset(cfg, 0, sizeof *cfg);
@@ -47,13 +69,13 @@ rlcStatus rlc_run_config(rlcOpts *cfg, const char *algo, const char *env, const 
   const rlcPreset *p = NULL;
   if (preset) {
     p = rlc_preset_find(preset, &cls);
-    if (!p) return rlc_error(RLC_ERR_NOT_FOUND, "unknown preset '%s' (rlc list shows them)", preset);
+    if (!p) return unknown_name("preset", preset);
     if (algo && strcmp(algo, cls->name))
       return rlc_error(RLC_ERR_ARG, "preset '%s' is for --algo %s, not %s", preset, cls->name, algo);
   } else {
     if (!algo) algo = "dqn";
     cls = rlc_agent_find(algo);
-    if (!cls) return rlc_error(RLC_ERR_NOT_FOUND, "unknown algorithm '%s' (rlc list shows them)", algo);
+    if (!cls) return unknown_name("algorithm", algo);
   }
   if (!env) env = p && p->env ? p->env : "CartPole-v1";
   if (!rlc_env_registry_find(env)) {
