@@ -25,6 +25,8 @@
 enum { LOSS_MSE, LOSS_HUBER };
 enum { EPS_CONSTANT, EPS_LINEAR, EPS_POLYNOMIAL, EPS_EXPONENTIAL, EPS_DECREMENT };  // epsilon_schedule
 enum { UNIT_STEP, UNIT_EPISODE, UNIT_UPDATE };                                    // schedule_unit
+enum { TRAIN_STEP, TRAIN_EPISODE };                                               // train_mode
+enum { PROJ_EXACT, PROJ_NOTEBOOK };                                               // c51_projection
 
 // Every setting of the family (one table below fills it; the eight classes
 // differ only in their defaults).
@@ -266,7 +268,7 @@ static rlcStatus train_step(Dqn *a) {
     }
     for (int r = 0; r < M; r++)
       dqn_c51_project(a->m + (size_t)r * Z, a->pn + ((size_t)r * A + a->arg[r]) * Z, Z,
-                          a->set.v_min, a->set.v_max, a->rew[r], a->disc[r], (a->set.c51_projection == 0));
+                          a->set.v_min, a->set.v_max, a->rew[r], a->disc[r], a->set.c51_projection == PROJ_EXACT);
   }
 
   return learn(a, bt, M);
@@ -373,7 +375,7 @@ static rlcStatus learn(Dqn *a, const rlcReplayBatch *bt, int M) {
   a->updates++;
   if (isfinite(loss)) a->loss_sum += loss, a->loss_n++;
   else a->loss_sum = NAN, a->loss_n++;  // a diverged run shows NAN rather than hiding it
-  if (!(a->set.train_mode == 1) && a->target && a->updates % a->set.target_update == 0) sync_target(a);
+  if (a->set.train_mode == TRAIN_STEP && a->target && a->updates % a->set.target_update == 0) sync_target(a);
   resample_noise(a);
   rlc_schedule_advance(&a->eps);  // the notebook's max(min_eps, eps - (max_eps - min_eps) / decay)
   return RLC_OK;
@@ -390,7 +392,7 @@ static rlcStatus dqn_update(rlcAgent *ag) {
   // weights decay into the subnormals, where every operation takes a
   // microcode assist: training runs with them flushed (deterministic either way).
   rlcFpMode fp = rlc_fp_fast_begin();
-  if ((a->set.train_mode == 1)) {
+  if (a->set.train_mode == TRAIN_EPISODE) {
     // The book: after each episode from train_start_episode on, then the
     // target sync when the episode's index is a multiple of target_update.
     while (a->next_episode < a->episodes && !s) {

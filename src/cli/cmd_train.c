@@ -116,9 +116,11 @@ int cmd_train(int argc, char **argv) {
     const char *sets[64];
     int n_sets = 0;
     char seedset[64], envset[1100];
-    for (int i = 1; i < argc && n_sets < 60; i++) {
-      if (!strcmp(argv[i], "--set") && i + 1 < argc) sets[n_sets++] = argv[++i];
-      else if (!strncmp(argv[i], "--set=", 6)) sets[n_sets++] = argv[i] + 6;
+    for (int i = 1; i < argc; i++) {
+      bool set = !strcmp(argv[i], "--set") && i + 1 < argc, eq = !strncmp(argv[i], "--set=", 6);
+      if ((set || eq) && n_sets == 60) return cli_error("more than 60 --set options (join them: --set a=1,b=2)");
+      if (set) sets[n_sets++] = argv[++i];
+      else if (eq) sets[n_sets++] = argv[i] + 6;
     }
     // --steps / --episodes replace the preset's budget (schedules that anneal
     // over the run read it from the configuration).

@@ -43,33 +43,42 @@
 // registers; without AVX it splits each operation into SSE halves, so the
 // portable build works too.
 typedef float v8f __attribute__((vector_size(32)));
-typedef int v8i __attribute__((vector_size(32)));
 
 #define NR 32    // columns per panel (4 vectors)
 #define MR 6     // dst rows per micro-tile
 #define KC 128   // K per panel (16 KiB)
 
 // In-place 8 x 8 transpose (unpack, shuffle, swap halves: 24 shuffles).
+// __builtin_shufflevector: gcc (12 on) and clang both have it.
+#define LO 0, 8, 1, 9, 4, 12, 5, 13
+#define HI 2, 10, 3, 11, 6, 14, 7, 15
+#define L2 0, 1, 8, 9, 4, 5, 12, 13
+#define H2 2, 3, 10, 11, 6, 7, 14, 15
+#define L4 0, 1, 2, 3, 8, 9, 10, 11
+#define H4 4, 5, 6, 7, 12, 13, 14, 15
 static inline void transpose8(v8f r[8]) {
-  const v8i lo = {0, 8, 1, 9, 4, 12, 5, 13}, hi = {2, 10, 3, 11, 6, 14, 7, 15};
-  const v8i l2 = {0, 1, 8, 9, 4, 5, 12, 13}, h2 = {2, 3, 10, 11, 6, 7, 14, 15};
-  const v8i l4 = {0, 1, 2, 3, 8, 9, 10, 11}, h4 = {4, 5, 6, 7, 12, 13, 14, 15};
   v8f t[8], u[8];
   for (int i = 0; i < 8; i += 2) {
-    t[i] = __builtin_shuffle(r[i], r[i + 1], lo);
-    t[i + 1] = __builtin_shuffle(r[i], r[i + 1], hi);
+    t[i] = __builtin_shufflevector(r[i], r[i + 1], LO);
+    t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], HI);
   }
   for (int i = 0; i < 8; i += 4) {
-    u[i] = __builtin_shuffle(t[i], t[i + 2], l2);
-    u[i + 1] = __builtin_shuffle(t[i], t[i + 2], h2);
-    u[i + 2] = __builtin_shuffle(t[i + 1], t[i + 3], l2);
-    u[i + 3] = __builtin_shuffle(t[i + 1], t[i + 3], h2);
+    u[i] = __builtin_shufflevector(t[i], t[i + 2], L2);
+    u[i + 1] = __builtin_shufflevector(t[i], t[i + 2], H2);
+    u[i + 2] = __builtin_shufflevector(t[i + 1], t[i + 3], L2);
+    u[i + 3] = __builtin_shufflevector(t[i + 1], t[i + 3], H2);
   }
   for (int i = 0; i < 4; i++) {
-    r[i] = __builtin_shuffle(u[i], u[i + 4], l4);
-    r[i + 4] = __builtin_shuffle(u[i], u[i + 4], h4);
+    r[i] = __builtin_shufflevector(u[i], u[i + 4], L4);
+    r[i + 4] = __builtin_shufflevector(u[i], u[i + 4], H4);
   }
 }
+#undef LO
+#undef HI
+#undef L2
+#undef H2
+#undef L4
+#undef H4
 
 // dst (n, m) = src (m, n) for m < M, n < N (row strides ldd, lds).
 static void transpose_copy(float *restrict dst, size_t ldd, const float *restrict src, size_t lds,
