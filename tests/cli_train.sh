@@ -57,6 +57,11 @@ expect_fail "unknown algorithm" "unknown algorithm 'nope'" "$RLC" train --algo n
 expect_fail "unknown env" "unknown env id" "$RLC" train --algo random --env Nope-v0 --out "$T/x"
 expect_fail "unknown preset" "unknown preset" "$RLC" train --preset nope --out "$T/x"
 expect_fail "algorithm: did you mean" "did you mean 'double-dqn'" "$RLC" train --algo double_dqn --out "$T/x"
+many=""
+i=0
+while [ $i -lt 61 ]; do many="$many --set gamma=0.9"; i=$((i + 1)); done
+# shellcheck disable=SC2086
+expect_fail "more than 60 --set" "more than 60 --set" "$RLC" train --algo dqn $many --out "$T/x"
 expect_fail "preset: did you mean" "did you mean 'homl-dqn'" "$RLC" train --preset homl_dqn --out "$T/x"
 # --env-options reach the env as written (commas and brackets inside included).
 if "$RLC" train --algo q-learning --env GridWorld-v0 --env-options size=10,goal_reward=2 --episodes 3 --out "$T/eo" --quiet \
