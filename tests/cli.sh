@@ -46,6 +46,12 @@ if last_json "$RLC" bench-nn --arch 4-32-32-2 --act elu --iters 200 --json && [ 
 else ko "bench-nn --json"; fi
 expect_fail "bench-nn bad arch" "" "$RLC" bench-nn --arch 4-x-2
 if last_json "$RLC" list --json && [ "$(json_get envs)" -ge 2 ]; then ok "list --json"; else ko "list --json"; fi
+# A heuristic that never ends an episode, on an env without a time limit
+# (Seaquest's stays under water forever): play caps the episode and says so.
+if timeout 120 "$RLC" play --env MinAtar/Seaquest-v1 --policy heuristic --episodes 1 >"$T/out" 2>"$T/err" &&
+  grep -q "length 10000 (truncated)" "$T/out" && grep -q "no time limit: episodes end after 10000 steps" "$T/err"; then
+  ok "play caps episodes of envs without a time limit"
+else ko "play without a time limit: $(head -c 200 "$T/out") $(head -c 200 "$T/err")"; fi
 # --algos --json: a JSON object per algorithm, then the count.
 if "$RLC" list --algos --json >"$T/algos" && tail -n 1 "$T/algos" | grep -q '^{"algorithms": [0-9]*}$' &&
   grep -q '^{"algo": "ppo", .*"presets": "cleanrl-ppo"' "$T/algos" && ! grep -qv '^{' "$T/algos"; then

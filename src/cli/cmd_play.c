@@ -33,6 +33,8 @@ static void record(Recorder *r, rlcEnv *env) {
   if (!r->status) r->status = rlc_gif_add_frame(r->gif, r->rgb);
 }
 
+#define PLAY_CAP 10000  // steps per episode where the env has no time limit (as evaluations)
+
 int cmd_play(int argc, char **argv) {
   CliArgs a;
   bool done;
@@ -49,8 +51,16 @@ int cmd_play(int argc, char **argv) {
     return cli_error("unknown policy '%s' (expected random or heuristic)", policy);
 
   // --max-steps is the max_episode_steps option, after the user's options.
+  // An env without a time limit (MinAtar, CliffWalking) gets the cap
+  // evaluations use, so a policy that never ends its episode still returns.
   char options[1024];
   const char *user_opts = cli_str(&a, "--options", "");
+  const rlcEnvRegistration *reg = rlc_env_registry_find(id);
+  if (max_steps < 0 && reg && reg->max_episode_steps == 0 && !strstr(user_opts, "max_episode_steps")) {
+    max_steps = PLAY_CAP;
+    if (!cli_has(&a, "--quiet"))
+      fprintf(stderr, "rlc: %s has no time limit: episodes end after %d steps (--max-steps N to change)\n", id, PLAY_CAP);
+  }
   if (max_steps >= 0) snprintf(options, sizeof options, "%s%smax_episode_steps=%lld", user_opts, *user_opts ? "," : "", max_steps);
   else snprintf(options, sizeof options, "%s", user_opts);
 
