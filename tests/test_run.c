@@ -4,6 +4,7 @@
 // corrupt files refused), and refusing to overwrite another run.
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "run/run_internal.h"
 #include "test.h"
@@ -326,4 +327,84 @@ TEST(agent_registry_builtin_and_user) {
   broken.act = NULL;
   CHECK_ERR(rlc_agent_register(&broken), RLC_ERR_ARG);
   CHECK(!rlc_agent_find("test-broken"));
+}
+
+// A checkpoint with a valid CRC can still be crafted (a CRC is no signature):
+// a stored TensorBoard name leaving the run directory, counters out of range,
+// logs shorter than the checkpoint's sizes, and checkpoint paths that are not
+// regular files (a FIFO would block, /dev/zero never ends) are all refused,
+// and nothing outside the run is touched.
+static void rewrite_with_crc(const char *p, uint8_t *d, size_t n) {
+  uint32_t crc = rlc_crc32(0, d, n - 4);
+  memcpy(d + n - 4, &crc, 4);
+  CHECK_OK(rlc_file_write_atomic(p, d, n, "test"));
+}
+
+TEST(run_crafted_checkpoint_refused) {
+  rlcOpts cfg;
+  char dir[512], p[700], victim[700];
+  snprintf(dir, sizeof dir, "%s/crafted", test_tmpdir());
+  CHECK_OK(config(&cfg, "random", "CartPole-v1", NULL, "steps=500,gif=false"));
+  rlcRun *run;
+  CHECK_OK(rlc_run_create(&cfg, dir, false, &run));
+  if (!run) return;
+  CHECK_OK(rlc_run_train(run, 0, 0, NULL, NULL));
+  rlc_run_destroy(run);
+  snprintf(p, sizeof p, "%s/checkpoint.rlc", dir);
+  snprintf(victim, sizeof victim, "%s/victim.txt", test_tmpdir());
+  FILE *f = fopen(victim, "w");
+  if (f) fputs("precious\n", f), fclose(f);
+  uint8_t *d, *orig;
+  size_t n;
+  CHECK_OK(rlc_file_read(p, &orig, &n));
+  if (!orig) return;
+  d = malloc(n);
+  // The events file name, pointed outside the run directory.
+  memcpy(d, orig, n);
+  uint8_t *name = memmem(d, n, "events.out.tfevents.", 20);
+  CHECK(name != NULL);
+  if (name) {
+    memset(name, 0, 40);
+    memcpy(name, "../victim.txt", 13);
+    rewrite_with_crc(p, d, n);
+    CHECK_ERR(rlc_run_resume(dir, &run), RLC_ERR_FORMAT);
+    CHECK_MSG(strstr(rlc_last_error(), "tensorboard_file"), "%s", rlc_last_error());
+    uint8_t *v;
+    size_t vn;
+    CHECK_OK(rlc_file_read(victim, &v, &vn));
+    CHECK(vn == 9);
+    rlc_free(v);
+  }
+  // Negative step counter.
+  memcpy(d, orig, n);
+  uint8_t *drv = memmem(d, n, "driver\0\0\0\0\0\0\0\0\0\0", 16);
+  CHECK(drv != NULL);
+  if (drv) {
+    int64_t bad = -5;
+    memcpy(drv + 16, &bad, 8);
+    rewrite_with_crc(p, d, n);
+    CHECK_ERR(rlc_run_load(dir, &run), RLC_ERR_FORMAT);
+    CHECK_MSG(strstr(rlc_last_error(), "counters"), "%s", rlc_last_error());
+  }
+  // Logs shorter than the checkpoint says: refused, not grown back.
+  memcpy(d, orig, n);
+  rewrite_with_crc(p, d, n);
+  char m[700];
+  snprintf(m, sizeof m, "%s/metrics.csv", dir);
+  CHECK(truncate(m, 10) == 0);
+  CHECK_ERR(rlc_run_resume(dir, &run), RLC_ERR_FORMAT);
+  CHECK_MSG(strstr(rlc_last_error(), "shorter than the checkpoint"), "%s", rlc_last_error());
+  struct stat st;
+  CHECK(stat(m, &st) == 0 && st.st_size == 10);
+  // Not regular files.
+  remove(p);
+  CHECK(mkfifo(p, 0600) == 0);
+  CHECK_ERR(rlc_run_load(dir, &run), RLC_ERR_IO);
+  CHECK_MSG(strstr(rlc_last_error(), "not a regular file"), "%s", rlc_last_error());
+  remove(p);
+  CHECK(symlink("/dev/zero", p) == 0);
+  CHECK_ERR(rlc_run_load(dir, &run), RLC_ERR_IO);
+  remove(p);
+  free(d);
+  rlc_free(orig);
 }

@@ -2,6 +2,8 @@
 // writes and whole-file reads.
 // Depends on: rlc/core.h, POSIX (fsync, rename, getpid).
 #include <errno.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -97,8 +99,20 @@ rlcStatus rlc_file_write_atomic(const char *path, const void *data, size_t n, co
 rlcStatus rlc_file_read(const char *path, uint8_t **data, size_t *n) {
   *data = NULL;
   *n = 0;
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return rlc_error(errno == ENOENT ? RLC_ERR_NOT_FOUND : RLC_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+  // Regular files only: a FIFO would block the open, /dev/zero never ends.
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return rlc_error(errno == ENOENT ? RLC_ERR_NOT_FOUND : RLC_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return rlc_error(RLC_ERR_IO, "'%s' is not a regular file", path);
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  FILE *fp = fdopen(fd, "rb");
+  if (!fp) {
+    close(fd);
+    return rlc_error(RLC_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+  }
   rlcBuf b = {0};
   char chunk[65536];
   size_t got;

@@ -171,7 +171,13 @@ static rlcStatus open_logs(rlcRun *r, bool fresh) {
     rlcStatus s = run_tb_open(r->tb);
     if (s) return s;
   } else {
-    // Drop what was logged after the checkpoint: the resumed run writes it again.
+    // Drop what was logged after the checkpoint: the resumed run writes it
+    // again. Logs only shrink back: sizes beyond the files are refused.
+    struct stat sm, se, st;
+    if (fstat(fileno(r->metrics), &sm) || fstat(fileno(r->episodes), &se) || fstat(fileno(r->tb), &st))
+      return rlc_error(RLC_ERR_IO, "cannot read the logs in '%s': %s", r->dir, strerror(errno));
+    if (r->c.metrics_bytes > sm.st_size || r->c.episodes_bytes > se.st_size || r->c.tb_bytes > st.st_size)
+      return rlc_error(RLC_ERR_FORMAT, "the logs in '%s' are shorter than the checkpoint says (were they edited?)", r->dir);
     if (ftruncate(fileno(r->metrics), r->c.metrics_bytes) || ftruncate(fileno(r->episodes), r->c.episodes_bytes) ||
         ftruncate(fileno(r->tb), r->c.tb_bytes))
       return rlc_error(RLC_ERR_IO, "cannot rewind the logs in '%s': %s", r->dir, strerror(errno));
@@ -412,9 +418,20 @@ static rlcStatus ckpt_open(const char *dir, rlcBuf *b, rlcOpts *cfg) {
 
 // Restores the driver, env and agent sections into a run built from the same
 // configuration.
+// The driver's counters as read: a checkpoint with a valid CRC can still be
+// crafted, so every count is checked before anything indexes or sizes by it.
+static rlcStatus check_counters(const RunCounters *c) {
+  bool ok = c->steps >= 0 && c->episodes >= 0 && c->next_log >= 0 && c->next_eval >= 0 && c->next_ckpt >= 0 &&
+            c->eval_steps >= -1 && c->eval_count >= 0 && c->n_recent >= 0 && c->n_recent <= RECENT &&
+            c->recent_pos >= 0 && c->recent_pos < RECENT && c->int_count >= 0 && c->metrics_bytes >= 0 &&
+            c->episodes_bytes >= 0 && c->tb_bytes >= 0 && c->loss_count >= 0 && c->solved_at_steps >= -1;
+  return ok ? RLC_OK : rlc_error(RLC_ERR_FORMAT, "the driver's counters are out of range");
+}
+
 static rlcStatus ckpt_restore(rlcRun *r, rlcBuf *b, const char *dir) {
   rlcStatus s = rlc_buf_get_tag(b, "driver");
   if (!s) s = rlc_buf_get(b, &r->c, sizeof r->c);
+  if (!s) s = check_counters(&r->c);
   if (!s) s = get_venv(b, r->venv);
   if (!s) s = rlc_buf_get_tag(b, "agent");
   if (!s) s = r->cls->load(r->agent, b);
@@ -455,8 +472,15 @@ static rlcStatus run_from_checkpoint(const char *dir, bool with_logs, rlcRun **o
   if (!s && with_logs) {
     snprintf(r->dir, sizeof r->dir, "%s", dir);
     r->has_dir = true;
-    snprintf(r->tb_name, sizeof r->tb_name, "%s", rlc_opts_str(&r->cfg, "tensorboard_file", "events.out.tfevents.rlc"));
-    s = open_logs(r, false);
+    // The events file is one of this directory's own: a stored name that
+    // leaves it (../x, /etc/x) would have the resume truncate someone else's file.
+    const char *tb = rlc_opts_str(&r->cfg, "tensorboard_file", "events.out.tfevents.rlc");
+    if (strncmp(tb, "events.out.tfevents.", 20) || strchr(tb, '/') || strstr(tb, "..") || strlen(tb) >= sizeof r->tb_name)
+      s = rlc_error(RLC_ERR_FORMAT, "checkpoint in '%s': tensorboard_file '%.60s' is not an events file of the run", dir, tb);
+    else {
+      snprintf(r->tb_name, sizeof r->tb_name, "%s", tb);
+      s = open_logs(r, false);
+    }
   }
   if (s) {
     rlc_run_destroy(r);
