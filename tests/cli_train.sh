@@ -57,6 +57,10 @@ expect_fail "unknown algorithm" "unknown algorithm 'nope'" "$RLC" train --algo n
 expect_fail "unknown env" "unknown env id" "$RLC" train --algo random --env Nope-v0 --out "$T/x"
 expect_fail "unknown preset" "unknown preset" "$RLC" train --preset nope --out "$T/x"
 expect_fail "algorithm: did you mean" "did you mean 'double-dqn'" "$RLC" train --algo double_dqn --out "$T/x"
+# Divergence stops the run with a one-line error instead of exiting 0 with NaN weights.
+expect_fail "divergence is an error" "training diverged by step" "$RLC" train --algo dqn \
+  --set optimizer=sgd,lr=10,loss=mse --steps 5000 --out "$T/div" --quiet
+[ ! -e "$T/div/checkpoint.rlc" ] && ok "no checkpoint of diverged weights" || ko "a diverged checkpoint was written"
 many=""
 i=0
 while [ $i -lt 61 ]; do many="$many --set gamma=0.9"; i=$((i + 1)); done

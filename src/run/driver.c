@@ -592,6 +592,19 @@ static void tb(rlcRun *r, const char *tag, double v) {
   if (r->has_dir && !isnan(v)) run_tb_scalar(r->tb, tag, r->c.steps, v);
 }
 
+// A loss that is no longer finite stops the run before the next log row or
+// checkpoint, so no file holds the diverged weights and the exit says why.
+static rlcStatus check_diverged(rlcRun *r) {
+  rlcAgentInfo info;
+  r->cls->info(r->agent, &info);
+  if (info.loss_count > 0 && !isfinite(info.loss_sum))
+    return rlc_error(RLC_ERR_STATE,
+                     "training diverged by step %lld: the loss is %g (try a smaller lr or max_grad_norm); "
+                     "nothing from it was written",
+                     (long long)r->c.steps, info.loss_sum);
+  return RLC_OK;
+}
+
 static void log_row(rlcRun *r, bool with_eval) {
   r->cls->info(r->agent, &r->info);
   // The mean loss of the updates since the last row.
@@ -761,6 +774,7 @@ rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgre
         }
       }
     r->c.steps += n;
+    if ((r->c.steps >= r->c.next_log || r->c.steps >= r->c.next_ckpt) && (s = check_diverged(r))) break;
     if (r->c.steps >= r->c.next_log) {
       while (r->c.next_log <= r->c.steps) r->c.next_log += r->log_interval;
       if (r->c.steps < r->c.next_eval) log_row(r, false);
@@ -783,6 +797,7 @@ rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgre
       }
     }
   }
+  if (!s) s = check_diverged(r);
   if (s) return s;
   // The end of this session: the checkpoint first (an evaluation may draw
   // from the agent's streams: a resumed run must not see that), then an
