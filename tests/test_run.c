@@ -408,3 +408,30 @@ TEST(run_crafted_checkpoint_refused) {
   free(d);
   rlc_free(orig);
 }
+
+// One process per run directory: while a run is open, another create
+// (even --force) or resume of its directory is refused; the lock goes with
+// the run, and temp files a killed writer left behind are removed.
+TEST(run_directory_lock) {
+  rlcOpts cfg;
+  char dir[512], tmp[700];
+  snprintf(dir, sizeof dir, "%s/locked", test_tmpdir());
+  CHECK_OK(config(&cfg, "random", "CartPole-v1", NULL, "steps=300,gif=false"));
+  rlcRun *a = NULL, *b = NULL;
+  CHECK_OK(rlc_run_create(&cfg, dir, false, &a));
+  if (!a) return;
+  CHECK_OK(rlc_run_train(a, 0, 0, NULL, NULL));
+  CHECK_ERR(rlc_run_create(&cfg, dir, true, &b), RLC_ERR_STATE);
+  CHECK_MSG(strstr(rlc_last_error(), "in use by another rlc"), "%s", rlc_last_error());
+  CHECK_ERR(rlc_run_resume(dir, &b), RLC_ERR_STATE);
+  CHECK_OK(rlc_run_load(dir, &b));  // reading (rlc eval) needs no lock
+  rlc_run_destroy(b);
+  rlc_run_destroy(a);
+  snprintf(tmp, sizeof tmp, "%s/checkpoint.rlc.tmp.99999", dir);
+  FILE *f = fopen(tmp, "w");
+  if (f) fputs("half a checkpoint", f), fclose(f);
+  CHECK_OK(rlc_run_resume(dir, &b));
+  struct stat st;
+  CHECK_MSG(stat(tmp, &st) != 0, "stale temp file left");
+  rlc_run_destroy(b);
+}

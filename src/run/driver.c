@@ -7,10 +7,12 @@
 // Depends on: rlc/run.h, rlc/agent.h, rlc/env.h, rlc/out.h, run_internal.h.
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,6 +64,7 @@ struct rlcRun {
   RunCounters c;
   FILE *metrics, *episodes, *tb;
   char tb_name[128];
+  int lock_fd;                        // the run directory's lock (-1: none)
   rlcAgentInfo info;                  // last values read from the agent
   int n_extra;
   char extra_name[4][32];
@@ -193,7 +196,31 @@ static rlcStatus open_logs(rlcRun *r, bool fresh) {
 
 static rlcRun *run_alloc(void) {
   rlcRun *r = rlc_calloc(1, sizeof *r);
+  if (r) r->lock_fd = -1;
   return r;
+}
+
+// One process per run directory: an exclusive lock on DIR/.lock for the
+// run's lifetime (released by the kernel if the process dies). Holding it,
+// temp files that a killed writer left (name.tmp.PID) can go.
+static rlcStatus lock_dir(rlcRun *r, const char *dir) {
+  char p[2100];
+  snprintf(p, sizeof p, "%s/.lock", dir);
+  int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return rlc_error(RLC_ERR_IO, "cannot lock '%s': %s", dir, strerror(errno));
+  if (flock(fd, LOCK_EX | LOCK_NB)) {
+    close(fd);
+    return rlc_error(RLC_ERR_STATE, "'%s' is in use by another rlc (a run is training or resuming there)", dir);
+  }
+  r->lock_fd = fd;
+  DIR *d = opendir(dir);
+  for (struct dirent *e; d && (e = readdir(d));)
+    if (strstr(e->d_name, ".tmp.")) {
+      snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+      remove(p);
+    }
+  if (d) closedir(d);
+  return RLC_OK;
 }
 
 void rlc_run_destroy(rlcRun *r) {
@@ -207,6 +234,7 @@ void rlc_run_destroy(rlcRun *r) {
   rlc_free(r->obs_prev);
   rlc_free(r->next_obs);
   rlc_free(r->actions);
+  if (r->lock_fd >= 0) close(r->lock_fd);
   rlc_free(r);
 }
 
@@ -262,7 +290,7 @@ rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcRun **out
     r->has_dir = true;
     snprintf(r->tb_name, sizeof r->tb_name, "events.out.tfevents.%lld.rlc", (long long)time(NULL));
     char p[2200];
-    if (!(s = make_dirs(dir))) {
+    if (!(s = make_dirs(dir)) && !(s = lock_dir(r, dir))) {
       // A forced overwrite starts clean: old checkpoints and events go.
       const char *old[] = {"checkpoint.rlc", "curve.png", "agent.gif"};
       for (int i = 0; i < 3; i++) {
@@ -461,10 +489,13 @@ static rlcStatus check_config_file(const char *dir, rlcOpts *ckpt_cfg) {
 
 static rlcStatus run_from_checkpoint(const char *dir, bool with_logs, rlcRun **out) {
   *out = NULL;
-  rlcBuf b;
+  rlcBuf b = {0};
   rlcRun *r = run_alloc();
   if (!r) return RLC_ERR_NOMEM;
-  rlcStatus s = ckpt_open(dir, &b, &r->cfg);
+  char ck[2100];
+  snprintf(ck, sizeof ck, "%s/checkpoint.rlc", dir);
+  rlcStatus s = with_logs && exists(ck) ? lock_dir(r, dir) : RLC_OK;  // a run directory: no other writer
+  if (!s) s = ckpt_open(dir, &b, &r->cfg);
   if (!s && with_logs) s = check_config_file(dir, &r->cfg);
   if (!s) s = read_settings(r);
   if (!s) s = ckpt_restore(r, &b, dir);
