@@ -63,8 +63,7 @@ static inline __attribute__((always_inline)) void step_copy(rlcVecEnv *v, const 
   if (spec->cls == &wrap_time_limit_class) {
     const rlcEnvSpec *in = spec->inner;
     in->cls->step(in, state + spec->inner_offset, &v->rngs[i], act, obs, &r, &term, &trunc);
-    if (++((rlcTimeLimitState *)(v->states + (size_t)i * v->state_bytes))->elapsed >= v->spec->max_episode_steps)
-      trunc = true;
+    if (wrap_time_limit_tick(v->spec, v->states + (size_t)i * v->state_bytes)) trunc = true;
   } else {
     spec->cls->step(spec, state, &v->rngs[i], act, obs, &r, &term, &trunc);
   }

@@ -129,7 +129,7 @@ static rlcStatus new_wrapper(rlcEnvSpec *inner, const rlcEnvClass *cls, size_t o
 
 
 static void tl_reset(const rlcEnvSpec *spec, void *state, rlcRng *rng, void *obs) {
-  ((rlcTimeLimitState *)state)->elapsed = 0;
+  ((WrapTimeLimitState *)state)->elapsed = 0;
   spec->inner->cls->reset(spec->inner, rlc_inner_state(spec, state), rng, obs);
 }
 
@@ -137,11 +137,11 @@ static void tl_step(const rlcEnvSpec *spec, void *state, rlcRng *rng, const void
                     void *obs, double *reward, bool *terminated, bool *truncated) {
   spec->inner->cls->step(spec->inner, rlc_inner_state(spec, state), rng, action, obs, reward,
                          terminated, truncated);
-  if (++((rlcTimeLimitState *)state)->elapsed >= spec->max_episode_steps) *truncated = true;
+  if (wrap_time_limit_tick(spec, state)) *truncated = true;
 }
 
 const rlcEnvClass wrap_time_limit_class = {
-    .name = "TimeLimit", .state_size = sizeof(rlcTimeLimitState), .reset = tl_reset,
+    .name = "TimeLimit", .state_size = sizeof(WrapTimeLimitState), .reset = tl_reset,
     .step = tl_step, .render = forward_render, .heuristic = forward_heuristic};
 
 rlcStatus rlc_wrap_time_limit(rlcEnvSpec *inner, int max_episode_steps, rlcEnvSpec **out) {
@@ -150,7 +150,7 @@ rlcStatus rlc_wrap_time_limit(rlcEnvSpec *inner, int max_episode_steps, rlcEnvSp
     *out = NULL;
     return rlc_error(RLC_ERR_ARG, "max_episode_steps must be positive, got %d", max_episode_steps);
   }
-  rlcStatus s = new_wrapper(inner, &wrap_time_limit_class, sizeof(rlcTimeLimitState), out);
+  rlcStatus s = new_wrapper(inner, &wrap_time_limit_class, sizeof(WrapTimeLimitState), out);
   if (!s) (*out)->max_episode_steps = max_episode_steps;
   return s;
 }

@@ -6,10 +6,17 @@
 
 #include "rlc/env.h"
 
-typedef struct rlcTimeLimitState {
+typedef struct WrapTimeLimitState {
   int elapsed;
-} rlcTimeLimitState;
+} WrapTimeLimitState;
 
 extern const rlcEnvClass wrap_time_limit_class;
+
+// The time limit's rule, after the inner step: one more step taken, and
+// whether that reaches the limit (the episode is truncated). The wrapper's
+// step and the vector env's inlined one both use it.
+static inline bool wrap_time_limit_tick(const rlcEnvSpec *spec, void *state) {
+  return ++((WrapTimeLimitState *)state)->elapsed >= spec->max_episode_steps;
+}
 
 #endif
