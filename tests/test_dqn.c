@@ -543,27 +543,23 @@ TEST(dqn_classes_and_presets) {
       has_default |= pr->name == NULL && pr->env && !strcmp(pr->env, "CartPole-v1");
       // Every preset parses (driver names included) and builds an agent for its env.
       rlcOpts *cfg = calloc(1, sizeof *cfg);
-      void *set = calloc(1, cls->settings_size);
       int nd;
       const rlcSetting *driver = rlc_run_settings(&nd);
       CHECK_OK(rlc_agent_settings_resolve(cls, NULL, cfg));
       CHECK_OK(rlc_settings_apply(cfg, pr->settings, cls->settings, cls->n_settings, driver, nd, "preset"));
-      CHECK_OK(rlc_settings_fill(set, cls->settings, cls->n_settings, cfg));
       const char *env = pr->env ? pr->env : "CartPole-v1";
       char opts[64] = "";
       for (int k = 0; k < cfg->n; k++)
         if (!strcmp(cfg->key[k], "max_episode_steps")) snprintf(opts, sizeof opts, "max_episode_steps=%s", cfg->val[k]);
       rlcEnvSpec *spec;
       CHECK_OK(rlc_env_spec_create(env, opts, &spec));
-      rlcAgentDef def = {spec, 1, 0, 0, set};
       rlcAgent *ag = NULL;
-      CHECK_MSG(cls->create(&def, &ag) == RLC_OK, "%s preset %s: %s", names[i],
+      CHECK_MSG(rlc_agent_create_from_config(cls, spec, cfg, 0, 1, 0, &ag) == RLC_OK, "%s preset %s: %s", names[i],
                 pr->name ? pr->name : "(default)", rlc_last_error());
       CHECK(!ag || ag->cls == cls);
       rlc_agent_destroy(ag);
       rlc_env_spec_destroy(spec);
       free(cfg);
-      free(set);
     }
     CHECK_MSG(has_default, "%s has no CartPole-v1 default preset", names[i]);
   }

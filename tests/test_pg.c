@@ -390,21 +390,14 @@ TEST(pg_presets_resolve) {
       rlcOpts cfg = {0};
       CHECK_OK(rlc_agent_settings_resolve(cls, NULL, &cfg));
       CHECK_OK(rlc_settings_apply(&cfg, pr->settings, cls->settings, cls->n_settings, driver, nd, "preset"));
-      void *set = calloc(1, cls->settings_size);
-      CHECK_OK(rlc_settings_fill(set, cls->settings, cls->n_settings, &cfg));
       rlcEnvSpec *spec;
-      if (rlc_env_spec_create(pr->env, NULL, &spec) != RLC_OK) {  // LunarLander: not yet
-        free(set);
-        continue;
-      }
+      if (rlc_env_spec_create(pr->env, NULL, &spec) != RLC_OK) continue;  // LunarLander: not yet
       int N = 1;
       rlc_opts_int(&cfg, "num_envs", 1, &N);
-      rlcAgentDef def = {spec, N, 1, 0, set};
       rlcAgent *ag = NULL;
-      CHECK_OK(cls->create(&def, &ag));
+      CHECK_OK(rlc_agent_create_from_config(cls, spec, &cfg, 1, N, 0, &ag));
       rlc_agent_destroy(ag);
       rlc_env_spec_destroy(spec);
-      free(set);
     }
   }
 }

@@ -150,6 +150,12 @@ RLC_API rlcStatus rlc_agent_act(rlcAgent *a, const void *obs, int n, bool explor
 RLC_API rlcStatus rlc_agent_observe(rlcAgent *a, const rlcStepBatch *b);
 RLC_API rlcStatus rlc_agent_update(rlcAgent *a);
 
+// Creates an agent of cls from a resolved configuration (every setting of
+// the class present, as rlc_agent_settings_resolve or the driver leaves it):
+// fills the class's settings struct through its table, then creates. steps:
+// the run's length (0: not known). Range errors come from here.
+RLC_API rlcStatus rlc_agent_create_from_config(const rlcAgentClass *cls, const rlcEnvSpec *spec, rlcOpts *cfg,
+                                               uint64_t seed, int num_envs, int64_t steps, rlcAgent **out);
 // The configuration text of a class's settings: the table's defaults, then
 // the class's own, then `settings` ("k=v,..."), into cfg.
 RLC_API rlcStatus rlc_agent_settings_resolve(const rlcAgentClass *cls, const char *settings, rlcOpts *cfg);

@@ -113,22 +113,30 @@ rlcStatus rlc_agent_settings_resolve(const rlcAgentClass *cls, const char *setti
   return s;
 }
 
+rlcStatus rlc_agent_create_from_config(const rlcAgentClass *cls, const rlcEnvSpec *spec, rlcOpts *cfg,
+                                       uint64_t seed, int num_envs, int64_t steps, rlcAgent **out) {
+  *out = NULL;
+  void *set = rlc_calloc(1, cls->settings_size ? cls->settings_size : 1);
+  if (!set) return RLC_ERR_NOMEM;
+  rlcStatus s = rlc_settings_fill(set, cls->settings, cls->n_settings, cfg);
+  if (!s) {
+    rlcAgentDef def = {spec, num_envs > 0 ? num_envs : 1, seed, steps, set};
+    s = cls->create(&def, out);
+  }
+  rlc_free(set);
+  return s;
+}
+
 rlcStatus rlc_agent_create(const char *algo, const rlcEnvSpec *spec, const char *settings,
                            uint64_t seed, int num_envs, rlcAgent **out) {
   *out = NULL;
   const rlcAgentClass *cls = rlc_agent_find(algo);
   if (!cls) return rlc_error(RLC_ERR_NOT_FOUND, "unknown algorithm '%s' (rlc list shows them)", algo);
   rlcOpts *cfg = rlc_calloc(1, sizeof *cfg);
-  void *set = rlc_calloc(1, cls->settings_size ? cls->settings_size : 1);
-  rlcStatus s = cfg && set ? RLC_OK : RLC_ERR_NOMEM;
-  if (!s) s = rlc_agent_settings_resolve(cls, settings, cfg);
-  if (!s) s = rlc_settings_fill(set, cls->settings, cls->n_settings, cfg);
-  if (!s) {
-    rlcAgentDef def = {spec, num_envs > 0 ? num_envs : 1, seed, 0, set};
-    s = cls->create(&def, out);
-  }
+  if (!cfg) return RLC_ERR_NOMEM;
+  rlcStatus s = rlc_agent_settings_resolve(cls, settings, cfg);
+  if (!s) s = rlc_agent_create_from_config(cls, spec, cfg, seed, num_envs, 0, out);
   rlc_free(cfg);
-  rlc_free(set);
   return s;
 }
 

@@ -57,9 +57,6 @@ struct rlcRun {
   rlcVecEnv *venv;
   rlcEnv *eval_env;
   rlcAgent *agent;
-  int num_envs, eval_interval, eval_episodes, log_interval, ckpt_interval, gif_episodes;
-  int64_t seed, reset_seed, target_steps, target_episodes;
-  bool stop_at_threshold, gif;
   uint8_t *obs_prev, *actions, *next_obs;
   RunCounters c;
   FILE *metrics, *episodes, *tb;
@@ -103,38 +100,27 @@ static rlcStatus read_settings(rlcRun *r) {
   if (!r->cls) return rlc_error(RLC_ERR_NOT_FOUND, "unknown algorithm '%s' (rlc list shows them)", rs.algo);
   snprintf(r->env_id, sizeof r->env_id, "%s", rs.env);
   if ((s = env_options(&rs, r->env_opts, sizeof r->env_opts))) return s;
-  r->seed = rs.seed, r->reset_seed = rs.reset_seed;
-  r->target_steps = rs.steps, r->target_episodes = rs.episodes;
-  r->num_envs = rs.num_envs;
-  r->eval_interval = rs.eval_interval, r->eval_episodes = rs.eval_episodes;
-  r->log_interval = rs.log_interval, r->ckpt_interval = rs.checkpoint_interval;
-  r->stop_at_threshold = rs.stop_at_threshold;
-  r->gif = rs.gif, r->gif_episodes = rs.gif_episodes;
   int threads = rs.num_threads;
 
   rlcVecEnvDef vd = rlc_vec_env_default_def();
-  vd.num_envs = r->num_envs;
-  vd.num_threads = threads < r->num_envs ? threads : r->num_envs;
+  vd.num_envs = r->set.num_envs;
+  vd.num_threads = threads < r->set.num_envs ? threads : r->set.num_envs;
   if ((s = rlc_vec_env_create(r->env_id, r->env_opts, &vd, &r->venv))) return s;
-  r->venv->autoreset_seed = r->reset_seed;
+  r->venv->autoreset_seed = r->set.reset_seed;
   if ((s = rlc_env_create(r->env_id, r->env_opts, &r->eval_env))) return s;
-  void *set = rlc_calloc(1, r->cls->settings_size ? r->cls->settings_size : 1);
-  if (!set) return RLC_ERR_NOMEM;
-  s = rlc_settings_fill(set, r->cls->settings, r->cls->n_settings, cfg);
-  rlcAgentDef ad = {r->venv->spec, r->num_envs, (uint64_t)r->seed, r->target_steps, set};
-  if (!s) s = r->cls->create(&ad, &r->agent);
-  rlc_free(set);
-  if (s) return s;
+  if ((s = rlc_agent_create_from_config(r->cls, r->venv->spec, cfg, (uint64_t)r->set.seed, r->set.num_envs,
+                                        r->set.steps, &r->agent)))
+    return s;
   rlc_opts_str(cfg, "rlc_version", NULL);  // bookkeeping, not settings
   rlc_opts_str(cfg, "tensorboard_file", NULL);
   if ((s = rlc_opts_check_unused(cfg, "this run"))) return s;
   // After the agent: "this algorithm cannot work with this env" says more.
-  if (r->target_steps == 0 && r->target_episodes == 0)
+  if (r->set.steps == 0 && r->set.episodes == 0)
     return rlc_error(RLC_ERR_ARG, "no training budget: give --steps N or --episodes N (or steps=/episodes= in a preset)");
 
-  r->obs_prev = rlc_malloc((size_t)r->num_envs * r->venv->obs_bytes);
-  r->next_obs = rlc_malloc((size_t)r->num_envs * r->venv->obs_bytes);
-  r->actions = rlc_malloc((size_t)r->num_envs * r->venv->act_bytes);
+  r->obs_prev = rlc_malloc((size_t)r->set.num_envs * r->venv->obs_bytes);
+  r->next_obs = rlc_malloc((size_t)r->set.num_envs * r->venv->obs_bytes);
+  r->actions = rlc_malloc((size_t)r->set.num_envs * r->venv->act_bytes);
   if (!r->obs_prev || !r->next_obs || !r->actions) return RLC_ERR_NOMEM;
 
   // The agent's extra scalars become columns.
@@ -146,9 +132,9 @@ static rlcStatus read_settings(rlcRun *r) {
 
 static void counters_init(RunCounters *c, const rlcRun *r) {
   memset(c, 0, sizeof *c);
-  c->next_log = r->log_interval;
-  c->next_eval = r->eval_interval ? r->eval_interval : INT64_MAX;
-  c->next_ckpt = r->ckpt_interval ? r->ckpt_interval : INT64_MAX;
+  c->next_log = r->set.log_interval;
+  c->next_eval = r->set.eval_interval ? r->set.eval_interval : INT64_MAX;
+  c->next_ckpt = r->set.checkpoint_interval ? r->set.checkpoint_interval : INT64_MAX;
   c->eval_steps = -1;
   c->eval_mean = c->eval_std = c->eval_len = NAN;
   c->solved_at_s = NAN;
@@ -281,7 +267,7 @@ rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcRun **out
     return s;
   }
   counters_init(&r->c, r);
-  if ((s = rlc_vec_env_reset(r->venv, r->reset_seed >= 0 ? r->reset_seed : r->seed))) {
+  if ((s = rlc_vec_env_reset(r->venv, r->set.reset_seed >= 0 ? r->set.reset_seed : r->set.seed))) {
     rlc_run_destroy(r);
     return s;
   }
@@ -606,7 +592,7 @@ rlcStatus rlc_evaluate(rlcAgent *agent, const char *env_id, const char *env_opti
 
 // Evaluation seeds are fixed per run, away from the training copies' seeds,
 // so every evaluation of a run sees the same starts.
-static int64_t eval_seed(const rlcRun *r) { return r->seed + 1000003; }
+static int64_t eval_seed(const rlcRun *r) { return r->set.seed + 1000003; }
 
 //------------------------------------------------------------------------------
 // Logging
@@ -688,7 +674,7 @@ static void log_row(rlcRun *r, bool with_eval) {
 }
 
 static rlcStatus run_eval(rlcRun *r) {
-  rlcStatus s = evaluate(r->agent, r->eval_env, r->eval_episodes, eval_seed(r), &r->c.eval_mean, &r->c.eval_std,
+  rlcStatus s = evaluate(r->agent, r->eval_env, r->set.eval_episodes, eval_seed(r), &r->c.eval_mean, &r->c.eval_std,
                          &r->c.eval_len, NULL, 0);
   if (s) return s;
   r->c.eval_count++;
@@ -699,7 +685,7 @@ static rlcStatus run_eval(rlcRun *r) {
       r->c.solved_at_s = wall(r);
       r->c.solved_at_steps = r->c.steps;
     }
-    if (r->stop_at_threshold) r->c.stopped = true;
+    if (r->set.stop_at_threshold) r->c.stopped = true;
   }
   log_row(r, true);
   return RLC_OK;
@@ -709,8 +695,8 @@ void rlc_run_status(const rlcRun *r, rlcRunStatus *st) {
   memset(st, 0, sizeof *st);
   st->steps = r->c.steps;
   st->episodes = r->c.episodes;
-  st->target_steps = r->target_steps;
-  st->target_episodes = r->target_episodes;
+  st->target_steps = r->set.steps;
+  st->target_episodes = r->set.episodes;
   st->wall_s = wall(r);
   st->steps_per_s = st->wall_s > 0 ? r->c.steps / st->wall_s : 0;
   double sum = 0;
@@ -731,7 +717,7 @@ const rlcEnvSpec *rlc_run_spec(const rlcRun *r) { return r->venv->spec; }
 rlcOpts *rlc_run_cfg(rlcRun *r) { return &r->cfg; }
 const rlcRunSettings *rlc_run_settings_of(const rlcRun *r) { return &r->set; }
 const char *rlc_run_env_options(const rlcRun *r) { return r->env_opts; }
-int rlc_run_eval_episodes(const rlcRun *r) { return r->eval_episodes; }
+int rlc_run_eval_episodes(const rlcRun *r) { return r->set.eval_episodes; }
 void rlc_run_request_stop(rlcRun *r) { r->stop_requested = 1; }
 
 //------------------------------------------------------------------------------
@@ -745,14 +731,14 @@ static rlcStatus finish_files(rlcRun *r) {
   const char *dirs[1] = {r->dir};
   s = rlc_run_plot(dirs, 1, p);
   if (s) rlc_log(RLC_LOG_WARN, "curve.png not written: %s", rlc_last_error());
-  if (r->gif && r->eval_env->spec->render_width) {
+  if (r->set.gif && r->eval_env->spec->render_width) {
     path_in(r, "agent.gif", p, sizeof p);
     double m, sd, len;
     rlcGif *gif;
     const rlcEnvSpec *es = r->eval_env->spec;
     s = rlc_gif_create(p, es->render_width, es->render_height, es->render_fps, &gif);
     if (!s) {
-      s = evaluate(r->agent, r->eval_env, r->gif_episodes, eval_seed(r), &m, &sd, &len, gif, r->gif_episodes);
+      s = evaluate(r->agent, r->eval_env, r->set.gif_episodes, eval_seed(r), &m, &sd, &len, gif, r->set.gif_episodes);
       rlcStatus gs = rlc_gif_close(gif);
       if (!s) s = gs;
     }
@@ -762,12 +748,12 @@ static rlcStatus finish_files(rlcRun *r) {
 
 rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgressFn progress, void *user) {
   if (steps > 0 || episodes > 0) {
-    r->target_steps = steps > 0 ? steps : 0;
-    r->target_episodes = episodes > 0 ? episodes : 0;
+    r->set.steps = steps > 0 ? steps : 0;
+    r->set.episodes = episodes > 0 ? episodes : 0;
     char v[32];
-    snprintf(v, sizeof v, "%lld", (long long)r->target_steps);
+    snprintf(v, sizeof v, "%lld", (long long)r->set.steps);
     rlc_opts_set(&r->cfg, "steps", v);
-    snprintf(v, sizeof v, "%lld", (long long)r->target_episodes);
+    snprintf(v, sizeof v, "%lld", (long long)r->set.episodes);
     rlc_opts_set(&r->cfg, "episodes", v);
     if (r->has_dir) {
       char p[2200];
@@ -779,14 +765,14 @@ rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgre
   rlcVecEnv *v = r->venv;
   rlcAgent *a = r->agent;
   const rlcAgentClass *cls = r->cls;
-  const int n = r->num_envs;
+  const int n = r->set.num_envs;
   double next_progress = 0;
   rlcStatus s = RLC_OK;
   int64_t iter = 0;
   r->stop_requested = 0;
   while (!s && !r->c.stopped && !r->stop_requested &&
-         (r->target_steps == 0 || r->c.steps < r->target_steps) &&
-         (r->target_episodes == 0 || r->c.episodes < r->target_episodes)) {
+         (r->set.steps == 0 || r->c.steps < r->set.steps) &&
+         (r->set.episodes == 0 || r->c.episodes < r->set.episodes)) {
     if ((s = rlc_run_step(a, v, true, r->obs_prev, r->actions, r->next_obs))) break;
     for (int i = 0; i < n; i++)
       if (v->terminated[i] || v->truncated[i]) {
@@ -807,15 +793,15 @@ rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgre
     r->c.steps += n;
     if ((r->c.steps >= r->c.next_log || r->c.steps >= r->c.next_ckpt) && (s = check_diverged(r))) break;
     if (r->c.steps >= r->c.next_log) {
-      while (r->c.next_log <= r->c.steps) r->c.next_log += r->log_interval;
+      while (r->c.next_log <= r->c.steps) r->c.next_log += r->set.log_interval;
       if (r->c.steps < r->c.next_eval) log_row(r, false);
     }
     if (r->c.steps >= r->c.next_eval) {
-      while (r->c.next_eval <= r->c.steps) r->c.next_eval += r->eval_interval;
+      while (r->c.next_eval <= r->c.steps) r->c.next_eval += r->set.eval_interval;
       if ((s = run_eval(r))) break;
     }
     if (r->c.steps >= r->c.next_ckpt) {
-      while (r->c.next_ckpt <= r->c.steps) r->c.next_ckpt += r->ckpt_interval;
+      while (r->c.next_ckpt <= r->c.steps) r->c.next_ckpt += r->set.checkpoint_interval;
       if ((s = checkpoint(r))) break;
     }
     if (progress && (++iter & 63) == 0) {
@@ -835,8 +821,8 @@ rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgre
   // evaluation at the final step unless one was just made, the plot, the GIF.
   if ((s = checkpoint(r))) return s;
   if (r->c.eval_steps != r->c.steps && (s = run_eval(r))) return s;
-  bool done = r->c.stopped || (r->target_steps && r->c.steps >= r->target_steps) ||
-              (r->target_episodes && r->c.episodes >= r->target_episodes);
+  bool done = r->c.stopped || (r->set.steps && r->c.steps >= r->set.steps) ||
+              (r->set.episodes && r->c.episodes >= r->set.episodes);
   if (done && cls->finish) {
     // The book's DQN restores its best weights here; the checkpoint keeps the
     // state before, so a resumed run trains on exactly as an unbroken one.
