@@ -81,7 +81,8 @@ static void report(bool ok, const char *what, void *user) {
 
 int main(int argc, char **argv) {
   // Registered like the built-ins: id, make, time limit, reward threshold.
-  rlcEnvRegistration reg = {"MyGrid-v0", my_make, 100, NAN, NULL, "the Hands-On ML TF-Agents grid"};
+  rlcEnvRegistration reg = {.id = "MyGrid-v0", .make = my_make, .max_episode_steps = 100,
+                            .reward_threshold = NAN, .doc = "the Hands-On ML TF-Agents grid"};
   rlcEnv *env;
   int failed = 0;
   if (rlc_env_register(&reg) || rlc_env_create("MyGrid-v0", NULL, &env) ||

@@ -149,6 +149,7 @@ typedef struct rlcEnvRegistration {
   double reward_threshold;        // NAN: none
   const char *default_options;    // applied before the user's ("map_name=8x8")
   const char *doc;                // one line for `rlc list`
+  const char *default_algo;       // what `rlc train --env ID` trains (NULL: "dqn")
 } rlcEnvRegistration;
 
 // Registers an env (the built-ins are registered on first use). Copies `r`;

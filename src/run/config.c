@@ -73,7 +73,10 @@ rlcStatus rlc_run_config(rlcOpts *cfg, const char *algo, const char *env, const 
     if (algo && strcmp(algo, cls->name))
       return rlc_error(RLC_ERR_ARG, "preset '%s' is for --algo %s, not %s", preset, cls->name, algo);
   } else {
-    if (!algo) algo = "dqn";
+    if (!algo) {
+      const rlcEnvRegistration *r = rlc_env_registry_find(env ? env : "CartPole-v1");
+      algo = r && r->default_algo ? r->default_algo : "dqn";
+    }
     cls = rlc_agent_find(algo);
     if (!cls) return unknown_name("algorithm", algo);
   }
