@@ -142,6 +142,25 @@ deps:
 	@sh scripts/deps.sh
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz build-portable
+
+# libFuzzer harnesses (fuzz/fuzz_*.c), built with clang, ASan and UBSan into
+# build-fuzz/; `make fuzz FUZZ_SECONDS=N` runs each for N seconds from its
+# seed corpus (fuzz/corpus/NAME), `make fuzz-smoke` a few seconds each (CI).
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+.PHONY: fuzz fuzz-smoke fuzz-build fuzz-bins
+fuzz-build:
+	@$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz OPT="$(FUZZ_OPT) -fsanitize=fuzzer-no-link" \
+	  LDOPT="-fsanitize=address,undefined" fuzz-bins
+fuzz-bins: $(FUZZ_SRC:fuzz/%.c=$(BUILD)/%)
+$(BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(BUILD)/librlc.a
+	$(CC) $(CFLAGS_BASE) -fsanitize=fuzzer -o $@ $< $(BUILD)/librlc.a $(LIBS)
+fuzz: fuzz-build
+	@sh fuzz/run.sh $(FUZZ_SECONDS)
+fuzz-smoke: fuzz-build
+	@sh fuzz/run.sh 5
 
 -include $(DEPS)

@@ -120,7 +120,16 @@ typedef struct rlcEnvClass {
   // garbage, never a crash; on an error the state stays valid (freeable).
   void (*state_put)(const rlcEnvSpec *spec, const void *state, rlcBuf *b);
   rlcStatus (*state_get)(const rlcEnvSpec *spec, void *state, rlcBuf *b);
+  // Optional, for plain-data states: whether bytes read from a checkpoint are
+  // a state this env can step and draw (indices in range, numbers finite,
+  // bools 0 or 1: rlc_byte_is_bool); rlc_env_state_get refuses others with
+  // RLC_ERR_FORMAT. A state the env's own steps reach must pass.
+  bool (*state_valid)(const rlcEnvSpec *spec, const void *state);
 } rlcEnvClass;
+
+// Whether the byte behind a bool read from a file is 0 or 1 (reading another
+// value as a bool is undefined behavior).
+static inline bool rlc_byte_is_bool(const void *b) { return *(const unsigned char *)b <= 1; }
 
 // The constant part of an env, shared by all of its instances.
 struct rlcEnvSpec {

@@ -187,7 +187,7 @@ static void pg_act(rlcAgent *a, const void *obs, int n, bool explore, void *acti
 }
 
 static void put_rng(rlcBuf *b, const rlcRng *r) { rlc_buf_put(b, r, sizeof *r); }
-static rlcStatus get_rng(rlcBuf *b, rlcRng *r) { return rlc_buf_get(b, r, sizeof *r); }
+static rlcStatus get_rng(rlcBuf *b, rlcRng *r) { return rlc_rng_state_get(r, b); }
 
 // The chunk size of batched passes: weights and targets live on the stack.
 #define CHUNK 256
@@ -434,10 +434,15 @@ static rlcStatus reinforce_create(const rlcAgentDef *def, rlcAgent **out) {
   // per_update - 1 + N episodes when an update becomes due.
   int pool_eps = r->per_update - 1 + N;
   double pool_steps = (double)pool_eps * r->cap;
-  if (pool_steps * (r->pg.pol.obs_size + 4) > 2e9 || (double)N * r->cap * (r->pg.pol.obs_size + 4) > 2e9) {
+  // Floats of observations, an int action and two doubles per stored step.
+  double step_bytes = 4.0 * r->pg.pol.obs_size + 4 + 16;
+  char what[96];
+  snprintf(what, sizeof what, "reinforce's %d episodes of up to %d steps", pool_eps, r->cap);
+  s = pool_steps > INT32_MAX ? rlc_error(RLC_ERR_ARG, "%s are too many steps", what)
+                             : rlc_memory_check((pool_steps + (double)N * r->cap) * step_bytes, what);
+  if (s) {
     reinforce_destroy(&r->pg.base);
-    return rlc_error(RLC_ERR_ARG, "reinforce: %d episodes of up to %d steps do not fit in memory",
-                     pool_eps, r->cap);
+    return s;
   }
   int O = r->pg.pol.obs_size, outs = r->pg.pol.sigmoid ? 1 : r->pg.pol.n_actions;
   r->pool_cap = (int)pool_steps;

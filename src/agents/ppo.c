@@ -678,7 +678,7 @@ static rlcStatus ac_load(rlcAgent *a, rlcBuf *b) {
   AC *c = (AC *)a;
   uint8_t pending = 0;
   rlcStatus s = rlc_buf_get_tag(b, a->cls->name);
-  if (!s) s = rlc_buf_get(b, &c->rng, sizeof c->rng);
+  if (!s) s = rlc_rng_state_get(&c->rng, b);
   if (!s) s = rlc_buf_get(b, &c->iterations, sizeof c->iterations);
   if (!s) s = rlc_buf_get(b, &c->updates, sizeof c->updates);
   if (!s) s = rlc_buf_get(b, &c->lr, sizeof c->lr);

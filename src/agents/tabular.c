@@ -470,7 +470,7 @@ static rlcStatus tab_load(rlcAgent *ag, rlcBuf *b) {
                      t->base.cls->name, head[1], head[2], head[3], head[0], t->S, t->A, t->base.num_envs);
   int64_t counters[4];
   s = rlc_buf_get(b, t->q, sizeof(double) * (size_t)t->S * t->A);
-  if (!s) s = rlc_buf_get(b, &t->rng, sizeof t->rng);
+  if (!s) s = rlc_rng_state_get(&t->rng, b);
   if (!s) s = rlc_buf_get(b, counters, sizeof counters);
   if (!s) s = rlc_buf_get(b, &t->loss_sum, sizeof t->loss_sum);
   if (!s) s = rlc_buf_get(b, t->next_action, sizeof(int32_t) * t->base.num_envs);
@@ -589,6 +589,13 @@ static rlcStatus tab_create(const rlcAgentDef *def, rlcAgent **out, const rlcAge
   size_t tc = lambda_method ? (size_t)n * cells : 0;
   double *e_all;
   int32_t *list_all, *pos_all;
+  char what[112];
+  snprintf(what, sizeof what, "%s's table of %d states x %d actions%s", name, t->S, t->A,
+           tc ? " with traces for each env copy" : "");
+  if ((s = rlc_memory_check(8.0 * cells + 16.0 * tc + 16.0 * n, what))) {
+    tab_destroy(&t->base);
+    return s;
+  }
   rlcArenaItem items[] = {
       RLC_ARENA_ITEM(t->q, cells),      RLC_ARENA_ITEM(t->next_action, n), RLC_ARENA_ITEM(t->next_state, n),
       RLC_ARENA_ITEM(t->probs, t->A),   RLC_ARENA_ITEM(t->tr, lambda_method ? n : 0), RLC_ARENA_ITEM(e_all, tc),

@@ -131,6 +131,13 @@ rlcStatus rlc_replay_create(const rlcReplayDef *def, rlcReplay **out) {
   if (cap * OB > ((size_t)1 << 36) || S * N * OB > ((size_t)1 << 32))
     return rlc_error(RLC_ERR_ARG, "replay: %d x %d observations is too large", d->capacity, d->obs_size);
 
+  // Every buffer below, summed before any is allocated.
+  double per = 2.0 * OB + AB + 16 + (d->n_step > 1 ? OB + 16.0 : 0) + (d->prioritized ? 64 : 0);
+  double window = d->n_step > 1 ? (double)S * N * (2.0 * OB + AB + 18) : 0;
+  char what[64];
+  snprintf(what, sizeof what, "a replay of %d transitions", d->capacity);
+  s = rlc_memory_check((double)cap * per + window + (double)mb * (3.0 * OB + AB + 40), what);
+  if (s) return s;
   rlcReplay *r = rlc_calloc(1, sizeof *r);
   if (!r) return RLC_ERR_NOMEM;
   r->def = *d;
@@ -412,6 +419,51 @@ static const char *layout_str(char *buf, size_t len, int32_t dtype, int32_t acti
   return buf;
 }
 
+// What a checkpoint holds besides the arrays' sizes, checked before anything
+// indexes by it: the ids name earlier adds (an agent hashes them), counts
+// are non-negative, the largest priority is a positive number, actions are
+// non-negative and finite as rlc_replay_add requires (their upper bound is
+// the agent's: rlc_replay_check_actions).
+static rlcStatus check_loaded(const rlcReplay *r) {
+  const rlcReplayDef *d = &r->def;
+  if (r->added < r->size || r->serial < r->added || (d->n_step == 1 && r->serial != r->added) ||
+      !(r->max_priority > 0 && r->max_priority < INFINITY))
+    return rlc_error(RLC_ERR_FORMAT, "replay: corrupted checkpoint (%lld added, %lld serial, max priority %g)",
+                     (long long)r->added, (long long)r->serial, r->max_priority);
+  for (int i = 0; i < r->size; i++)
+    if (r->next_id[i] < 0 || r->next_id[i] >= r->serial ||
+        (d->n_step > 1 && (r->n_next_id[i] < 0 || r->n_next_id[i] >= r->serial)))
+      return rlc_error(RLC_ERR_FORMAT, "replay: corrupted checkpoint (next observation id of slot %d)", i);
+  size_t W = d->n_step > 1 ? (size_t)d->num_streams * d->n_step : 0;
+  for (size_t j = 0; j < W; j++)
+    if (r->w_serial[j] < 0 || r->w_serial[j] >= (r->serial ? r->serial : 1))
+      return rlc_error(RLC_ERR_FORMAT, "replay: corrupted checkpoint (n-step window id %zu)", j);
+  return rlc_replay_check_actions(r, INT32_MAX);
+}
+
+rlcStatus rlc_replay_check_actions(const rlcReplay *r, int n_actions) {
+  const rlcReplayDef *d = &r->def;
+  size_t W = d->n_step > 1 ? (size_t)d->num_streams * d->n_step : 0;
+  for (int pass = 0; pass < 2; pass++) {
+    const uint8_t *a = pass ? r->w_action : r->action;
+    size_t n = pass ? W : (size_t)r->size;
+    for (size_t i = 0; i < n; i++) {
+      if (d->action_dim == 0) {
+        int32_t v;
+        memcpy(&v, a + i * sizeof v, sizeof v);
+        if (v < 0 || v >= n_actions)
+          return rlc_error(RLC_ERR_FORMAT, "replay: corrupted checkpoint (action %d, %d actions)", (int)v, n_actions);
+      } else
+        for (int k = 0; k < d->action_dim; k++) {
+          float v;
+          memcpy(&v, a + (i * d->action_dim + k) * sizeof v, sizeof v);
+          if (!isfinite(v)) return rlc_error(RLC_ERR_FORMAT, "replay: corrupted checkpoint (action %g)", (double)v);
+        }
+    }
+  }
+  return RLC_OK;
+}
+
 rlcStatus rlc_replay_state_get(rlcReplay *r, rlcBuf *b) {
   const rlcReplayDef *d = &r->def;
   int32_t shape[7], want[7] = {d->capacity,    d->obs_size,    d->num_streams, d->n_step,
@@ -442,7 +494,7 @@ rlcStatus rlc_replay_state_get(rlcReplay *r, rlcBuf *b) {
   s = rlc_buf_get(b, &r->added, sizeof r->added);
   if (!s) s = rlc_buf_get(b, &r->serial, sizeof r->serial);
   if (!s) s = rlc_buf_get(b, &r->max_priority, sizeof r->max_priority);
-  if (!s) s = rlc_buf_get(b, &r->rng, sizeof r->rng);
+  if (!s) s = rlc_rng_state_get(&r->rng, b);
   size_t n = (size_t)size, OB = r->obs_bytes, AB = r->act_bytes;
   if (!s) s = rlc_buf_get(b, r->obs, n * OB);
   if (!s) s = rlc_buf_get(b, r->next_obs, n * OB);
@@ -469,12 +521,16 @@ rlcStatus rlc_replay_state_get(rlcReplay *r, rlcBuf *b) {
       if (r->w_head[i] < 0 || r->w_head[i] >= d->n_step || r->w_count[i] < 0 || r->w_count[i] >= d->n_step)
         s = rlc_error(RLC_ERR_FORMAT, "replay: corrupted checkpoint (n-step window %d)", i);
   }
+  if (!s) s = check_loaded(r);
   if (!s && d->prioritized) {
     // Rebuild the tree from its leaves: the same values as before (sums are
     // recomputed from children in the same order).
     rlcSumTree *t = &r->tree;
     for (int i = 0; i < 2 * t->capacity; i++) t->sum[i] = 0, t->min[i] = INFINITY;
     s = rlc_buf_get(b, t->sum + t->capacity, n * sizeof(double));
+    for (size_t i = 0; !s && i < n; i++)
+      if (!(t->sum[t->capacity + i] >= 0 && t->sum[t->capacity + i] < INFINITY))
+        s = rlc_error(RLC_ERR_FORMAT, "replay: corrupted checkpoint (priority %g)", t->sum[t->capacity + i]);
     if (!s) {
       for (size_t i = 0; i < n; i++) t->min[t->capacity + i] = t->sum[t->capacity + i];
       for (int node = t->capacity - 1; node >= 1; node--) {

@@ -221,6 +221,14 @@ rlcStatus rlc_vec_env_create_from_spec(rlcEnvSpec *spec, const rlcVecEnvDef *def
                      d.num_envs, d.num_threads);
   }
   if (d.num_threads > d.num_envs) d.num_threads = d.num_envs;
+  char what[96];
+  snprintf(what, sizeof what, "%d copies of %.63s", d.num_envs, spec->id);
+  size_t ob = rlc_space_bytes(&spec->observation_space), sb = (spec->state_size + 15) & ~(size_t)15;
+  rlcStatus ms = rlc_memory_check((double)d.num_envs * (2.0 * ob + sb + sizeof(rlcRng) + 40), what);
+  if (ms) {
+    rlc_env_spec_destroy(spec);
+    return ms;
+  }
   rlcVecEnv *v = rlc_calloc(1, sizeof *v);
   if (!v) {
     rlc_env_spec_destroy(spec);

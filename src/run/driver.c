@@ -362,7 +362,7 @@ static rlcStatus get_venv(rlcBuf *b, rlcVecEnv *v) {
   if (n != v->num_envs || sb != v->state_bytes || ob != v->obs_bytes)
     return rlc_error(RLC_ERR_FORMAT, "env state does not match the configuration");
   for (int i = 0; i < n && !s; i++) s = rlc_env_state_get(v->spec, v->states + (size_t)i * v->state_bytes, b);
-  if (!s) s = rlc_buf_get(b, v->rngs, (size_t)n * sizeof *v->rngs);
+  for (int i = 0; i < n && !s; i++) s = rlc_rng_state_get(&v->rngs[i], b);
   if (!s) s = rlc_buf_get(b, v->obs, (size_t)n * v->obs_bytes);
   if (!s) s = rlc_buf_get(b, v->episode_return, (size_t)n * sizeof *v->episode_return);
   if (!s) s = rlc_buf_get(b, v->episode_length, (size_t)n * sizeof *v->episode_length);
@@ -713,6 +713,7 @@ void rlc_run_status(const rlcRun *r, rlcRunStatus *st) {
 }
 
 rlcAgent *rlc_run_agent(rlcRun *r) { return r->agent; }
+rlcVecEnv *rlc_run_venv(rlcRun *r) { return r->venv; }
 const rlcEnvSpec *rlc_run_spec(const rlcRun *r) { return r->venv->spec; }
 rlcOpts *rlc_run_cfg(rlcRun *r) { return &r->cfg; }
 const rlcRunSettings *rlc_run_settings_of(const rlcRun *r) { return &r->set; }

@@ -181,7 +181,14 @@ static void gridworld_free_cfg(void *cfg) {
   rlc_free(g);
 }
 
+static bool gridworld_state_valid(const rlcEnvSpec *spec, const void *state) {
+  const GridCfg *g = spec->cfg;
+  const rlcGridWorldState *st = state;
+  return st->x >= 0 && st->x < g->size && st->y >= 0 && st->y < g->size;
+}
+
 static const rlcEnvClass gridworld_class = {
+    .state_valid = gridworld_state_valid,
     .name = "GridWorld",
     .state_size = sizeof(rlcGridWorldState),
     .reset = gridworld_reset,
