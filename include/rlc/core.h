@@ -363,6 +363,9 @@ RLC_API rlcStatus rlc_buf_get(rlcBuf *b, void *p, size_t n);
 // get checks it ("checkpoint: expected section 'agent'").
 RLC_API void rlc_buf_put_tag(rlcBuf *b, const char *tag);
 RLC_API rlcStatus rlc_buf_get_tag(rlcBuf *b, const char *tag);
+// Whether the byte behind a bool read from a file is 0 or 1 (reading another
+// value as a bool is undefined behavior).
+static inline bool rlc_byte_is_bool(const void *b) { return *(const unsigned char *)b <= 1; }
 
 RLC_API uint32_t rlc_crc32(uint32_t crc, const void *p, size_t n);  // zlib's crc32
 // Temp file, fsync, rename: a crash leaves the old file or the new one, never

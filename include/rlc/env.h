@@ -127,10 +127,6 @@ typedef struct rlcEnvClass {
   bool (*state_valid)(const rlcEnvSpec *spec, const void *state);
 } rlcEnvClass;
 
-// Whether the byte behind a bool read from a file is 0 or 1 (reading another
-// value as a bool is undefined behavior).
-static inline bool rlc_byte_is_bool(const void *b) { return *(const unsigned char *)b <= 1; }
-
 // The constant part of an env, shared by all of its instances.
 struct rlcEnvSpec {
   char id[64];

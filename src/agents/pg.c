@@ -626,7 +626,18 @@ static rlcStatus reinforce_load(rlcAgent *a, rlcBuf *b) {
   if (!s) s = rlc_buf_get(b, r->pool_obs, sizeof(float) * O * r->pool_steps);
   if (!s) s = rlc_buf_get(b, r->pool_act, sizeof(int32_t) * r->pool_steps);
   if (!s) s = rlc_buf_get(b, r->pool_rew, sizeof(double) * r->pool_steps);
-  return s;
+  if (s) return s;
+  // The pool's episodes tile its steps; actions index the policy's outputs.
+  int64_t total = 0;
+  for (int e = 0; e < r->pool_eps; e++) total += r->pool_len[e] < 0 ? INT32_MIN : r->pool_len[e];
+  bool ok = total == r->pool_steps;
+  for (int i = 0; i < r->pool_steps && ok; i++) ok = r->pool_act[i] >= 0 && r->pool_act[i] < r->pg.pol.n_actions;
+  for (int i = 0; i < N && ok; i++)
+    for (int k = 0; k < r->run_len[i] && ok; k++) {
+      int32_t act = r->run_act[(size_t)i * r->cap + k];
+      ok = act >= 0 && act < r->pg.pol.n_actions;
+    }
+  return ok ? RLC_OK : rlc_error(RLC_ERR_FORMAT, "reinforce checkpoint: corrupted episode pool");
 }
 
 //------------------------------------------------------------------------------

@@ -698,6 +698,11 @@ static rlcStatus ac_load(rlcAgent *a, rlcBuf *b) {
   if (!s) s = rlc_rms_state_get(&c->obs_rms, b);
   if (!s) s = rlc_reward_norm_state_get(&c->rew_norm, b);
   if (!s) s = rlc_rollout_state_get(c->ro, b);
+  // Stored actions index the policy's logits in the update.
+  for (size_t i = 0; !s && c->discrete && i < (size_t)c->set.num_steps * a->num_envs; i++)
+    if (c->ro->act_i[i] < 0 || c->ro->act_i[i] >= c->A)
+      s = rlc_error(RLC_ERR_FORMAT, "%s: corrupted checkpoint (action %d)", a->cls->name, (int)c->ro->act_i[i]);
+  if (!s && pending > 1) s = rlc_error(RLC_ERR_FORMAT, "%s: corrupted checkpoint", a->cls->name);
   c->pending = !s && pending;
   return s;
 }

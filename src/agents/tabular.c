@@ -476,6 +476,13 @@ static rlcStatus tab_load(rlcAgent *ag, rlcBuf *b) {
   if (!s) s = rlc_buf_get(b, t->next_action, sizeof(int32_t) * t->base.num_envs);
   if (!s) s = rlc_buf_get(b, t->next_state, sizeof(int32_t) * t->base.num_envs);
   if (s) return s;
+  // The pending a' and its state index the table.
+  for (int i = 0; i < t->base.num_envs; i++)
+    if (t->next_action[i] < -1 || t->next_action[i] >= t->A || t->next_state[i] < -1 || t->next_state[i] >= t->S)
+      return rlc_error(RLC_ERR_FORMAT, "%s: corrupted checkpoint (pending action %d in state %d)", t->base.cls->name,
+                       (int)t->next_action[i], (int)t->next_state[i]);
+  if (counters[0] < 0 || counters[1] < 0 || counters[2] < 0 || counters[3] < 0)
+    return rlc_error(RLC_ERR_FORMAT, "%s: corrupted checkpoint (negative counters)", t->base.cls->name);
   t->steps = counters[0], t->episodes = counters[1], t->updates = counters[2], t->loss_n = counters[3];
   size_t cells = (size_t)t->S * t->A;
   for (int i = 0; t->tr && i < t->base.num_envs; i++) {

@@ -149,6 +149,7 @@ rlcStatus rlc_rms_state_get(rlcRunningMeanStd *r, rlcBuf *b) {
     return rlc_error(RLC_ERR_FORMAT, "running mean/std of %d values for %d", (int)size, r->size);
   s = rlc_buf_get(b, &r->count, sizeof r->count);
   if (!s) s = rlc_buf_get(b, r->mean, sizeof(double) * 2 * (size_t)r->size);
+  if (!s && !(r->count > 0 && r->count < INFINITY)) s = rlc_error(RLC_ERR_FORMAT, "running mean/std: count %g", r->count);
   return s;
 }
 
@@ -338,6 +339,8 @@ rlcStatus rlc_rollout_state_get(rlcRollout *r, rlcBuf *b) {
   if (!s) s = rlc_buf_get(b, float_block(r), sizeof(float) * rollout_floats(r));
   if (!s && r->act_i) s = rlc_buf_get(b, r->act_i, sizeof(int32_t) * tn(r));
   if (!s) s = rlc_buf_get(b, r->terminated, sizeof(bool) * 2 * tn(r));
+  for (size_t i = 0; !s && i < 2 * tn(r); i++)
+    if (!rlc_byte_is_bool(&r->terminated[i])) s = rlc_error(RLC_ERR_FORMAT, "rollout: corrupted end flags");
   if (!s) r->t = hdr[5];
   return s;
 }

@@ -438,7 +438,8 @@ static rlcStatus check_counters(const RunCounters *c) {
   bool ok = c->steps >= 0 && c->episodes >= 0 && c->next_log >= 0 && c->next_eval >= 0 && c->next_ckpt >= 0 &&
             c->eval_steps >= -1 && c->eval_count >= 0 && c->n_recent >= 0 && c->n_recent <= RECENT &&
             c->recent_pos >= 0 && c->recent_pos < RECENT && c->int_count >= 0 && c->metrics_bytes >= 0 &&
-            c->episodes_bytes >= 0 && c->tb_bytes >= 0 && c->loss_count >= 0 && c->solved_at_steps >= -1;
+            c->episodes_bytes >= 0 && c->tb_bytes >= 0 && c->loss_count >= 0 && c->solved_at_steps >= -1 &&
+            rlc_byte_is_bool(&c->stopped);
   return ok ? RLC_OK : rlc_error(RLC_ERR_FORMAT, "the driver's counters are out of range");
 }
 
