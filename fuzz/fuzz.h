@@ -6,6 +6,7 @@
 #ifndef RLC_FUZZ_H
 #define RLC_FUZZ_H
 
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,12 +21,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char fuzz_dir[256];
 
+static int fuzz_remove(const char *p, const struct stat *st, int flag, struct FTW *f) {
+  (void)st, (void)flag, (void)f;
+  return remove(p);
+}
+
+// The scratch directory goes when the fuzzer exits (not after a crash: the
+// files may help).
+static void fuzz_cleanup(void) { nftw(fuzz_dir, fuzz_remove, 16, FTW_DEPTH | FTW_PHYS); }
+
 static inline void fuzz_setup(const char *name) {
   rlc_set_log_callback(NULL, NULL);
   rlc_set_memory_limit((size_t)256 << 20);
   const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
   snprintf(fuzz_dir, sizeof fuzz_dir, "%s/rlc-fuzz-%s.%d", base, name, (int)getpid());
   mkdir(fuzz_dir, 0700);
+  atexit(fuzz_cleanup);
 }
 
 static inline void fuzz_path(char *out, size_t n, const char *name) { snprintf(out, n, "%s/%s", fuzz_dir, name); }

@@ -219,7 +219,10 @@ int rlc_edit_distance(const char *a, const char *b) {
 const char *rlc_setting_nearest(const rlcSetting *t, int n, const char *name) {
   const char *best = NULL;
   int best_d = 4;  // closer than 4 edits
+  int len = (int)strlen(name);
   for (int i = 0; t && i < n; i++) {
+    // The distance is at least the difference in length: skip the table.
+    if (abs(len - (int)strlen(t[i].name)) >= best_d) continue;
     int dd = rlc_edit_distance(name, t[i].name);
     if (dd < best_d) best_d = dd, best = t[i].name;
   }
