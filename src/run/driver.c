@@ -67,6 +67,7 @@ struct rlcRun {
   char extra_name[4][32];
   double t0;                          // this session's start
   double next_ckpt_time;              // rlc_time_s() of the next timed checkpoint
+  double checkpoint_s;                // seconds spent writing checkpoints this session
   bool rewind_logs;                   // resumed: truncate the logs to the checkpoint before writing
   volatile sig_atomic_t stop_requested;
 };
@@ -397,7 +398,17 @@ static rlcStatus get_venv(rlcBuf *b, rlcVecEnv *v) {
   return s;
 }
 
+static rlcStatus checkpoint_write(rlcRun *r);
+
+// Checkpoints, timed: the time they take is reported (rlcRunStatus.checkpoint_s).
 static rlcStatus checkpoint(rlcRun *r) {
+  double t = rlc_time_s();
+  rlcStatus s = checkpoint_write(r);
+  r->checkpoint_s += rlc_time_s() - t;
+  return s;
+}
+
+static rlcStatus checkpoint_write(rlcRun *r) {
   if (!r->has_dir) return RLC_OK;
   fflush(r->metrics);
   fflush(r->episodes);
@@ -736,6 +747,7 @@ void rlc_run_status(const rlcRun *r, rlcRunStatus *st) {
   double thr = r->venv->spec->reward_threshold;
   st->solved = !isnan(thr) && !isnan(r->c.eval_mean) && r->c.eval_mean >= thr;
   st->info = r->info;
+  st->checkpoint_s = r->checkpoint_s;
 }
 
 rlcAgent *rlc_run_agent(rlcRun *r) { return r->agent; }
