@@ -67,6 +67,22 @@ ls "$T/full" | grep -q "\.tmp\." && ko "temporary file left after a failed write
 "$RLC" train --resume "$T/full" --steps 600 --quiet && ok "the run resumes after the failed write" ||
   ko "no resume after a failed write"
 
+# A real full disk (ENOSPC): a 1 MB tmpfs in a private mount namespace
+# (needs root, as CI has). Replay grows each checkpoint until one does not fit.
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
+  mkdir -p "$T/tiny"
+  unshare -m sh -c "mount -t tmpfs -o size=1m tmpfs '$T/tiny' &&
+    '$RLC' train --algo dqn --steps 20000 --seed 1 --set checkpoint_interval=500,eval_interval=0,gif=false --out '$T/tiny/r' --quiet
+    echo \$? >'$T/rc'; cp '$T/tiny/r/checkpoint.rlc' '$T/enospc.rlc'; ls '$T/tiny/r' >'$T/ls'" >"$T/out" 2>"$T/err"
+  if [ "$(cat "$T/rc")" -ne 0 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "^rlc: error: .*No space left on device" "$T/err"; then
+    ok "disk full (ENOSPC): one line, exit $(cat "$T/rc")"
+  else ko "disk full (ENOSPC): exit $(cat "$T/rc"), stderr: $(head -c 300 "$T/err")"; fi
+  grep -q "\.tmp\." "$T/ls" && ko "temporary file left on the full disk" || ok "no temporary file left on the full disk"
+  mkdir -p "$T/enospc" && cp "$T/enospc.rlc" "$T/enospc/checkpoint.rlc" &&
+    "$RLC" eval "$T/enospc" --episodes 1 >/dev/null 2>"$T/err" && ok "the last checkpoint before the disk filled loads" ||
+    ko "checkpoint after ENOSPC: $(cat "$T/err")"
+else ok "disk full (ENOSPC) skipped: mounting a tmpfs needs root"; fi
+
 # Directories that cannot be written.
 expect_fail "a run directory under a file" "cannot create" "$RLC" train --algo random --steps 10 --out "$T/full/checkpoint.rlc/x"
 expect_fail "a run directory in /proc" "cannot create" "$RLC" train --algo random --steps 10 --out /proc/rlc-test-run
