@@ -563,8 +563,10 @@ static rlcStatus dqn_load(rlcAgent *ag, rlcBuf *b) {
   if (s) return s;
   // The loops in observe run from these counters up to steps and episodes:
   // out of their range they would spin for ages.
-  if (c[0] < 0 || c[1] < 0 || c[2] < 0 || c[3] < 0 || c[3] > c[0] + a->set.train_freq || c[4] < 0 || c[4] > c[1] ||
-      c[5] < 0 || !isfinite(d[0]) || best[0] < 0)
+  const int64_t lim = (int64_t)1 << 62;  // room to count on without overflow
+  if (c[0] < 0 || c[0] > lim || c[1] < 0 || c[1] > lim || c[2] < 0 || c[2] > lim || c[3] < 0 ||
+      c[3] > c[0] + a->set.train_freq || c[4] < 0 || c[4] > c[1] || c[5] < 0 || c[5] > lim || !isfinite(d[0]) ||
+      best[0] < 0)
     return rlc_error(RLC_ERR_FORMAT, "dqn: corrupted checkpoint (counters out of range)");
   a->steps = c[0], a->episodes = c[1], a->updates = c[2], a->next_train = c[3];
   a->next_episode = c[4], a->loss_n = c[5];

@@ -322,6 +322,14 @@ static void imitation_save(const rlcAgent *a, rlcBuf *b) {
   rlc_optim_state_put(m->pg.pol.opt, b);
 }
 
+// Counters read back: room to count on without overflow.
+static rlcStatus check_counts(int64_t updates, int64_t loss_n) {
+  const int64_t lim = (int64_t)1 << 62;
+  if (updates < 0 || updates > lim || loss_n < 0 || loss_n > lim)
+    return rlc_error(RLC_ERR_FORMAT, "checkpoint: counters out of range");
+  return RLC_OK;
+}
+
 static rlcStatus imitation_load(rlcAgent *a, rlcBuf *b) {
   Imitation *m = (Imitation *)a;
   rlcStatus s = rlc_buf_get_tag(b, "imitation");
@@ -331,6 +339,7 @@ static rlcStatus imitation_load(rlcAgent *a, rlcBuf *b) {
   if (!s) s = rlc_buf_get(b, &m->loss_n, sizeof m->loss_n);
   if (!s) s = rlc_net_state_get(m->pg.pol.net, b);
   if (!s) s = rlc_optim_state_get(m->pg.pol.opt, b);
+  if (!s) s = check_counts(m->updates, m->loss_n);
   m->n = 0;
   return s;
 }
@@ -609,6 +618,7 @@ static rlcStatus reinforce_load(rlcAgent *a, rlcBuf *b) {
   if (!s) s = rlc_buf_get(b, &r->last_return, sizeof r->last_return);
   if (!s) s = rlc_buf_get(b, &r->loss_sum, sizeof r->loss_sum);
   if (!s) s = rlc_buf_get(b, &r->loss_n, sizeof r->loss_n);
+  if (!s) s = check_counts(r->updates, r->loss_n);
   if (!s) s = rlc_net_state_get(r->pg.pol.net, b);
   if (!s) s = rlc_optim_state_get(r->pg.pol.opt, b);
   if (!s && r->critic) s = rlc_net_state_get(r->critic, b);

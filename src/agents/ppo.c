@@ -702,7 +702,10 @@ static rlcStatus ac_load(rlcAgent *a, rlcBuf *b) {
   for (size_t i = 0; !s && c->discrete && i < (size_t)c->set.num_steps * a->num_envs; i++)
     if (c->ro->act_i[i] < 0 || c->ro->act_i[i] >= c->A)
       s = rlc_error(RLC_ERR_FORMAT, "%s: corrupted checkpoint (action %d)", a->cls->name, (int)c->ro->act_i[i]);
-  if (!s && pending > 1) s = rlc_error(RLC_ERR_FORMAT, "%s: corrupted checkpoint", a->cls->name);
+  const int64_t lim = (int64_t)1 << 62;
+  if (!s && (pending > 1 || c->iterations < 0 || c->iterations > lim || c->updates < 0 || c->updates > lim ||
+             c->loss_n < 0 || c->loss_n > lim || c->stat_n < 0 || c->stat_n > lim))
+    s = rlc_error(RLC_ERR_FORMAT, "%s: corrupted checkpoint (counters out of range)", a->cls->name);
   c->pending = !s && pending;
   return s;
 }

@@ -481,7 +481,9 @@ static rlcStatus tab_load(rlcAgent *ag, rlcBuf *b) {
     if (t->next_action[i] < -1 || t->next_action[i] >= t->A || t->next_state[i] < -1 || t->next_state[i] >= t->S)
       return rlc_error(RLC_ERR_FORMAT, "%s: corrupted checkpoint (pending action %d in state %d)", t->base.cls->name,
                        (int)t->next_action[i], (int)t->next_state[i]);
-  if (counters[0] < 0 || counters[1] < 0 || counters[2] < 0 || counters[3] < 0)
+  const int64_t lim = (int64_t)1 << 62;
+  if (counters[0] < 0 || counters[1] < 0 || counters[2] < 0 || counters[3] < 0 || counters[0] > lim ||
+      counters[1] > lim || counters[2] > lim || counters[3] > lim)
     return rlc_error(RLC_ERR_FORMAT, "%s: corrupted checkpoint (negative counters)", t->base.cls->name);
   t->steps = counters[0], t->episodes = counters[1], t->updates = counters[2], t->loss_n = counters[3];
   size_t cells = (size_t)t->S * t->A;

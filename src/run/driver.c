@@ -478,7 +478,8 @@ static rlcStatus check_counters(const RunCounters *c) {
             c->eval_steps >= -1 && c->eval_count >= 0 && c->n_recent >= 0 && c->n_recent <= RECENT &&
             c->recent_pos >= 0 && c->recent_pos < RECENT && c->int_count >= 0 && c->metrics_bytes >= 0 &&
             c->episodes_bytes >= 0 && c->tb_bytes >= 0 && c->loss_count >= 0 && c->solved_at_steps >= -1 &&
-            rlc_byte_is_bool(&c->stopped);
+            rlc_byte_is_bool(&c->stopped) && c->steps < ((int64_t)1 << 62) && c->episodes < ((int64_t)1 << 62) &&
+            c->eval_count < (1 << 30) && c->int_count < ((int64_t)1 << 62);
   return ok ? RLC_OK : rlc_error(RLC_ERR_FORMAT, "the driver's counters are out of range");
 }
 
