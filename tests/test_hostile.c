@@ -3,6 +3,8 @@
 // a one-line error, never a crash, a hang or a huge allocation. Several cases
 // are inputs the fuzzers (fuzz/) found.
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "test.h"
 
@@ -226,4 +228,32 @@ TEST(hostile_empty_file_reads_as_empty_buffer) {
   CHECK(data != NULL);
   CHECK_EQ_INT(n, 0);
   rlc_free(data);
+}
+
+// A resumed run's logs are truncated to the checkpoint's sizes: a link planted
+// in place of one must be refused, not followed to the file it names.
+TEST(hostile_log_link_not_followed) {
+  char dir[512], victim[600], link[600];
+  snprintf(dir, sizeof dir, "%s/run", test_tmpdir());
+  snprintf(victim, sizeof victim, "%s/victim.txt", test_tmpdir());
+  snprintf(link, sizeof link, "%s/metrics.csv", dir);
+  rlcOpts *cfg = malloc(sizeof *cfg);
+  const char *sets[1] = {"steps=64,eval_interval=0,eval_episodes=1,gif=false,learning_starts=16,buffer_size=64"};
+  rlcRun *r = NULL;
+  CHECK_OK(rlc_run_config(cfg, "dqn", "CartPole-v1", NULL, sets, 1));
+  CHECK_OK(rlc_run_create(cfg, dir, true, &r));
+  if (r) CHECK_OK(rlc_run_train(r, 0, 0, NULL, NULL));
+  rlc_run_destroy(r);
+  free(cfg);
+  FILE *f = fopen(victim, "w");
+  if (!f) return;
+  for (int i = 0; i < 1000; i++) fputs("precious line\n", f);
+  fclose(f);
+  CHECK(remove(link) == 0 && symlink(victim, link) == 0);
+  r = NULL;
+  CHECK_ERR(rlc_run_resume(dir, &r), RLC_ERR_IO);
+  CHECK(strstr(rlc_last_error(), "one is a link or not a regular file"));
+  rlc_run_destroy(r);
+  struct stat st;
+  CHECK(stat(victim, &st) == 0 && st.st_size == 14000);
 }

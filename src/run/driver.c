@@ -165,16 +165,32 @@ static void counters_init(RunCounters *c, const rlcRun *r) {
   c->solved_at_steps = -1;
 }
 
+// A log of the run's own: a link planted in its place (to a file a resume
+// would truncate) or a FIFO is refused, not followed.
+static FILE *open_log(const char *p, bool fresh) {
+  int fd = open(p, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | (fresh ? O_CREAT | O_TRUNC : 0), 0644);
+  struct stat st;
+  if (fd >= 0 && (fstat(fd, &st) || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, 0))) {
+    close(fd);
+    errno = ELOOP;
+    return NULL;
+  }
+  FILE *f = fd >= 0 ? fdopen(fd, fresh ? "w" : "r+") : NULL;
+  if (fd >= 0 && !f) close(fd);
+  return f;
+}
+
 static rlcStatus open_logs(rlcRun *r, bool fresh) {
   char p[2200];
-  const char *mode = fresh ? "w" : "r+";
   path_in(r, "metrics.csv", p, sizeof p);
-  r->metrics = fopen(p, mode);
+  r->metrics = open_log(p, fresh);
   path_in(r, "episodes.csv", p, sizeof p);
-  r->episodes = r->metrics ? fopen(p, mode) : NULL;
+  r->episodes = r->metrics ? open_log(p, fresh) : NULL;
   path_in(r, r->tb_name, p, sizeof p);
-  r->tb = r->episodes ? fopen(p, fresh ? "wb" : "r+b") : NULL;
-  if (!r->tb) return rlc_error(RLC_ERR_IO, "cannot open the logs in '%s': %s", r->dir, strerror(errno));
+  r->tb = r->episodes ? open_log(p, fresh) : NULL;
+  if (!r->tb)
+    return rlc_error(RLC_ERR_IO, "cannot open the logs in '%s': %s", r->dir,
+                     errno == ELOOP ? "one is a link or not a regular file" : strerror(errno));
   if (fresh) {
     fprintf(r->metrics, "step,episodes,wall_s,steps_per_s,train_return,train_length,eval_return,eval_std,"
                         "eval_length,loss,epsilon,temperature,lr,updates");
