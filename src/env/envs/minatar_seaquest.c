@@ -384,9 +384,9 @@ static bool list_valid(const List *l) {
 
 static bool seaquest_valid(const void *game) {
   const Seaquest *g = game;
+  if (!rlc_byte_is_bool(&g->sub_or) || !rlc_byte_is_bool(&g->surface) || !rlc_byte_is_bool(&g->terminal)) return false;
   int back = g->sub_or ? g->sub_x - 1 : g->sub_x + 1;
-  return rlc_byte_is_bool(&g->sub_or) && rlc_byte_is_bool(&g->surface) && rlc_byte_is_bool(&g->terminal) &&
-         minatar_in_grid(g->sub_x, g->sub_y) && minatar_in_grid(back, g->sub_y) && g->oxygen <= MAX_OXYGEN &&
+  return minatar_in_grid(g->sub_x, g->sub_y) && minatar_in_grid(back, g->sub_y) && g->oxygen <= MAX_OXYGEN &&
          g->diver_count <= MAX_DIVERS && list_valid(&g->f_bullets) && list_valid(&g->e_bullets) &&
          list_valid(&g->e_fish) && list_valid(&g->e_subs) && list_valid(&g->divers);
 }
