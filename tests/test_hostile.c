@@ -2,6 +2,7 @@
 // generator states, env states, settings that would take absurd memory) is
 // a one-line error, never a crash, a hang or a huge allocation. Several cases
 // are inputs the fuzzers (fuzz/) found.
+#include <dirent.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -256,4 +257,68 @@ TEST(hostile_log_link_not_followed) {
   rlc_run_destroy(r);
   struct stat st;
   CHECK(stat(victim, &st) == 0 && st.st_size == 14000);
+}
+
+// Inputs the fuzzers found (tests/data/fuzz/NAME/: the fuzz_NAME harness's
+// input format), replayed as the harness does. A checkpoint payload is framed
+// with the version of this build's checkpoints; it must load or fail with a
+// one-line error (the sanitizer build turns a regression into a crash).
+static void data_dir(char *out, size_t n, const char *sub) {
+  const char *slash = strrchr(__FILE__, '/');
+  snprintf(out, n, "%.*s/data/fuzz/%s", slash ? (int)(slash - __FILE__) : 1, slash ? __FILE__ : ".", sub);
+}
+
+static uint8_t *read_all(const char *p, size_t *n) {
+  uint8_t *d = NULL;
+  if (rlc_file_read(p, &d, n)) return NULL;
+  return d;
+}
+
+TEST(hostile_fuzz_checkpoint_finds) {
+  char dir[512], run[600], ck[700], src[1024];
+  data_dir(dir, sizeof dir, "checkpoint");
+  snprintf(run, sizeof run, "%s/run", test_tmpdir());
+  // This build's checkpoint version, from a real run's file.
+  rlcOpts *cfg = malloc(sizeof *cfg);
+  const char *sets[1] = {"steps=16,eval_interval=0,eval_episodes=1,gif=false,learning_starts=8,buffer_size=16,batch_size=8"};
+  rlcRun *r = NULL;
+  CHECK_OK(rlc_run_config(cfg, "dqn", "CartPole-v1", NULL, sets, 1));
+  CHECK_OK(rlc_run_create(cfg, run, true, &r));
+  if (r) CHECK_OK(rlc_run_train(r, 0, 0, NULL, NULL));
+  rlc_run_destroy(r);
+  free(cfg);
+  snprintf(ck, sizeof ck, "%s/checkpoint.rlc", run);
+  size_t n;
+  uint8_t *real = read_all(ck, &n);
+  CHECK(real && n > 16);
+  if (!real) return;
+  uint32_t version;
+  memcpy(&version, real + 8, 4);
+  rlc_free(real);
+  DIR *d = opendir(dir);
+  CHECK_MSG(d != NULL, "no %s", dir);
+  int count = 0;
+  for (struct dirent *e; d && (e = readdir(d));) {
+    if (e->d_name[0] == '.') continue;
+    snprintf(src, sizeof src, "%s/%s", dir, e->d_name);
+    uint8_t *payload = read_all(src, &n);
+    CHECK(payload != NULL);
+    if (!payload) continue;
+    rlcBuf b = {0};
+    rlc_buf_put(&b, "RLCCKPT\n", 8);
+    rlc_buf_put(&b, &version, 4);
+    rlc_buf_put(&b, payload, n);
+    uint32_t crc = rlc_crc32(0, b.data, b.len);
+    rlc_buf_put(&b, &crc, 4);
+    CHECK_OK(rlc_file_write_atomic(ck, b.data, b.len, "checkpoint"));
+    rlc_buf_free(&b);
+    rlc_free(payload);
+    r = NULL;
+    rlcStatus s = rlc_run_load(run, &r);
+    CHECK_MSG(s == RLC_ERR_FORMAT, "%s: %s (%s)", e->d_name, rlc_status_name(s), rlc_last_error());
+    rlc_run_destroy(r);
+    count++;
+  }
+  if (d) closedir(d);
+  CHECK(count >= 1);
 }
