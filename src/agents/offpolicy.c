@@ -23,6 +23,7 @@
 #include "rlc/data.h"
 #include "rlc/nn.h"
 #include "rlc/replay.h"
+#include "agents/offpolicy.h"
 
 enum { NOISE_NONE, NOISE_NORMAL, NOISE_OU };  // noise
 enum { POLICY_DETERMINISTIC, POLICY_GAUSSIAN };  // policy
@@ -31,7 +32,7 @@ enum { UNIT_STEP, UNIT_EPISODE };                  // train_unit
 typedef struct OffSettings {
   char hidden[RLC_SETTING_STR_MAX], critic_hidden[RLC_SETTING_STR_MAX];
   char ent_coef[RLC_SETTING_STR_MAX], target_entropy[RLC_SETTING_STR_MAX];
-  int policy, activation, noise, n_critics, train_unit;
+  int policy, activation, noise, n_critics, train_unit, optimizer;
   int batch_size, buffer_size, train_freq, gradient_steps, policy_delay;
   int64_t learning_starts;
   double lr, critic_lr, alpha_lr, optim_eps, gamma, tau, max_grad_norm;
@@ -62,7 +63,8 @@ typedef struct Off {
   // Scratch, sized at creation (B = batch_size, M = actor's max_batch).
   float *xq, *xn;               // (B, X): (obs, action) rows of the batch and of the next obs
   float *dx;                    // (B, X)
-  float *an, *pa, *eps, *logp, *mean, *lstd;  // (B, A) next actions, policy actions, noise; (B); (B, A) x2
+  float *an, *pa, *eps, *eps_next;  // (B, A) next actions, policy actions, their standard normals
+  float *logp, *mean, *lstd;    // (B), (B, A) x2
   float *dmean, *dlstd, *dact, *dlogp, *dout; // (B, A) x3, (B), (B, 2A)
   float *y, *qmin, *qv, *dq;    // (B): targets, min of target critics, Q(s, a), dL/dQ
   int8_t *argmin;               // (B) the critic that gave the min in the actor loss
@@ -102,10 +104,10 @@ static void fill_normal(rlcRng *rng, float *x, size_t n) {
 }
 
 // Policy actions in [-1, 1] for B observations: tanh(actor) for the
-// deterministic actor; for SAC a squashed sample (eps drawn from rng) with
-// its log-prob, or tanh(mean) when rng is NULL.
-static void policy(Off *a, const float *obs, int B, rlcRng *rng, float *act, float *logp, float *eps,
-                   float *mean, float *lstd) {
+// deterministic actor; for SAC a squashed sample from the standard normals
+// eps with its log-prob, or tanh(mean) when eps is NULL.
+static void policy(Off *a, const float *obs, int B, const float *eps, float *act, float *logp, float *mean,
+                   float *lstd) {
   const float *out = rlc_net_forward(a->actor, obs, B);
   size_t n = (size_t)B * a->A;
   if (!a->sac) {
@@ -113,11 +115,10 @@ static void policy(Off *a, const float *obs, int B, rlcRng *rng, float *act, flo
     return;
   }
   split_gaussian(a, out, B, mean, lstd);
-  if (!rng) {
+  if (!eps) {
     for (size_t i = 0; i < n; i++) act[i] = tanhf(mean[i]);
     return;
   }
-  fill_normal(rng, eps, n);
   rlc_tanh_gaussian_forward(act, logp, mean, lstd, eps, B, a->A);
 }
 
@@ -135,8 +136,9 @@ static void off_act(rlcAgent *ag, const void *obs, int n, bool explore, void *ac
   for (int lo = 0; lo < n; lo += mb) {
     int cn = n - lo < mb ? n - lo : mb;
     float *out = act + (size_t)lo * A;
-    policy(a, x + (size_t)lo * a->D, cn, explore && a->sac ? &a->rng : NULL, out, NULL, a->aeps, a->amean,
-           a->alstd);
+    bool sample = explore && a->sac;
+    if (sample) fill_normal(&a->rng, a->aeps, (size_t)cn * A);
+    policy(a, x + (size_t)lo * a->D, cn, sample ? a->aeps : NULL, out, NULL, a->amean, a->alstd);
     for (int i = 0; i < cn; i++)
       for (int d = 0; d < A; d++) {
         float v = out[(size_t)i * A + d];
@@ -180,14 +182,14 @@ static void targets(Off *a, const rlcReplayBatch *bt, double alpha) {
   const int B = a->set.batch_size, A = a->A;
   const float *next = bt->next_obs;
   if (a->sac) {
-    policy(a, next, B, &a->train_rng, a->an, a->logp, a->eps, a->mean, a->lstd);
+    policy(a, next, B, a->eps_next, a->an, a->logp, a->mean, a->lstd);
   } else {
     const float *o = rlc_net_forward(a->actor_t, next, B);
     double c = a->set.target_noise_clip;
     for (size_t i = 0; i < (size_t)B * A; i++) {
       double v = o[i];
       if (a->set.target_noise > 0) {
-        double e = a->set.target_noise * rlc_rng_normal(&a->train_rng);
+        double e = a->set.target_noise * a->eps_next[i];
         v += e < -c ? -c : e > c ? c : e;
       }
       a->an[i] = clip1((float)v);
@@ -252,7 +254,7 @@ static double actor_step_det(Off *a, const float *obs) {
 static double actor_step_sac(Off *a, const float *obs, double alpha) {
   const int B = a->set.batch_size, A = a->A;
   rlc_net_zero_grad(a->actor);
-  policy(a, obs, B, &a->train_rng, a->pa, a->logp, a->eps, a->mean, a->lstd);
+  policy(a, obs, B, a->eps, a->pa, a->logp, a->mean, a->lstd);
   if (a->auto_alpha) {
     double g = 0, l = 0;
     for (int b = 0; b < B; b++) g += (double)a->logp[b] + a->target_entropy;
@@ -300,21 +302,47 @@ static double alpha_now(const Off *a) { return a->sac ? exp((double)a->log_alpha
 
 // One gradient step: critics every step; actor and targets every
 // policy_delay steps (TD3), counted after this step (SB3's _n_updates).
-static rlcStatus train_step(Off *a) {
-  const rlcReplayBatch *bt;
-  rlcStatus s = rlc_replay_sample(a->replay, a->set.batch_size, 0.0, &bt);
-  if (s) return s;
+static void learn(Off *a, const rlcReplayBatch *bt) {
   double alpha = alpha_now(a);
   targets(a, bt, alpha);
   double loss = critics_step(a, bt);
   a->updates++;
   if (isfinite(loss)) a->loss_sum += loss, a->loss_n++;
   else a->loss_sum = NAN, a->loss_n++;  // a diverged run shows NAN rather than hiding it
-  if (a->updates % a->set.policy_delay) return RLC_OK;
+  if (a->updates % a->set.policy_delay) return;
   double al = a->sac ? actor_step_sac(a, bt->obs, alpha) : actor_step_det(a, bt->obs);
   a->actor_loss_sum += al, a->actor_n++;
   soft_update(a);
+}
+
+// A sampled batch and the step's noise: the next actions' (SAC's samples or
+// TD3's smoothing) and the policy's (SAC).
+static rlcStatus train_step(Off *a) {
+  const rlcReplayBatch *bt;
+  rlcStatus s = rlc_replay_sample(a->replay, a->set.batch_size, 0.0, &bt);
+  if (s) return s;
+  size_t n = (size_t)a->set.batch_size * a->A;
+  if (a->sac || a->set.target_noise > 0) fill_normal(&a->train_rng, a->eps_next, n);
+  if (a->sac) fill_normal(&a->train_rng, a->eps, n);
+  learn(a, bt);
   return RLC_OK;
+}
+
+void offpolicy_learn_on(rlcAgent *ag, const rlcReplayBatch *bt, const float *eps_next, const float *eps) {
+  Off *a = (Off *)ag;
+  size_t n = (size_t)a->set.batch_size * a->A;
+  memcpy(a->eps_next, eps_next, sizeof(float) * n);
+  memcpy(a->eps, eps, sizeof(float) * n);
+  rlcFpMode fp = rlc_fp_fast_begin();
+  learn(a, bt);
+  rlc_fp_fast_end(fp);
+}
+
+void offpolicy_parts(rlcAgent *ag, rlcNet **actor, rlcNet **actor_target, rlcNet *q[2], rlcNet *q_target[2],
+                     float **log_alpha) {
+  Off *a = (Off *)ag;
+  *actor = a->actor, *actor_target = a->actor_t, *log_alpha = a->log_alpha;
+  for (int c = 0; c < 2; c++) q[c] = a->q[c], q_target[c] = a->q_t[c];
 }
 
 static rlcStatus off_update(rlcAgent *ag) {
@@ -521,7 +549,7 @@ static rlcStatus make_net(Off *a, int in, const char *hidden, int out, bool tanh
 }
 
 static rlcStatus make_opt(const Off *a, size_t n, double lr, rlcOptim **o) {
-  rlcOptimDef od = rlc_optim_default_def(RLC_OPTIM_ADAM);
+  rlcOptimDef od = rlc_optim_default_def(a->set.optimizer ? RLC_OPTIM_SGD : RLC_OPTIM_ADAM);
   od.lr = lr;
   if (a->set.optim_eps > 0) od.eps = a->set.optim_eps;
   return rlc_optim_create(&od, n, o);
@@ -570,7 +598,7 @@ static rlcStatus alloc_scratch(Off *a) {
       RLC_ARENA_ITEM(a->ou, (size_t)a->base.num_envs * A),
       RLC_ARENA_ITEM(a->xq, B * X),    RLC_ARENA_ITEM(a->xn, B * X),     RLC_ARENA_ITEM(a->dx, B * X),
       RLC_ARENA_ITEM(a->an, B * A),    RLC_ARENA_ITEM(a->pa, B * A),     RLC_ARENA_ITEM(a->eps, B * A),
-      RLC_ARENA_ITEM(a->logp, B),      RLC_ARENA_ITEM(a->mean, B * A),   RLC_ARENA_ITEM(a->lstd, B * A),
+      RLC_ARENA_ITEM(a->eps_next, B * A), RLC_ARENA_ITEM(a->logp, B),      RLC_ARENA_ITEM(a->mean, B * A),   RLC_ARENA_ITEM(a->lstd, B * A),
       RLC_ARENA_ITEM(a->dmean, B * A), RLC_ARENA_ITEM(a->dlstd, B * A),  RLC_ARENA_ITEM(a->dact, B * A),
       RLC_ARENA_ITEM(a->dlogp, B),     RLC_ARENA_ITEM(a->dout, 2 * B * A),
       RLC_ARENA_ITEM(a->y, B),         RLC_ARENA_ITEM(a->qmin, B),       RLC_ARENA_ITEM(a->qv, B),
@@ -650,7 +678,8 @@ static const rlcSetting settings[] = {
     RLC_SET_STR(S, critic_hidden, "critic_hidden", "", "critic hidden layers ('': as hidden)"),
     RLC_SET_CHOICE(S, activation, "activation", "relu", "relu|tanh|elu", "hidden activation"),
     RLC_SET_INT(S, n_critics, "n_critics", "2", 1, 2, "critics (2: the smaller target of the twins)"),
-    RLC_SET_DOUBLE(S, lr, "lr", "1e-3", 1e-12, 10, "Adam learning rate (actor; critics and alpha unless set)"),
+    RLC_SET_CHOICE(S, optimizer, "optimizer", "adam", "adam|sgd", "optimizer of every trained part"),
+    RLC_SET_DOUBLE(S, lr, "lr", "1e-3", 1e-12, 10, "learning rate (actor; critics and alpha unless set)"),
     RLC_SET_DOUBLE(S, critic_lr, "critic_lr", "0", 0, 10, "critics' learning rate (0: lr)"),
     RLC_SET_DOUBLE(S, alpha_lr, "alpha_lr", "0", 0, 10, "entropy coefficient's learning rate (0: lr)"),
     RLC_SET_DOUBLE(S, optim_eps, "optim_eps", "0", 0, 1, "Adam epsilon (0: 1e-8)"),
