@@ -713,35 +713,58 @@ static const rlcSetting settings[] = {
 #define DDPG_DEFAULTS "n_critics=1,policy_delay=1,target_noise=0"
 #define SAC_DEFAULTS "policy=gaussian,hidden=256-256,lr=3e-4,noise=none,policy_delay=1"
 
-// rl-zoo (hyperparams/{td3,ddpg,sac}.yml). Pendulum TD3/DDPG: 10,000 random
-// steps, then after each episode as many gradient steps as its length.
+// rl-zoo (hyperparams/{td3,ddpg,sac}.yml, rl-baselines3-zoo). Pendulum
+// TD3/DDPG: 10,000 random steps, then after each episode as many gradient
+// steps as its length, 400-300 nets; MountainCarContinuous TD3/DDPG: OU noise
+// 0.5 over SB3's defaults for 300k steps. (rl-zoo's MountainCarContinuous SAC
+// relies on gSDE, which rlc does not have.)
 #define ZOO_PENDULUM_DET                                                                          \
-  "steps=20000,gamma=0.98,buffer_size=200000,learning_starts=10000,noise=normal,noise_std=0.1,"  \
-  "train_freq=1,train_unit=episode,gradient_steps=-1,lr=1e-3,hidden=400-300"
+  "env=Pendulum-v1,steps=20000,gamma=0.98,buffer_size=200000,learning_starts=10000,noise=normal," \
+  "noise_std=0.1,train_freq=1,train_unit=episode,gradient_steps=-1,lr=1e-3,hidden=400-300,batch_size=256,"   \
+  "tau=0.005,optim_eps=0"
+#define ZOO_MCC_DET "env=MountainCarContinuous-v0,steps=300000,noise=ou,noise_std=0.5,hidden=400-300,batch_size=256"
 
-// RLtools' Pendulum examples (rl_tools/rl/environments/pendulum + its TD3/SAC
-// loops): 64-64 actor and critics, batch 100, replay 10,000, 100 random
-// warm-up steps, one gradient step per env step.
+// RLtools' Pendulum examples (rl_tools/rl/algorithms/{td3,sac}: loop/core
+// configs and DefaultParameters): 64-64 ReLU actor and critics, batch 100,
+// replay 10,000, warm-up of one batch (100 random steps), one critic step
+// per env step, gamma 0.99, Polyak 0.995, Adam 1e-3 (TD3: TensorFlow's
+// epsilon 1e-7), exploration noise 0.1, target smoothing 0.2 clipped at 0.5,
+// actor and targets every 2 steps.
 #define RLTOOLS_BASE                                                                              \
-  "env=Pendulum-v1,hidden=64-64,batch_size=100,buffer_size=10000,learning_starts=100,"           \
+  "env=Pendulum-v1,hidden=64-64,activation=relu,batch_size=100,buffer_size=10000,learning_starts=100,"  \
   "train_freq=1,train_unit=step,gradient_steps=1,gamma=0.99,tau=0.005,lr=1e-3"
 
+// rlc's own Pendulum-v1 defaults: RLtools' sizes (the zoo's 256-256 and
+// 400-300 nets cost 15-25x more per update for the same returns here).
+#define RLC_PENDULUM RLTOOLS_BASE ",eval_interval=5000"
+
 static const rlcPreset pr_ddpg[] = {
-    {NULL, "Pendulum-v1", ZOO_PENDULUM_DET, "rl-zoo's tuned DDPG for Pendulum-v1 (20k steps, 400-300)"},
-    {NULL, "MountainCarContinuous-v0", "steps=300000,noise=ou,noise_std=0.5",
-     "rl-zoo's tuned DDPG for MountainCarContinuous-v0 (OU noise 0.5, 300k steps)"},
+    {NULL, "Pendulum-v1", RLC_PENDULUM ",steps=20000,noise=normal,noise_std=0.1",
+     "rlc's Pendulum-v1 default for DDPG: 64-64, batch 100, 20k steps"},
+    {NULL, "MountainCarContinuous-v0", ZOO_MCC_DET, "rl-zoo's tuned DDPG for MountainCarContinuous-v0"},
+    {"zoo-ddpg", "Pendulum-v1", ZOO_PENDULUM_DET, "rl-zoo's tuned DDPG for Pendulum-v1 (20k steps, 400-300)"},
 };
 
 static const rlcPreset pr_td3[] = {
-    {NULL, "Pendulum-v1", ZOO_PENDULUM_DET, "rl-zoo's tuned TD3 for Pendulum-v1 (20k steps, 400-300)"},
-    {NULL, "MountainCarContinuous-v0", "steps=300000,noise=ou,noise_std=0.5",
-     "rl-zoo's tuned TD3 for MountainCarContinuous-v0 (OU noise 0.5, 300k steps)"},
-    {"rltools-td3", "Pendulum-v1", RLTOOLS_BASE ",steps=20000,policy_delay=2,target_noise=0.2,target_noise_clip=0.5,noise=normal,noise_std=0.1",
+    {NULL, "Pendulum-v1", RLC_PENDULUM ",steps=20000,optim_eps=1e-7",
+     "rlc's Pendulum-v1 default for TD3: RLtools' settings (64-64, batch 100, 20k steps)"},
+    {NULL, "MountainCarContinuous-v0", ZOO_MCC_DET, "rl-zoo's tuned TD3 for MountainCarContinuous-v0"},
+    {"zoo-td3", "Pendulum-v1", ZOO_PENDULUM_DET, "rl-zoo's tuned TD3 for Pendulum-v1 (20k steps, 400-300)"},
+    {"zoo-td3-mountaincar", "MountainCarContinuous-v0", ZOO_MCC_DET,
+     "rl-zoo's tuned TD3 for MountainCarContinuous-v0 (OU noise 0.5, 300k steps, 400-300)"},
+    {"rltools-td3", "Pendulum-v1",
+     RLTOOLS_BASE ",steps=20000,optim_eps=1e-7,policy_delay=2,target_noise=0.2,target_noise_clip=0.5,noise=normal,"
+     "noise_std=0.1",
      "RLtools' TD3 Pendulum benchmark: 20k steps, 64-64, batch 100, actor and targets every 2 steps"},
 };
 
 static const rlcPreset pr_sac[] = {
-    {NULL, "Pendulum-v1", "steps=20000,lr=1e-3", "rl-zoo's tuned SAC for Pendulum-v1 (20k steps, 256-256, lr 1e-3)"},
+    {NULL, "Pendulum-v1", RLC_PENDULUM ",steps=10000,ent_coef=auto",
+     "rlc's Pendulum-v1 default for SAC: RLtools' settings (64-64, batch 100, 10k steps)"},
+    {"zoo-sac", "Pendulum-v1",
+     "env=Pendulum-v1,steps=20000,lr=1e-3,hidden=256-256,batch_size=256,buffer_size=1000000,learning_starts=100,"
+     "train_freq=1,train_unit=step,gradient_steps=1,gamma=0.99,tau=0.005,ent_coef=auto",
+     "rl-zoo's tuned SAC for Pendulum-v1 (20k steps, 256-256, lr 1e-3)"},
     {"rltools-sac", "Pendulum-v1", RLTOOLS_BASE ",steps=10000,ent_coef=auto",
      "RLtools' SAC Pendulum benchmark: 10k steps, 64-64, batch 100"},
 };
