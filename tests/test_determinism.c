@@ -122,6 +122,8 @@ TEST(determinism_deep_agents) {
       {"ppo", "CartPole-v1", RUN_SET "steps=2048,num_envs=4", 0},
       {"ppo", "Pendulum-v1", RUN_SET "steps=2048", 0},
       {"reinforce", "CartPole-v1", RUN_SET "steps=2000", 0},
+      {"td3", "Pendulum-v1", RUN_SET "steps=600,hidden=32-32,batch_size=32,learning_starts=200", 0},
+      {"sac", "Pendulum-v1", RUN_SET "steps=600,hidden=32-32,batch_size=32,learning_starts=200", 0},
   };
 #if !defined(__FMA__) && !defined(__clang__)
   const bool golden = true;
