@@ -457,6 +457,7 @@ TEST(offpolicy_bad_settings_are_one_line_errors) {
       {"sac", "log_std_min=2,log_std_max=-2", "log_std_min"},
       {"td3", "batch_size=512,buffer_size=100", "batch_size=512"},
       {"td3", "noise_std=0", "noise_std=0"},
+      {"td3", "ent_coef=x", "ent_coef=x"},
       {"ddpg", "hidden=64-x", "hidden=64-x"},
       {"ddpg", "hidden=c16k3", "hidden=c16k3"},
   };

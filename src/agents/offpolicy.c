@@ -528,8 +528,7 @@ static rlcStatus read_settings(Off *a, const OffSettings *set) {
     return rlc_error(RLC_ERR_ARG, "noise: the Gaussian policy explores by sampling itself; use noise=none");
   if (!a->sac && set->noise != NOISE_NONE && !(set->noise_std > 0))
     return rlc_error(RLC_ERR_ARG, "noise_std=%g: exploration noise needs noise_std > 0", set->noise_std);
-  if (a->sac) return read_entropy(a);
-  return RLC_OK;
+  return read_entropy(a);  // checked for every class: a malformed value is an error even where unused
 }
 
 static rlcStatus make_net(Off *a, int in, const char *hidden, int out, bool tanh_out, int max_batch, uint64_t seed,
@@ -575,6 +574,7 @@ static rlcStatus build_nets(Off *a, rlcRng *root) {
     if (!s) s = make_opt(a, a->q[c]->n_params, critic_lr(a), &a->opt_q[c]);
   }
   if (!s && a->sac && a->auto_alpha) s = make_opt(a, 1, alpha_lr(a), &a->opt_alpha);
+  if (!a->sac) a->auto_alpha = false;
   return s;
 }
 
