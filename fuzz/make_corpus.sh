@@ -38,6 +38,8 @@ run qlambda-cliff q-lambda CliffWalking-v1 300 ""
 run random-taxi random Taxi-v3 100 ""
 run dqn-seaquest dqn MinAtar/Seaquest-v1 40 "hidden=c2k3-8,buffer_size=16,batch_size=4,learning_starts=8"
 run ppo-mountaincar ppo MountainCarContinuous-v0 32 "hidden=8,num_steps=8"
+run sac-pendulum sac Pendulum-v1 64 "$small"
+run td3-mountaincar td3 MountainCarContinuous-v0 64 "$small"
 for d in dqn-cartpole ppo-pendulum qlearning-frozenlake; do
   (cat "$T/$d/config.txt"; printf '\0'; cat "$T/$d/metrics.csv"; printf '\0'; cat "$T/$d/episodes.csv") >"$C/rundir/$d"
 done
