@@ -219,7 +219,7 @@ TEST(hostile_memory_check_message) {
 // Found by fuzz_rundir: an empty config.txt was copied from a NULL buffer.
 TEST(hostile_empty_file_reads_as_empty_buffer) {
   char p[512];
-  snprintf(p, sizeof p, "%s/empty", test_tmpdir());
+  snprintf(p, sizeof p, "%s/hostile-empty", test_tmpdir());
   FILE *f = fopen(p, "wb");
   CHECK(f != NULL);
   if (f) fclose(f);
@@ -235,8 +235,8 @@ TEST(hostile_empty_file_reads_as_empty_buffer) {
 // in place of one must be refused, not followed to the file it names.
 TEST(hostile_log_link_not_followed) {
   char dir[512], victim[600], link[600];
-  snprintf(dir, sizeof dir, "%s/run", test_tmpdir());
-  snprintf(victim, sizeof victim, "%s/victim.txt", test_tmpdir());
+  snprintf(dir, sizeof dir, "%s/hostile-link-run", test_tmpdir());
+  snprintf(victim, sizeof victim, "%s/hostile-victim.txt", test_tmpdir());
   snprintf(link, sizeof link, "%s/metrics.csv", dir);
   rlcOpts *cfg = malloc(sizeof *cfg);
   const char *sets[1] = {"steps=64,eval_interval=0,eval_episodes=1,gif=false,learning_starts=16,buffer_size=64"};
@@ -277,7 +277,7 @@ static uint8_t *read_all(const char *p, size_t *n) {
 TEST(hostile_fuzz_checkpoint_finds) {
   char dir[512], run[600], ck[700], src[1024];
   data_dir(dir, sizeof dir, "checkpoint");
-  snprintf(run, sizeof run, "%s/run", test_tmpdir());
+  snprintf(run, sizeof run, "%s/hostile-fuzz-run", test_tmpdir());
   // This build's checkpoint version, from a real run's file.
   rlcOpts *cfg = malloc(sizeof *cfg);
   const char *sets[1] = {"steps=16,eval_interval=0,eval_episodes=1,gif=false,learning_starts=8,buffer_size=16,batch_size=8"};
