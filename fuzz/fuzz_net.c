@@ -7,6 +7,9 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   fuzz_setup("net");
+  // Small nets: the file checks are the same, and big ones only spend the
+  // time initializing weights.
+  rlc_set_memory_limit((size_t)16 << 20);
   return 0;
 }
 
