@@ -44,6 +44,7 @@ int cmd_play(int argc, char **argv) {
   if (!cli_int(&a, "--episodes", 10, 1, 100000000, &episodes) || !cli_int(&a, "--seed", 0, 0, (1LL << 62), &seed) ||
       !cli_int(&a, "--max-steps", -1, 0, 1000000000, &max_steps))
     return 2;
+  if (!cli_out_ext(&a, "--gif", ".gif")) return 2;
   const char *id = cli_str(&a, "--env", "CartPole-v1");
   const char *policy = cli_str(&a, "--policy", "random");
   bool heuristic = !strcmp(policy, "heuristic");

@@ -26,6 +26,7 @@ static const CliOpt train_opts[] = {
     {"--resume", "DIR", "continue the run in DIR from its checkpoint (with --steps/--episodes: the new total)"},
     {"--force", NULL, "overwrite the run in --out if there is one"},
     {"--quiet", NULL, "no progress line and no summary"},
+    {"--progress", "SECONDS", "seconds between progress lines when stderr is not a terminal (default 5; 0: none)"},
     {"--json", NULL, "last line: a JSON object with the results"},
 };
 static const CliCmd train_cmd = {
@@ -35,10 +36,21 @@ static const CliCmd train_cmd = {
     train_opts, sizeof train_opts / sizeof train_opts[0], cmd_train};
 
 static rlcRun *active_run;
+static volatile sig_atomic_t interrupted;
+// The first Ctrl-C stops at the next step with a checkpoint; a second one
+// (the default action again) ends the process at once.
 static void on_sigint(int sig) {
-  (void)sig;
+  interrupted = 1;
   if (active_run) rlc_run_request_stop(active_run);
+  signal(sig, SIG_DFL);
 }
+
+// Where progress goes: one line rewritten in place on a terminal, else a
+// full line every `every` seconds (a log file or a pipe gets no \r soup).
+typedef struct Progress {
+  bool tty;
+  double every, next;
+} Progress;
 
 static void fmt_time(char *buf, size_t n, double s) {
   if (!isfinite(s) || s < 0) snprintf(buf, n, "--:--");
@@ -47,7 +59,12 @@ static void fmt_time(char *buf, size_t n, double s) {
 }
 
 static void progress_line(const rlcRunStatus *st, void *user) {
-  (void)user;
+  Progress *pr = user;
+  if (!pr->tty) {
+    double t = rlc_time_s();
+    if (t < pr->next) return;
+    pr->next = t + pr->every;
+  }
   double frac = st->target_steps ? (double)st->steps / st->target_steps
                                  : st->target_episodes ? (double)st->episodes / st->target_episodes : 0;
   if (frac > 1) frac = 1;
@@ -60,8 +77,9 @@ static void progress_line(const rlcRunStatus *st, void *user) {
   if (!isnan(st->eval_mean)) snprintf(ev, sizeof ev, "%.1f ± %.1f", st->eval_mean, st->eval_std);
   if (!isnan(st->info.epsilon)) snprintf(ex, sizeof ex, " | ε %.3f", st->info.epsilon);
   else if (!isnan(st->info.temperature)) snprintf(ex, sizeof ex, " | τ %.3f", st->info.temperature);
-  fprintf(stderr, "\r\033[K%3.0f%% | %lld steps | %lld episodes | %s steps/s | ETA %s | return %s | eval %s%s", frac * 100,
-          (long long)st->steps, (long long)st->episodes, rate, eta, ret, ev, ex);
+  fprintf(stderr, "%s%3.0f%% | %lld steps | %lld episodes | %s steps/s | ETA %s | return %s | eval %s%s",
+          pr->tty ? "\r\033[K" : "", frac * 100, (long long)st->steps, (long long)st->episodes, rate, eta, ret, ev, ex);
+  if (!pr->tty) fputc('\n', stderr);
   fflush(stderr);
 }
 
@@ -99,8 +117,12 @@ int cmd_train(int argc, char **argv) {
   if (!cli_int(&a, "--steps", 0, 1, 1LL << 50, &steps) || !cli_int(&a, "--episodes", 0, 1, 1LL << 50, &episodes) ||
       !cli_int(&a, "--seed", 0, 0, 1LL << 50, &seed))
     return 2;
+  double every;
+  if (!cli_double(&a, "--progress", 5, 0, 1e6, &every)) return 2;
   bool json = cli_has(&a, "--json"), quiet = cli_has(&a, "--quiet");
-  bool tty = isatty(2) && !quiet;
+  Progress pr = {isatty(2), every, 0};
+  bool show = !quiet && (pr.tty || every > 0);
+  bool tty = pr.tty && !quiet;
   rlcRun *run = NULL;
   rlcStatus s;
   const char *dir;
@@ -163,11 +185,13 @@ int cmd_train(int argc, char **argv) {
             rlc_opts_str(cfg, "env", ""), rlc_opts_str(cfg, "seed", ""), dir);
   }
   active_run = run;
+  interrupted = 0;
   signal(SIGINT, on_sigint);
   double t0 = rlc_time_s();
   // A resumed run takes the new total; a new one has it in its configuration.
   bool resume = cli_has(&a, "--resume");
-  s = rlc_run_train(run, resume ? steps : 0, resume ? episodes : 0, tty ? progress_line : NULL, NULL);
+  pr.next = t0 + every;
+  s = rlc_run_train(run, resume ? steps : 0, resume ? episodes : 0, show ? progress_line : NULL, &pr);
   double wall = rlc_time_s() - t0;
   signal(SIGINT, SIG_DFL);
   active_run = NULL;
@@ -175,6 +199,12 @@ int cmd_train(int argc, char **argv) {
   if (s) {
     rlc_run_destroy(run);
     return cli_fail(s);
+  }
+  if (interrupted) {
+    // 128 + SIGINT, as a shell reports a process Ctrl-C ended.
+    fprintf(stderr, "rlc: interrupted, checkpoint saved (continue with rlc train --resume %s --steps N)\n", dir);
+    rlc_run_destroy(run);
+    return 130;
   }
   rlcRunStatus st;
   rlc_run_status(run, &st);
@@ -216,6 +246,7 @@ int cmd_eval(int argc, char **argv) {
   long long episodes, seed;
   if (!cli_int(&a, "--episodes", 100, 1, 100000000, &episodes) || !cli_int(&a, "--seed", 0, 0, 1LL << 50, &seed))
     return 2;
+  if (!cli_out_ext(&a, "--gif", ".gif")) return 2;
   const char *dir = a.positional[0];
   rlcRun *run;
   rlcStatus s = rlc_run_load(dir, &run);

@@ -1,0 +1,32 @@
+#!/bin/sh
+# tests/cli_see.sh: seeing runs: output names checked, progress lines in logs,
+# Ctrl-C, the best model, several seeds, video, the live window, the report.
+# Usage: sh tests/cli_see.sh BUILD_DIR. Last line: "N passed, N failed".
+PART=cli_see
+. "$(dirname "$0")/lib_cli.sh"
+
+# --gif writes GIF data: another extension is refused, nothing written.
+expect_fail "play --gif x.png refused" "must end in .gif" "$RLC" play --env Taxi-v3 --episodes 1 --gif "$T/out.png"
+[ ! -e "$T/out.png" ] && ok "no .png written" || ko "out.png written"
+"$RLC" play --episodes 1 --gif "$T/UP.GIF" --quiet >/dev/null && ok "play --gif X.GIF accepted" || ko "X.GIF refused"
+
+# Ctrl-C: a checkpoint, one line saying so, exit status 130; progress lines
+# (whole lines, no carriage returns) while stderr is a file.
+: >"$T/int.err"
+"$RLC" train --algo dqn --steps 100000000 --out "$T/int" --progress 0.2 >"$T/int.out" 2>"$T/int.err" &
+pid=$!
+i=0
+while [ $i -lt 200 ] && [ "$(grep -c '% | ' "$T/int.err")" -lt 3 ]; do sleep 0.1; i=$((i + 1)); done
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 130 ] && ok "Ctrl-C exits 130" || ko "Ctrl-C exit status $rc"
+grep -q "^rlc: interrupted, checkpoint saved" "$T/int.err" && ok "Ctrl-C says interrupted, checkpoint saved" ||
+  ko "no interrupted line: $(tail -c 300 "$T/int.err")"
+[ -s "$T/int/checkpoint.rlc" ] && ok "Ctrl-C left a checkpoint" || ko "no checkpoint after Ctrl-C"
+n=$(grep -c '^ *[0-9]*% | [0-9]* steps' "$T/int.err")
+[ "$n" -ge 3 ] && ok "progress lines in a log file ($n)" || ko "$n progress lines: $(head -c 300 "$T/int.err")"
+grep -q "$(printf '\r')" "$T/int.err" && ko "carriage returns in a log file" || ok "no carriage returns in a log file"
+"$RLC" train --resume "$T/int" --steps 2000 --quiet && ok "the interrupted run resumes" || ko "resume after Ctrl-C"
+
+cli_summary
