@@ -29,4 +29,18 @@ n=$(grep -c '^ *[0-9]*% | [0-9]* steps' "$T/int.err")
 grep -q "$(printf '\r')" "$T/int.err" && ko "carriage returns in a log file" || ok "no carriage returns in a log file"
 "$RLC" train --resume "$T/int" --steps 2000 --quiet && ok "the interrupted run resumes" || ko "resume after Ctrl-C"
 
+# The best model: best.rlc beside checkpoint.rlc; eval --best says which it used.
+"$RLC" train --algo random --steps 6000 --set episodes=0,eval_interval=1000,eval_episodes=5 --out "$T/best" >"$T/best.out" 2>&1
+[ -s "$T/best/best.rlc" ] && ok "train keeps best.rlc" || ko "no best.rlc"
+grep -q "^best evaluation: .* kept in best.rlc" "$T/best.out" && ok "train summary names the best evaluation" ||
+  ko "summary: $(cat "$T/best.out")"
+"$RLC" eval "$T/best" --best --episodes 2 >"$T/out" && grep -q "^model: best.rlc" "$T/out" && ok "eval --best says best.rlc" ||
+  ko "eval --best: $(cat "$T/out")"
+"$RLC" eval "$T/best" --episodes 2 >"$T/out" && grep -q "^model: checkpoint.rlc, the final one" "$T/out" &&
+  ok "eval says the final model" || ko "eval: $(cat "$T/out")"
+last_json "$RLC" eval "$T/best" --best --episodes 2 --json && [ "$(json_get model)" = '"best"' ] && ok "eval --best --json model" ||
+  ko "eval --best --json: $J"
+cp -r "$T/best" "$T/nobest" && rm "$T/nobest/best.rlc"
+expect_fail "eval --best without best.rlc" "no best model" "$RLC" eval "$T/nobest" --best
+
 cli_summary

@@ -10,6 +10,7 @@
 //   episodes.csv      one row per finished training episode
 //   events.out.tfevents.*   the same scalars for TensorBoard
 //   checkpoint.rlc    everything needed to resume exactly
+//   best.rlc          the same at the best evaluation so far (the best model)
 //   curve.png         returns with running average, loss, exploration rate
 //   agent.gif         the trained greedy agent
 //
@@ -68,6 +69,8 @@ typedef struct rlcRunStatus {
   int64_t solved_at_steps;
   bool solved;                  // last eval mean >= the env's reward threshold
   rlcAgentInfo info;            // the agent's last reported values
+  double best_eval_mean;        // best evaluation so far, the one best.rlc holds (NAN: none)
+  int64_t best_eval_steps;      // steps at it (-1: none)
 } rlcRunStatus;
 
 typedef void (*rlcRunProgressFn)(const rlcRunStatus *st, void *user);
@@ -79,6 +82,9 @@ RLC_API rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcR
 RLC_API rlcStatus rlc_run_resume(const char *dir, rlcRun **out);
 // Opens the run in dir read-only, with the trained policy (rlc eval).
 RLC_API rlcStatus rlc_run_load(const char *dir, rlcRun **out);
+// The same with the best model: best.rlc, written whenever an evaluation beat
+// every earlier one (its status has that evaluation and step).
+RLC_API rlcStatus rlc_run_load_best(const char *dir, rlcRun **out);
 RLC_API void rlc_run_destroy(rlcRun *r);
 // Ends rlc_run_train at the next step, with a checkpoint (safe to call from a
 // signal handler: Ctrl-C in the CLI).

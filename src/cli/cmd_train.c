@@ -104,6 +104,8 @@ static void summary_json(rlcRun *run, const char *dir, const rlcRunStatus *st, d
   json_int(&j, "solved_at_steps", st->solved_at_steps);
   json_num(&j, "recent_return", st->recent_return);
   json_int(&j, "updates", st->info.updates);
+  json_num(&j, "best_eval_mean_return", st->best_eval_mean);
+  json_int(&j, "best_eval_steps", st->best_eval_steps);
   if (dir) json_str(&j, "dir", dir);
   json_end_print(&j);
 }
@@ -216,6 +218,9 @@ int cmd_train(int argc, char **argv) {
            rlc_run_eval_episodes(run), st.solved ? " (solved)" : "");
     if (!isnan(st.solved_at_s))
       printf("reached the reward threshold after %lld steps, %.2f s\n", (long long)st.solved_at_steps, st.solved_at_s);
+    if (!isnan(st.best_eval_mean))
+      printf("best evaluation: %.2f at step %lld, kept in best.rlc (rlc eval %s --best)\n", st.best_eval_mean,
+             (long long)st.best_eval_steps, dir);
     printf("run directory: %s (curve.png, agent.gif, metrics.csv; resume with rlc train --resume %s --steps N)\n",
            dir, dir);
   }
@@ -231,9 +236,10 @@ static const CliOpt eval_opts[] = {
     {"--episodes", "N", "greedy episodes (default 100)"},
     {"--seed", "S", "seed of the first episode (default 0; episode i uses S+i)"},
     {"--gif", "FILE", "record the first episode as a GIF"},
+    {"--best", NULL, "evaluate the best model (best.rlc: the best evaluation during training), not the final one"},
     {"--json", NULL, "last line: a JSON object with the results"},
 };
-static const CliCmd eval_cmd = {"eval", "DIR [--episodes N] [--seed S] [--gif FILE] [--json]",
+static const CliCmd eval_cmd = {"eval", "DIR [--best] [--episodes N] [--seed S] [--gif FILE] [--json]",
                                 "Evaluate the greedy policy saved in a run directory.", eval_opts,
                                 sizeof eval_opts / sizeof eval_opts[0], cmd_eval};
 
@@ -249,7 +255,8 @@ int cmd_eval(int argc, char **argv) {
   if (!cli_out_ext(&a, "--gif", ".gif")) return 2;
   const char *dir = a.positional[0];
   rlcRun *run;
-  rlcStatus s = rlc_run_load(dir, &run);
+  bool best = cli_has(&a, "--best");
+  rlcStatus s = best ? rlc_run_load_best(dir, &run) : rlc_run_load(dir, &run);
   if (s) return cli_fail(s);
   const rlcRunSettings *set = rlc_run_settings_of(run);
   double mean, std, len, t0 = rlc_time_s();
@@ -279,11 +286,17 @@ int cmd_eval(int argc, char **argv) {
     json_int(&j, "eval_episodes", episodes);
     json_num(&j, "eval_mean_length", len);
     json_bool(&j, "solved", solved);
+    json_str(&j, "model", best ? "best" : "final");
     json_end_print(&j);
-  } else
+  } else {
+    if (best)
+      printf("model: best.rlc, the best evaluation during training (%.2f at step %lld)\n", st.eval_mean,
+             (long long)st.steps);
+    else printf("model: checkpoint.rlc, the final one (--best for the best evaluation's)\n");
     printf("%s on %s (trained %lld steps): %.2f ± %.2f over %lld greedy episodes (mean length %.1f)%s\n",
            set->algo, set->env, (long long)st.steps, mean, std, episodes, len,
            solved ? ", solved" : "");
+  }
   rlc_run_destroy(run);
   return 0;
 }

@@ -66,6 +66,8 @@ struct rlcRun {
   int n_extra;
   char extra_name[4][32];
   double t0;                          // this session's start
+  double best_mean;                   // best evaluation so far, kept in best.rlc (NAN: none)
+  int64_t best_steps;
   volatile sig_atomic_t stop_requested;
 };
 
@@ -182,7 +184,7 @@ static rlcStatus open_logs(rlcRun *r, bool fresh) {
 
 static rlcRun *run_alloc(void) {
   rlcRun *r = rlc_calloc(1, sizeof *r);
-  if (r) r->lock_fd = -1;
+  if (r) r->lock_fd = -1, r->best_mean = NAN, r->best_steps = -1;
   return r;
 }
 
@@ -278,8 +280,8 @@ rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcRun **out
     char p[2200];
     if (!(s = make_dirs(dir)) && !(s = lock_dir(r, dir))) {
       // A forced overwrite starts clean: old checkpoints and events go.
-      const char *old[] = {"checkpoint.rlc", "curve.png", "agent.gif"};
-      for (int i = 0; i < 3; i++) {
+      const char *old[] = {"checkpoint.rlc", "curve.png", "agent.gif", "best.rlc"};
+      for (int i = 0; i < 4; i++) {
         path_in(r, old[i], p, sizeof p);
         remove(p);
       }
@@ -371,7 +373,7 @@ static rlcStatus get_venv(rlcBuf *b, rlcVecEnv *v) {
   return s;
 }
 
-static rlcStatus checkpoint(rlcRun *r) {
+static rlcStatus checkpoint_as(rlcRun *r, const char *name) {
   if (!r->has_dir) return RLC_OK;
   fflush(r->metrics);
   fflush(r->episodes);
@@ -397,21 +399,25 @@ static rlcStatus checkpoint(rlcRun *r) {
   rlcStatus s = b.err;
   if (!s) {
     char p[2200];
-    path_in(r, "checkpoint.rlc", p, sizeof p);
+    path_in(r, name, p, sizeof p);
     s = rlc_file_write_atomic(p, b.data, b.len, "checkpoint");
   }
   rlc_buf_free(&b);
   return s;
 }
 
+static rlcStatus checkpoint(rlcRun *r) { return checkpoint_as(r, "checkpoint.rlc"); }
+
 // Opens dir's checkpoint: checks magic, version and CRC, and reads the
 // configuration; b is left at the driver section.
-static rlcStatus ckpt_open(const char *dir, rlcBuf *b, rlcOpts *cfg) {
+static rlcStatus ckpt_open(const char *dir, const char *name, rlcBuf *b, rlcOpts *cfg) {
   char p[2100];
-  snprintf(p, sizeof p, "%s/checkpoint.rlc", dir);
+  snprintf(p, sizeof p, "%s/%s", dir, name);
   memset(b, 0, sizeof *b);
   if (!is_dir(dir)) return rlc_error(RLC_ERR_NOT_FOUND, "'%s' is not a run directory", dir);
   rlcStatus s = rlc_file_read(p, &b->data, &b->len);
+  if (s == RLC_ERR_NOT_FOUND && !strcmp(name, "best.rlc"))
+    return rlc_error(s, "'%s' has no best model (best.rlc): no evaluation has been made yet", dir);
   if (s == RLC_ERR_NOT_FOUND) return rlc_error(s, "'%s' has no checkpoint (checkpoint.rlc); is it a run directory?", dir);
   if (s) return s;
   uint32_t ver, crc;
@@ -473,7 +479,7 @@ static rlcStatus check_config_file(const char *dir, rlcOpts *ckpt_cfg) {
   return s;
 }
 
-static rlcStatus run_from_checkpoint(const char *dir, bool with_logs, rlcRun **out) {
+static rlcStatus run_from_checkpoint(const char *dir, const char *name, bool with_logs, rlcRun **out) {
   *out = NULL;
   rlcBuf b = {0};
   rlcRun *r = run_alloc();
@@ -481,7 +487,7 @@ static rlcStatus run_from_checkpoint(const char *dir, bool with_logs, rlcRun **o
   char ck[2100];
   snprintf(ck, sizeof ck, "%s/checkpoint.rlc", dir);
   rlcStatus s = with_logs && exists(ck) ? lock_dir(r, dir) : RLC_OK;  // a run directory: no other writer
-  if (!s) s = ckpt_open(dir, &b, &r->cfg);
+  if (!s) s = ckpt_open(dir, name, &b, &r->cfg);
   if (!s && with_logs) s = check_config_file(dir, &r->cfg);
   if (!s) s = read_settings(r);
   if (!s) s = ckpt_restore(r, &b, dir);
@@ -508,13 +514,42 @@ static rlcStatus run_from_checkpoint(const char *dir, bool with_logs, rlcRun **o
   return RLC_OK;
 }
 
-rlcStatus rlc_run_resume(const char *dir, rlcRun **out) { return run_from_checkpoint(dir, true, out); }
+// The best evaluation a run directory's best.rlc holds (NAN, -1: none), so a
+// resumed run replaces it only with a better one.
+static rlcStatus best_read(rlcRun *r, const char *dir) {
+  char p[2100];
+  snprintf(p, sizeof p, "%s/best.rlc", dir);
+  if (!exists(p)) return RLC_OK;
+  rlcBuf b = {0};
+  rlcOpts *cfg = rlc_malloc(sizeof *cfg);
+  RunCounters *c = rlc_malloc(sizeof *c);
+  rlcStatus s = cfg && c ? ckpt_open(dir, "best.rlc", &b, cfg) : RLC_ERR_NOMEM;
+  if (!s) s = rlc_buf_get_tag(&b, "driver");
+  if (!s) s = rlc_buf_get(&b, c, sizeof *c);
+  if (!s) r->best_mean = c->eval_mean, r->best_steps = c->eval_steps;
+  rlc_buf_free(&b);
+  rlc_free(cfg);
+  rlc_free(c);
+  return s;
+}
 
-rlcStatus rlc_run_load(const char *dir, rlcRun **out) {
-  rlcStatus s = run_from_checkpoint(dir, false, out);
+rlcStatus rlc_run_resume(const char *dir, rlcRun **out) {
+  rlcStatus s = run_from_checkpoint(dir, "checkpoint.rlc", true, out);
+  if (!s && (s = best_read(*out, dir))) {
+    rlc_run_destroy(*out);
+    *out = NULL;
+  }
+  return s;
+}
+
+static rlcStatus load_named(const char *dir, const char *name, rlcRun **out) {
+  rlcStatus s = run_from_checkpoint(dir, name, false, out);
   if (!s && (*out)->cls->finish) (*out)->cls->finish((*out)->agent);
   return s;
 }
+
+rlcStatus rlc_run_load(const char *dir, rlcRun **out) { return load_named(dir, "checkpoint.rlc", out); }
+rlcStatus rlc_run_load_best(const char *dir, rlcRun **out) { return load_named(dir, "best.rlc", out); }
 
 //------------------------------------------------------------------------------
 // Evaluation
@@ -673,6 +708,15 @@ static void log_row(rlcRun *r, bool with_eval) {
   r->c.int_count = 0;
 }
 
+// EvalCallback's best model: an evaluation better than every earlier one is
+// written to best.rlc (atomically, as checkpoint.rlc; rlc eval DIR --best).
+static rlcStatus keep_best(rlcRun *r) {
+  if (!isnan(r->best_mean) && !(r->c.eval_mean > r->best_mean)) return RLC_OK;
+  r->best_mean = r->c.eval_mean;
+  r->best_steps = r->c.steps;
+  return checkpoint_as(r, "best.rlc");
+}
+
 static rlcStatus run_eval(rlcRun *r) {
   rlcStatus s = evaluate(r->agent, r->eval_env, r->set.eval_episodes, eval_seed(r), &r->c.eval_mean, &r->c.eval_std,
                          &r->c.eval_len, NULL, 0);
@@ -688,7 +732,7 @@ static rlcStatus run_eval(rlcRun *r) {
     if (r->set.stop_at_threshold) r->c.stopped = true;
   }
   log_row(r, true);
-  return RLC_OK;
+  return keep_best(r);
 }
 
 void rlc_run_status(const rlcRun *r, rlcRunStatus *st) {
@@ -710,6 +754,8 @@ void rlc_run_status(const rlcRun *r, rlcRunStatus *st) {
   double thr = r->venv->spec->reward_threshold;
   st->solved = !isnan(thr) && !isnan(r->c.eval_mean) && r->c.eval_mean >= thr;
   st->info = r->info;
+  st->best_eval_mean = r->best_mean;
+  st->best_eval_steps = r->best_steps;
 }
 
 rlcAgent *rlc_run_agent(rlcRun *r) { return r->agent; }
