@@ -43,4 +43,17 @@ last_json "$RLC" eval "$T/best" --best --episodes 2 --json && [ "$(json_get mode
 cp -r "$T/best" "$T/nobest" && rm "$T/nobest/best.rlc"
 expect_fail "eval --best without best.rlc" "no best model" "$RLC" eval "$T/nobest" --best
 
+# Several seeds: DIR/seed-S each, a summary across them, a plot with bands.
+if last_json "$RLC" train --algo random --steps 2000 --seeds 0-2 --jobs 2 --set episodes=0,eval_interval=500 --out "$T/seeds" --json; then
+  [ "$(json_get seeds)" = 3 ] && [ "$(json_get failed)" = 0 ] && ok "train --seeds 0-2 --jobs 2" || ko "seeds json: $J"
+else ko "train --seeds ($(head -c 300 "$T/err"))"; fi
+for s in 0 1 2; do [ -s "$T/seeds/seed-$s/checkpoint.rlc" ] || ko "no seed-$s run"; done
+"$RLC" train --algo random --steps 2000 --seeds 3,5 --set episodes=0 --out "$T/seeds" >"$T/out" 2>&1 &&
+  grep -q "^2 seeds in .*mean ± std across seeds" "$T/out" && [ -d "$T/seeds/seed-5" ] && ok "train --seeds 3,5 one after another" ||
+  ko "seeds 3,5: $(cat "$T/out")"
+"$RLC" plot "$T/seeds" -o "$T/seeds.png" >/dev/null && [ -s "$T/seeds.png" ] && ok "plot a seeds directory" || ko "plot seeds"
+expect_fail "--seeds with --seed" "does not go with it" "$RLC" train --seeds 0-1 --seed 3 --out "$T/x"
+expect_fail "--seeds malformed" "expected seeds like" "$RLC" train --seeds 4-x --out "$T/x"
+expect_fail "--seeds reversed" "increasing ranges" "$RLC" train --seeds 4-1 --out "$T/x"
+
 cli_summary

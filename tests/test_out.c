@@ -919,7 +919,9 @@ static int count_color(const uint8_t *rgb, int w, int x0, int y0, int x1, int y1
 TEST(plot_legend_and_top_markers) {
   double x[3] = {0, 1, 2}, y[3] = {100, 300, 500}, ym[3] = {500, 500, 500};
   rlcPlotSeries se[3] = {
-      {"faint", x, y, 3, 0, 1, 0.3, false}, {"solid", x, y, 3, 0, 2, 1, false}, {NULL, x, ym, 3, 3, 1, 1, true}};
+      {"faint", x, y, 3, 0, 1, 0.3, false, NULL, NULL},
+      {"solid", x, y, 3, 0, 2, 1, false, NULL, NULL},
+      {NULL, x, ym, 3, 3, 1, 1, true, NULL, NULL}};
   rlcPlotPanel p = {"t", "x", "y", se, 3, NAN, NULL};
   char path[512];
   snprintf(path, sizeof path, "%s/plot.png", test_tmpdir());

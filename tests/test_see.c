@@ -81,3 +81,45 @@ TEST(run_keeps_best_model) {
   CHECK_ERR(rlc_run_load_best(c, &run), RLC_ERR_NOT_FOUND);
   CHECK(strstr(rlc_last_error(), "no best model") != NULL);
 }
+
+// rlc train --seeds writes DIR/seed-S; plotting DIR draws each configuration's
+// mean with a ±1 std band: the band's tint is there, between the seeds' spread.
+TEST(run_plot_seeds_band) {
+  char dir[512], p[700];
+  snprintf(dir, sizeof dir, "%s/seeds", test_tmpdir());
+  for (int seed = 0; seed < 3; seed++) {
+    char sets[200];
+    snprintf(sets, sizeof sets, "steps=4000,episodes=0,eval_interval=1000,eval_episodes=5,gif=false,seed=%d", seed);
+    const char *s1[1] = {sets};
+    rlcOpts cfg;
+    rlcRun *run = NULL;
+    snprintf(p, sizeof p, "%s/seed-%d", dir, seed);
+    CHECK_OK(rlc_run_config(&cfg, "random", "CartPole-v1", NULL, s1, 1));
+    CHECK_OK(rlc_run_create(&cfg, p, false, &run));
+    if (run) CHECK_OK(rlc_run_train(run, 0, 0, NULL, NULL));
+    rlc_run_destroy(run);
+  }
+  CHECK(run_is_seeds_dir(dir));
+  snprintf(p, sizeof p, "%s/seed-0", dir);
+  CHECK(!run_is_seeds_dir(p));
+  char png[700];
+  snprintf(png, sizeof png, "%s/plot.png", test_tmpdir());
+  const char *dirs[1] = {dir};
+  CHECK_OK(rlc_run_plot(dirs, 1, png));
+  uint8_t *rgb = NULL;
+  int w = 0, h = 0;
+  CHECK_OK(rlc_png_read(png, &rgb, &w, &h));
+  if (!rgb) return;
+  CHECK_EQ_INT(h, 640);  // two panels: training and evaluation
+  // The band: palette 0 (31,119,180) at 0.2 over white is about (210,228,240).
+  int band = 0;
+  for (int i = 0; i < w * h; i++) {
+    const uint8_t *q = rgb + 3 * (size_t)i;
+    band += abs(q[0] - 210) < 12 && abs(q[1] - 228) < 12 && abs(q[2] - 240) < 12;
+  }
+  CHECK_MSG(band > 500, "only %d band pixels", band);
+  rlc_free(rgb);
+  // A seeds directory cannot be mixed with a plain run.
+  const char *mixed[2] = {dir, p};
+  CHECK_ERR(rlc_run_plot(mixed, 2, png), RLC_ERR_ARG);
+}

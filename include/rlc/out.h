@@ -39,6 +39,7 @@ typedef struct rlcPlotSeries {
   double width;             // line width in pixels (0: 1.5)
   double alpha;             // opacity (0: opaque)
   bool markers;             // a dot at every point
+  const double *lo, *hi;    // a band filled between lo and hi at x, in the colour at opacity 0.2 (NULL: none)
 } rlcPlotSeries;
 
 typedef struct rlcPlotPanel {

@@ -72,6 +72,8 @@ int cmd_bench_env(int argc, char **argv);
 int cmd_bench_nn(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+// rlc train --seeds: argv as cmd_train got it.
+int cmd_train_seeds(int argc, char **argv, const char *seeds, int jobs, const char *dir, bool json);
 int cmd_plot(int argc, char **argv);
 int cmd_solve(int argc, char **argv);
 

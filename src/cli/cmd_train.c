@@ -20,6 +20,8 @@ static const CliOpt train_opts[] = {
     {"--steps", "N", "train for N env steps in total"},
     {"--episodes", "N", "train for N episodes in total"},
     {"--seed", "S", "root seed (default 0)"},
+    {"--seeds", "A-B", "train once per seed (0-4, 0,2,5) into DIR/seed-S; rlc plot DIR draws mean and spread"},
+    {"--jobs", "N", "with --seeds: seeds trained at once, one process each (default 1)"},
     {"--out", "DIR", "run directory (default runs/ALGO-ENV-seedS)"},
     {"--set", "K=V,...", "override hyperparameters by name (repeatable)"},
     {"--env-options", "K=V,...", "env options (e.g. map_name=8x8,is_slippery=false)"},
@@ -122,6 +124,14 @@ int cmd_train(int argc, char **argv) {
   double every;
   if (!cli_double(&a, "--progress", 5, 0, 1e6, &every)) return 2;
   bool json = cli_has(&a, "--json"), quiet = cli_has(&a, "--quiet");
+  if (cli_has(&a, "--seeds")) {
+    long long jobs;
+    if (!cli_int(&a, "--jobs", 1, 1, 64, &jobs)) return 2;
+    static char sdir[600];
+    snprintf(sdir, sizeof sdir, "runs/%s-%s-seeds", cli_str(&a, "--algo", cli_has(&a, "--preset") ? cli_str(&a, "--preset", "") : "dqn"),
+             cli_str(&a, "--env", "CartPole-v1"));
+    return cmd_train_seeds(argc, argv, cli_str(&a, "--seeds", ""), (int)jobs, cli_str(&a, "--out", sdir), json);
+  }
   Progress pr = {isatty(2), every, 0};
   bool show = !quiet && (pr.tty || every > 0);
   bool tty = pr.tty && !quiet;

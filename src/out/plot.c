@@ -60,6 +60,8 @@ static void draw_panel(cairo_t *cr, const rlcPlotPanel *p, double X, double Y, d
       double x = p->series[s].x[i], y = p->series[s].y[i];
       if (!isfinite(x) || !isfinite(y)) continue;
       xmin = fmin(xmin, x), xmax = fmax(xmax, x), ymin = fmin(ymin, y), ymax = fmax(ymax, y);
+      if (p->series[s].lo && isfinite(p->series[s].lo[i])) ymin = fmin(ymin, p->series[s].lo[i]);
+      if (p->series[s].hi && isfinite(p->series[s].hi[i])) ymax = fmax(ymax, p->series[s].hi[i]);
     }
   if (isfinite(p->hline)) ymin = fmin(ymin, p->hline), ymax = fmax(ymax, p->hline);
   bool empty = !(xmin <= xmax);
@@ -130,6 +132,21 @@ static void draw_panel(cairo_t *cr, const rlcPlotPanel *p, double X, double Y, d
   for (int s = 0; s < p->n_series; s++) {
     const rlcPlotSeries *se = &p->series[s];
     const double *c = palette[((se->color % 10) + 10) % 10];
+    if (se->lo && se->hi) {
+      // The band: along hi, back along lo (points where all three are finite).
+      bool first = true;
+      for (int i = 0; i < se->n; i++)
+        if (isfinite(se->x[i]) && isfinite(se->lo[i]) && isfinite(se->hi[i])) {
+          if (first) cairo_move_to(cr, PX(se->x[i]), PY(se->hi[i]));
+          else cairo_line_to(cr, PX(se->x[i]), PY(se->hi[i]));
+          first = false;
+        }
+      for (int i = se->n - 1; i >= 0; i--)
+        if (isfinite(se->x[i]) && isfinite(se->lo[i]) && isfinite(se->hi[i])) cairo_line_to(cr, PX(se->x[i]), PY(se->lo[i]));
+      cairo_close_path(cr);
+      cairo_set_source_rgba(cr, c[0], c[1], c[2], 0.2);
+      cairo_fill(cr);
+    }
     cairo_set_source_rgba(cr, c[0], c[1], c[2], se->alpha > 0 ? se->alpha : 1);
     cairo_set_line_width(cr, se->width > 0 ? se->width : 1.5);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
