@@ -56,4 +56,50 @@ expect_fail "--seeds with --seed" "does not go with it" "$RLC" train --seeds 0-1
 expect_fail "--seeds malformed" "expected seeds like" "$RLC" train --seeds 4-x --out "$T/x"
 expect_fail "--seeds reversed" "increasing ranges" "$RLC" train --seeds 4-1 --out "$T/x"
 
+# Video: --video FILE.mp4 on play and eval; the MP4 plays in headless Chromium
+# (ready, the right size and duration, time advancing).
+expect_fail "play --video x.gif refused" "must end in .mp4" "$RLC" play --episodes 1 --video "$T/x.gif"
+expect_fail "eval --gif and --video" "not both" "$RLC" eval "$T/best" --gif "$T/a.gif" --video "$T/a.mp4"
+"$RLC" play --policy heuristic --episodes 1 --video "$T/cp.mp4" --json >"$T/out" && [ -s "$T/cp.mp4" ] &&
+  ok "play --video writes an MP4" || ko "play --video: $(cat "$T/out")"
+len=$(sed -n 's/.*"steps": \([0-9]*\).*/\1/p' "$T/out")
+"$RLC" eval "$T/best" --episodes 2 --video "$T/ev.mp4" >/dev/null && [ -s "$T/ev.mp4" ] && ok "eval --video writes an MP4" ||
+  ko "eval --video"
+"$RLC" play --env Taxi-v3 --episodes 1 --video "$T/taxi.mp4" --quiet >/dev/null && [ -s "$T/taxi.mp4" ] &&
+  ok "play --video on Taxi (550 x 350)" || ko "play --video Taxi"
+# browser PAGE: Chromium's DOM after the page ran (virtual time: no waiting).
+browser() {
+  timeout 120 chromium --headless=new --no-sandbox --disable-gpu --autoplay-policy=no-user-gesture-required \
+    --virtual-time-budget=10000 --dump-dom "file://$1" 2>/dev/null
+}
+cat >"$T/video.html" <<'HTML'
+<!doctype html><html><body><video id="v" src="cp.mp4" muted autoplay></video><pre id="out">pending</pre>
+<script>
+const v = document.getElementById('v'), out = document.getElementById('out');
+function show() {
+  out.textContent = 'ready=' + v.readyState + ' w=' + v.videoWidth + ' h=' + v.videoHeight +
+    ' duration=' + v.duration + ' time=' + v.currentTime + ' error=' + (v.error ? v.error.code : 0);
+}
+for (const e of ['loadeddata', 'playing', 'timeupdate', 'ended', 'error']) v.addEventListener(e, show);
+v.play().catch(show);
+</script></body></html>
+HTML
+if command -v chromium >/dev/null; then
+  res=$(browser "$T/video.html" | sed -n 's/.*<pre id="out">\([^<]*\)<.*/\1/p')
+  want=$(awk "BEGIN { printf \"%g\", ($len + 1) / 50 }")  # CartPole renders at 50 fps
+  case "$res" in
+    *"ready=4 w=600 h=400 duration=$want "*"error=0")
+      t=$(echo "$res" | sed -n 's/.*time=\([0-9.]*\).*/\1/p')
+      awk "BEGIN { exit !($t > 0) }" && ok "the MP4 plays in Chromium ($res)" || ko "the MP4 did not advance: $res" ;;
+    *) ko "the MP4 in Chromium: '$res' (expected ready=4 w=600 h=400 duration=$want)" ;;
+  esac
+else ko "chromium is not installed (sh scripts/deps.sh)"; fi
+
+# Training videos: RecordVideo's trigger every video_interval-th evaluation, and agent.mp4.
+"$RLC" train --algo heuristic --steps 4000 --set eval_interval=1000,eval_episodes=2,video=true,video_interval=2 \
+  --out "$T/vid" --quiet && ok "train video=true" || ko "train video=true"
+[ "$(ls "$T/vid/videos" 2>/dev/null | tr '\n' ' ')" = "eval-000001000.mp4 eval-000003000.mp4 " ] &&
+  ok "videos of every 2nd evaluation" || ko "videos: $(ls "$T/vid/videos" 2>&1 | tr '\n' ' ')"
+[ -s "$T/vid/agent.mp4" ] && ok "train writes agent.mp4" || ko "no agent.mp4"
+
 cli_summary

@@ -123,3 +123,88 @@ TEST(run_plot_seeds_band) {
   const char *mixed[2] = {dir, p};
   CHECK_ERR(rlc_run_plot(mixed, 2, png), RLC_ERR_ARG);
 }
+
+//------------------------------------------------------------------------------
+// MP4 video
+//------------------------------------------------------------------------------
+
+// Frames of an odd size come back decoded: count, padded even size, rate, and
+// colours within H.264's loss.
+TEST(video_roundtrip) {
+  char path[600];
+  snprintf(path, sizeof path, "%s/v.mp4", test_tmpdir());
+  const int W = 101, H = 61, N = 30;
+  uint8_t *rgb = malloc((size_t)W * H * 3);
+  rlcVideo *v = NULL;
+  CHECK_OK(rlc_video_create(path, W, H, 10, &v));
+  if (!v) return;
+  for (int f = 0; f < N; f++) {
+    for (int i = 0; i < W * H; i++) {
+      int x = i % W;
+      rgb[3 * i] = (uint8_t)(f * 8), rgb[3 * i + 1] = x < W / 2 ? 200 : 40, rgb[3 * i + 2] = 100;
+    }
+    CHECK_OK(rlc_video_add_frame(v, rgb));
+  }
+  CHECK_EQ_INT(rlc_video_frame_count(v), N);
+  CHECK(access(path, F_OK) != 0);  // nothing at the path before close
+  CHECK_OK(rlc_video_close(v));
+  int frames = 0, w = 0, h = 0;
+  double fps = 0;
+  CHECK_OK(rlc_video_read_info(path, &frames, &w, &h, &fps));
+  CHECK_EQ_INT(frames, N);
+  CHECK_EQ_INT(w, 102);
+  CHECK_EQ_INT(h, 62);
+  CHECK_NEAR(fps, 10, 1e-9);
+  uint8_t *back = NULL;
+  CHECK_OK(rlc_video_read_frame(path, 20, &back));
+  if (back) {
+    const uint8_t *l = back + ((size_t)30 * w + 10) * 3, *r = back + ((size_t)30 * w + 90) * 3;
+    CHECK_MSG(abs(l[0] - 160) < 12 && abs(l[1] - 200) < 12 && abs(l[2] - 100) < 12, "left (%d,%d,%d)", l[0], l[1], l[2]);
+    CHECK_MSG(abs(r[1] - 40) < 12, "right green %d", r[1]);
+    rlc_free(back);
+  }
+  free(rgb);
+  // Errors: sizes, an empty video (no file left), missing files.
+  CHECK_ERR(rlc_video_create(path, 1, 10, 10, &v), RLC_ERR_ARG);
+  CHECK_ERR(rlc_video_create(path, 10, 10, 0, &v), RLC_ERR_ARG);
+  char empty[700];
+  snprintf(empty, sizeof empty, "%s/empty.mp4", test_tmpdir());
+  CHECK_OK(rlc_video_create(empty, 10, 10, 5, &v));
+  CHECK_ERR(rlc_video_close(v), RLC_ERR_STATE);
+  CHECK(access(empty, F_OK) != 0);
+  CHECK_ERR(rlc_video_read_info(empty, &frames, &w, &h, &fps), RLC_ERR_NOT_FOUND);
+  snprintf(empty, sizeof empty, "%s/no/dir/x.mp4", test_tmpdir());
+  CHECK(rlc_video_create(empty, 10, 10, 5, &v) != RLC_OK);
+  // A file that is not a video.
+  snprintf(empty, sizeof empty, "%s/bad.mp4", test_tmpdir());
+  FILE *f = fopen(empty, "w");
+  fputs("not a video", f);
+  fclose(f);
+  CHECK(rlc_video_read_info(empty, &frames, &w, &h, &fps) != RLC_OK);
+}
+
+// rlc_evaluate records an .mp4 name as video: one frame per step plus the
+// first, at the env's render fps.
+TEST(evaluate_records_video) {
+  rlcEnv *env;
+  CHECK_OK(rlc_env_create("CartPole-v1", NULL, &env));
+  rlcAgent *agent = NULL;
+  CHECK_OK(rlc_agent_create("heuristic", env->spec, "", 0, 1, &agent));
+  if (!agent) return;
+  char path[600];
+  snprintf(path, sizeof path, "%s/e.mp4", test_tmpdir());
+  double mean, std, len;
+  CHECK_OK(rlc_evaluate(agent, "CartPole-v1", NULL, 2, 0, &mean, &std, &len, path, 1));
+  int frames = 0, w = 0, h = 0;
+  double fps = 0;
+  CHECK_OK(rlc_video_read_info(path, &frames, &w, &h, &fps));
+  // The first episode only: its length + 1 frames (seed 0).
+  double m1, s1, l1;
+  CHECK_OK(rlc_evaluate(agent, "CartPole-v1", NULL, 1, 0, &m1, &s1, &l1, NULL, 0));
+  CHECK_EQ_INT(frames, (int)l1 + 1);
+  CHECK_EQ_INT(w, 600);
+  CHECK_EQ_INT(h, 400);
+  CHECK_NEAR(fps, env->spec->render_fps, 1e-9);
+  rlc_agent_destroy(agent);
+  rlc_env_destroy(env);
+}

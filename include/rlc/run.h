@@ -34,6 +34,8 @@ typedef struct rlcRunSettings {
   int num_envs, num_threads, max_episode_steps;
   int eval_interval, eval_episodes, log_interval, checkpoint_interval, gif_episodes;
   bool stop_at_threshold, gif;
+  bool video;                   // MP4 of evaluations (every video_interval-th) and agent.mp4
+  int video_interval;
 } rlcRunSettings;
 
 RLC_API const rlcSetting *rlc_run_settings(int *n);
@@ -104,12 +106,13 @@ RLC_API const rlcRunSettings *rlc_run_settings_of(const rlcRun *r);  // the driv
 RLC_API const char *rlc_run_env_options(const rlcRun *r);
 
 // Greedy evaluation on a fresh env (id, options) seeded seed, seed+1, ...: mean
-// and std of returns over `episodes`, and optionally a GIF of the first
-// `gif_episodes` (GridWorld draws the agent's Q-values).
+// and std of returns over `episodes`, and optionally a recording of the first
+// `record_episodes`: an H.264 MP4 when record_path ends in .mp4, else a GIF
+// (GridWorld draws the agent's Q-values).
 RLC_API rlcStatus rlc_evaluate(rlcAgent *agent, const char *env_id, const char *env_options, int episodes,
                        int64_t seed,
-                       double *mean, double *std, double *mean_length, const char *gif_path,
-                       int gif_episodes);
+                       double *mean, double *std, double *mean_length, const char *record_path,
+                       int record_episodes);
 
 // Learning curves of one or more run directories in one PNG: training
 // returns with their running average and evaluations, loss, exploration rate,

@@ -14,23 +14,47 @@ static const CliOpt opts[] = {
     {"--max-steps", "N", "time limit per episode (default: the env's)"},
     {"--options", "K=V,...", "env options, e.g. size=10 for GridWorld-v0"},
     {"--gif", "FILE", "record the first episode as an animated GIF"},
+    {"--video", "FILE", "record the first episode as an H.264 MP4 video"},
     {"--quiet", NULL, "print the summary only"},
     {"--json", NULL, "last line: a JSON object with the results"},
 };
-static const CliCmd cmd = {"play", "[--env ID] [--policy random|heuristic] [--episodes N] [--seed S] [--gif FILE] [--json]",
+static const CliCmd cmd = {"play", "[--env ID] [--policy random|heuristic] [--episodes N] [--seed S] [--gif FILE] [--video FILE.mp4] [--json]",
                            "Play episodes with a random or a hand-written (heuristic) policy.", opts,
                            sizeof opts / sizeof opts[0], cmd_play};
 
 typedef struct {
   rlcGif *gif;
+  rlcVideo *video;
   uint8_t *rgb;
   rlcStatus status;
 } Recorder;
 
 static void record(Recorder *r, rlcEnv *env) {
-  if (!r->gif || r->status) return;
+  if ((!r->gif && !r->video) || r->status) return;
   r->status = rlc_env_render(env, NULL, r->rgb);
-  if (!r->status) r->status = rlc_gif_add_frame(r->gif, r->rgb);
+  if (!r->status && r->gif) r->status = rlc_gif_add_frame(r->gif, r->rgb);
+  if (!r->status && r->video) r->status = rlc_video_add_frame(r->video, r->rgb);
+}
+
+// --gif and --video: the recorder of the first episode.
+static rlcStatus recorder_open(Recorder *rec, const rlcEnvSpec *spec, const char *gif, const char *video) {
+  if (!gif && !video) return RLC_OK;
+  if (spec->render_width <= 0 || !spec->cls->render)
+    return rlc_error(RLC_ERR_UNSUPPORTED, "env '%s' does not render, so --%s cannot record it", spec->id, gif ? "gif" : "video");
+  int fps = spec->render_fps > 0 ? spec->render_fps : 30;
+  rec->rgb = malloc((size_t)spec->render_width * spec->render_height * 3);
+  if (!rec->rgb) return RLC_ERR_NOMEM;
+  rlcStatus s = gif ? rlc_gif_create(gif, spec->render_width, spec->render_height, fps, &rec->gif) : RLC_OK;
+  if (!s && video) s = rlc_video_create(video, spec->render_width, spec->render_height, fps, &rec->video);
+  return s;
+}
+
+static rlcStatus recorder_close(Recorder *rec, rlcStatus s) {
+  if (!s && rec->status) s = rec->status;
+  rlcStatus gs = rec->gif ? rlc_gif_close(rec->gif) : RLC_OK;
+  rlcStatus vs = rec->video ? rlc_video_close(rec->video) : RLC_OK;
+  free(rec->rgb);
+  return s ? s : gs ? gs : vs;
 }
 
 #define PLAY_CAP 10000  // steps per episode where the env has no time limit (as evaluations)
@@ -44,7 +68,7 @@ int cmd_play(int argc, char **argv) {
   if (!cli_int(&a, "--episodes", 10, 1, 100000000, &episodes) || !cli_int(&a, "--seed", 0, 0, (1LL << 62), &seed) ||
       !cli_int(&a, "--max-steps", -1, 0, 1000000000, &max_steps))
     return 2;
-  if (!cli_out_ext(&a, "--gif", ".gif")) return 2;
+  if (!cli_out_ext(&a, "--gif", ".gif") || !cli_out_ext(&a, "--video", ".mp4")) return 2;
   const char *id = cli_str(&a, "--env", "CartPole-v1");
   const char *policy = cli_str(&a, "--policy", "random");
   bool heuristic = !strcmp(policy, "heuristic");
@@ -74,21 +98,11 @@ int cmd_play(int argc, char **argv) {
     return cli_error("env '%s' has no heuristic policy (try --policy random)", id);
   }
   Recorder rec = {0};
-  const char *gif_path = cli_str(&a, "--gif", NULL);
-  if (gif_path) {
-    if (spec->render_width <= 0 || !spec->cls->render) {
-      rlc_env_destroy(env);
-      return cli_error("env '%s' does not render, so --gif cannot record it", id);
-    }
-    rec.rgb = malloc((size_t)spec->render_width * spec->render_height * 3);
-    s = rec.rgb ? rlc_gif_create(gif_path, spec->render_width, spec->render_height,
-                                 spec->render_fps > 0 ? spec->render_fps : 30, &rec.gif)
-                : RLC_ERR_NOMEM;
-    if (s) {
-      free(rec.rgb);
-      rlc_env_destroy(env);
-      return cli_fail(s);
-    }
+  const char *gif_path = cli_str(&a, "--gif", NULL), *video_path = cli_str(&a, "--video", NULL);
+  if ((s = recorder_open(&rec, spec, gif_path, video_path))) {
+    recorder_close(&rec, s);
+    rlc_env_destroy(env);
+    return cli_fail(s);
   }
 
   // The policy's own stream, independent of the env's.
@@ -118,12 +132,7 @@ int cmd_play(int argc, char **argv) {
     if (!quiet) printf("episode %lld: return %g, length %d%s\n", ep + 1, env->episode_return, env->episode_length,
                        trunc && !term ? " (truncated)" : "");
   }
-  if (!s && rec.status) s = rec.status;
-  if (rec.gif) {
-    rlcStatus gs = rlc_gif_close(rec.gif);
-    if (!s) s = gs;
-  }
-  free(rec.rgb);
+  s = recorder_close(&rec, s);
   if (s) {
     free(returns);
     rlc_env_destroy(env);
@@ -137,6 +146,7 @@ int cmd_play(int argc, char **argv) {
   printf("%s, %s policy, %lld episodes: mean return %.2f (std %.2f, min %g, max %g), mean length %.1f\n", id, policy,
          episodes, mean, std, lo, hi, (double)total_steps / episodes);
   if (gif_path) printf("wrote %s\n", gif_path);
+  if (video_path) printf("wrote %s\n", video_path);
   if (json) {
     CliJson j;
     json_begin(&j);
@@ -151,6 +161,7 @@ int cmd_play(int argc, char **argv) {
     json_num(&j, "mean_length", (double)total_steps / episodes);
     json_int(&j, "steps", total_steps);
     if (gif_path) json_str(&j, "gif", gif_path);
+    if (video_path) json_str(&j, "video", video_path);
     json_end_print(&j);
   }
   free(returns);

@@ -246,10 +246,11 @@ static const CliOpt eval_opts[] = {
     {"--episodes", "N", "greedy episodes (default 100)"},
     {"--seed", "S", "seed of the first episode (default 0; episode i uses S+i)"},
     {"--gif", "FILE", "record the first episode as a GIF"},
+    {"--video", "FILE", "record the first episode as an H.264 MP4 video"},
     {"--best", NULL, "evaluate the best model (best.rlc: the best evaluation during training), not the final one"},
     {"--json", NULL, "last line: a JSON object with the results"},
 };
-static const CliCmd eval_cmd = {"eval", "DIR [--best] [--episodes N] [--seed S] [--gif FILE] [--json]",
+static const CliCmd eval_cmd = {"eval", "DIR [--best] [--episodes N] [--seed S] [--gif FILE | --video FILE.mp4] [--json]",
                                 "Evaluate the greedy policy saved in a run directory.", eval_opts,
                                 sizeof eval_opts / sizeof eval_opts[0], cmd_eval};
 
@@ -262,7 +263,8 @@ int cmd_eval(int argc, char **argv) {
   long long episodes, seed;
   if (!cli_int(&a, "--episodes", 100, 1, 100000000, &episodes) || !cli_int(&a, "--seed", 0, 0, 1LL << 50, &seed))
     return 2;
-  if (!cli_out_ext(&a, "--gif", ".gif")) return 2;
+  if (!cli_out_ext(&a, "--gif", ".gif") || !cli_out_ext(&a, "--video", ".mp4")) return 2;
+  if (cli_has(&a, "--gif") && cli_has(&a, "--video")) return cli_error("give --gif or --video, not both");
   const char *dir = a.positional[0];
   rlcRun *run;
   bool best = cli_has(&a, "--best");
@@ -271,7 +273,7 @@ int cmd_eval(int argc, char **argv) {
   const rlcRunSettings *set = rlc_run_settings_of(run);
   double mean, std, len, t0 = rlc_time_s();
   s = rlc_evaluate(rlc_run_agent(run), set->env, rlc_run_env_options(run), (int)episodes, seed, &mean, &std, &len,
-                   cli_str(&a, "--gif", NULL), 1);
+                   cli_str(&a, "--gif", cli_str(&a, "--video", NULL)), 1);
   double wall = rlc_time_s() - t0;
   if (s) {
     rlc_run_destroy(run);

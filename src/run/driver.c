@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -280,8 +281,8 @@ rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcRun **out
     char p[2200];
     if (!(s = make_dirs(dir)) && !(s = lock_dir(r, dir))) {
       // A forced overwrite starts clean: old checkpoints and events go.
-      const char *old[] = {"checkpoint.rlc", "curve.png", "agent.gif", "best.rlc"};
-      for (int i = 0; i < 4; i++) {
+      const char *old[] = {"checkpoint.rlc", "curve.png", "agent.gif", "best.rlc", "agent.mp4"};
+      for (int i = 0; i < 5; i++) {
         path_in(r, old[i], p, sizeof p);
         remove(p);
       }
@@ -555,19 +556,50 @@ rlcStatus rlc_run_load_best(const char *dir, rlcRun **out) { return load_named(d
 // Evaluation
 //------------------------------------------------------------------------------
 
+// Where an evaluation's frames go: a GIF, an MP4 video, or both (NULL: none).
+typedef struct Recording {
+  rlcGif *gif;
+  rlcVideo *video;
+  int frames;
+} Recording;
+
+static rlcStatus record_frame(Recording *rec, const uint8_t *rgb) {
+  rlcStatus s = rec->gif ? rlc_gif_add_frame(rec->gif, rgb) : RLC_OK;
+  if (!s && rec->video) s = rlc_video_add_frame(rec->video, rgb);
+  rec->frames++;
+  return s;
+}
+
+// Opens a recording to path: an MP4 video for a .mp4 name, else a GIF.
+static rlcStatus record_open(Recording *rec, const char *path, const rlcEnvSpec *es) {
+  memset(rec, 0, sizeof *rec);
+  if (!es->render_width || !es->cls->render) return rlc_error(RLC_ERR_UNSUPPORTED, "env '%s' cannot render", es->id);
+  size_t n = strlen(path);
+  int fps = es->render_fps > 0 ? es->render_fps : 30;
+  if (n > 4 && !strcasecmp(path + n - 4, ".mp4")) return rlc_video_create(path, es->render_width, es->render_height, fps, &rec->video);
+  return rlc_gif_create(path, es->render_width, es->render_height, fps, &rec->gif);
+}
+
+static rlcStatus record_close(Recording *rec, rlcStatus s) {
+  rlcStatus gs = rec->gif ? rlc_gif_close(rec->gif) : RLC_OK;
+  rlcStatus vs = rec->video ? rlc_video_close(rec->video) : RLC_OK;
+  memset(rec, 0, sizeof *rec);
+  return s ? s : gs ? gs : vs;
+}
+
 // Greedy episodes on env seeded seed, seed+1, ...; records the first
-// gif_episodes of them when gif is not NULL.
+// rec_episodes of them when rec is not NULL.
 static rlcStatus evaluate(rlcAgent *agent, rlcEnv *env, int episodes, int64_t seed, double *mean,
-                          double *std, double *mean_len, rlcGif *gif, int gif_episodes) {
+                          double *std, double *mean_len, Recording *rec, int rec_episodes) {
   const rlcEnvSpec *spec = env->spec;
   size_t ob = rlc_space_bytes(&spec->observation_space), ab = rlc_space_bytes(&spec->action_space);
   uint8_t *obs = rlc_malloc(ob), *act = rlc_malloc(ab), *rgb = NULL;
-  if (gif) rgb = rlc_malloc((size_t)spec->render_width * spec->render_height * 3);
-  rlcStatus s = (!obs || !act || (gif && !rgb)) ? RLC_ERR_NOMEM : RLC_OK;
+  if (rec) rgb = rlc_malloc((size_t)spec->render_width * spec->render_height * 3);
+  rlcStatus s = (!obs || !act || (rec && !rgb)) ? RLC_ERR_NOMEM : RLC_OK;
   double sum = 0, sum2 = 0, lsum = 0;
   rlcRenderArgs ra = {0};
   for (int e = 0; e < episodes && !s; e++) {
-    bool record = gif && e < gif_episodes;
+    bool record = rec && e < rec_episodes;
     s = rlc_env_reset(env, seed + e, obs);
     double ret = 0;
     int len = 0;
@@ -579,9 +611,9 @@ static rlcStatus evaluate(rlcAgent *agent, rlcEnv *env, int episodes, int64_t se
       if (record) {
         if (agent->cls->q_table) ra.q = agent->cls->q_table(agent, &ra.q_states, &ra.q_actions);
         s = rlc_env_render(env, &ra, rgb);
-        if (!s) s = rlc_gif_add_frame(gif, rgb);
-        // GIFs stay small: a recorded episode stops after GIF_CAP frames.
-        if (s || term || trunc || rlc_gif_frame_count(gif) >= GIF_CAP * (e + 1)) break;
+        if (!s) s = record_frame(rec, rgb);
+        // Recordings stay small: a recorded episode stops after GIF_CAP frames.
+        if (s || term || trunc || rec->frames >= GIF_CAP * (e + 1)) break;
       } else if (term || trunc) break;
       agent->cls->act(agent, obs, 1, false, act);
       double rew;
@@ -605,22 +637,16 @@ static rlcStatus evaluate(rlcAgent *agent, rlcEnv *env, int episodes, int64_t se
 }
 
 rlcStatus rlc_evaluate(rlcAgent *agent, const char *env_id, const char *env_options, int episodes,
-                       int64_t seed, double *mean, double *std, double *mean_length, const char *gif_path,
-                       int gif_episodes) {
+                       int64_t seed, double *mean, double *std, double *mean_length, const char *record_path,
+                       int record_episodes) {
   if (episodes < 1) return rlc_error(RLC_ERR_ARG, "evaluation needs at least one episode");
   rlcEnv *env;
   rlcStatus s = rlc_env_create(env_id, env_options, &env);
   if (s) return s;
-  rlcGif *gif = NULL;
-  if (gif_path) {
-    if (!env->spec->render_width) s = rlc_error(RLC_ERR_UNSUPPORTED, "env '%s' cannot render", env_id);
-    else s = rlc_gif_create(gif_path, env->spec->render_width, env->spec->render_height, env->spec->render_fps, &gif);
-  }
-  if (!s) s = evaluate(agent, env, episodes, seed, mean, std, mean_length, gif, gif_episodes);
-  if (gif) {
-    rlcStatus gs = rlc_gif_close(gif);
-    if (!s) s = gs;
-  }
+  Recording rec = {0};
+  if (record_path) s = record_open(&rec, record_path, env->spec);
+  if (!s) s = evaluate(agent, env, episodes, seed, mean, std, mean_length, record_path ? &rec : NULL, record_episodes);
+  s = record_close(&rec, s);
   rlc_env_destroy(env);
   return s;
 }
@@ -717,9 +743,26 @@ static rlcStatus keep_best(rlcRun *r) {
   return checkpoint_as(r, "best.rlc");
 }
 
+// RecordVideo's trigger: with video=true, the first episode of every
+// video_interval-th evaluation goes to DIR/videos/eval-STEPS.mp4.
+static rlcStatus eval_video_open(rlcRun *r, Recording *rec, bool *on) {
+  *on = r->has_dir && r->set.video && r->eval_env->spec->render_width && r->c.eval_count % r->set.video_interval == 0;
+  if (!*on) return RLC_OK;
+  char p[2200], name[64];
+  path_in(r, "videos", p, sizeof p);
+  if (mkdir(p, 0777) && errno != EEXIST) return rlc_error(RLC_ERR_IO, "cannot create '%s': %s", p, strerror(errno));
+  snprintf(name, sizeof name, "videos/eval-%09lld.mp4", (long long)r->c.steps);
+  path_in(r, name, p, sizeof p);
+  return record_open(rec, p, r->eval_env->spec);
+}
+
 static rlcStatus run_eval(rlcRun *r) {
-  rlcStatus s = evaluate(r->agent, r->eval_env, r->set.eval_episodes, eval_seed(r), &r->c.eval_mean, &r->c.eval_std,
-                         &r->c.eval_len, NULL, 0);
+  Recording rec = {0};
+  bool video;
+  rlcStatus s = eval_video_open(r, &rec, &video);
+  if (!s) s = evaluate(r->agent, r->eval_env, r->set.eval_episodes, eval_seed(r), &r->c.eval_mean, &r->c.eval_std,
+                       &r->c.eval_len, video ? &rec : NULL, 1);
+  s = record_close(&rec, s);
   if (s) return s;
   r->c.eval_count++;
   r->c.eval_steps = r->c.steps;
@@ -780,14 +823,18 @@ static rlcStatus finish_files(rlcRun *r) {
   if (r->set.gif && r->eval_env->spec->render_width) {
     path_in(r, "agent.gif", p, sizeof p);
     double m, sd, len;
-    rlcGif *gif;
-    const rlcEnvSpec *es = r->eval_env->spec;
-    s = rlc_gif_create(p, es->render_width, es->render_height, es->render_fps, &gif);
-    if (!s) {
-      s = evaluate(r->agent, r->eval_env, r->set.gif_episodes, eval_seed(r), &m, &sd, &len, gif, r->set.gif_episodes);
-      rlcStatus gs = rlc_gif_close(gif);
-      if (!s) s = gs;
-    }
+    Recording rec;
+    s = record_open(&rec, p, r->eval_env->spec);
+    if (!s) s = evaluate(r->agent, r->eval_env, r->set.gif_episodes, eval_seed(r), &m, &sd, &len, &rec, r->set.gif_episodes);
+    s = record_close(&rec, s);
+  }
+  if (!s && r->set.video && r->eval_env->spec->render_width) {
+    path_in(r, "agent.mp4", p, sizeof p);
+    double m, sd, len;
+    Recording rec;
+    s = record_open(&rec, p, r->eval_env->spec);
+    if (!s) s = evaluate(r->agent, r->eval_env, r->set.gif_episodes, eval_seed(r), &m, &sd, &len, &rec, r->set.gif_episodes);
+    s = record_close(&rec, s);
   }
   return s;
 }
