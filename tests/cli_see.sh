@@ -102,4 +102,52 @@ else ko "chromium is not installed (sh scripts/deps.sh)"; fi
   ok "videos of every 2nd evaluation" || ko "videos: $(ls "$T/vid/videos" 2>&1 | tr '\n' ' ')"
 [ -s "$T/vid/agent.mp4" ] && ok "train writes agent.mp4" || ko "no agent.mp4"
 
+# The live window, under a virtual display this script starts (Xvfb). Screenshots
+# come from the X server (tests/tools/x11_shot.c) and are compared with the
+# env's own frames.
+(unset DISPLAY WAYLAND_DISPLAY SDL_VIDEODRIVER
+  expect_fail "--render human without a display" "needs a display" "$RLC" play --render human --episodes 1)
+expect_fail "--render other modes" "the mode is human" "$RLC" play --render rgb --episodes 1
+if command -v Xvfb >/dev/null &&
+  cc -O1 -Iinclude tests/tools/x11_shot.c "$B/librlc.a" $(pkg-config --libs cairo libpng libavformat libavcodec libswscale libavutil x11) \
+    -lgif -lm -lpthread -o "$T/x11_shot" 2>"$T/cc.err"; then
+  Xvfb -displayfd 5 -screen 0 1280x1024x24 -nolisten tcp 5>"$T/display" 2>/dev/null &
+  xvfb=$!
+  i=0
+  while [ ! -s "$T/display" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  export DISPLAY=":$(cat "$T/display")"
+  # play --render human: the window shows the env's frames; Escape ends it.
+  "$RLC" play --env GridWorld-v0 --render human --policy heuristic --episodes 1000 >"$T/play.out" 2>&1 &
+  pid=$!
+  "$T/x11_shot" GridWorld-v0 0 "$T/shot.png" escape >"$T/shot.out" 2>&1 && ok "the window shows the env's frame ($(cat "$T/shot.out"))" ||
+    ko "play window: $(cat "$T/shot.out")"
+  i=0
+  while kill -0 $pid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+  if kill -0 $pid 2>/dev/null; then kill $pid; ko "Escape did not end rlc play"
+  else wait $pid && ok "Escape ends rlc play cleanly (exit 0)" || ko "rlc play after Escape: $(cat "$T/play.out")"; fi
+  # eval --watch: closing the window ends it, with the episodes watched whole.
+  "$RLC" train --algo heuristic --env GridWorld-v0 --steps 500 --out "$T/gw" --quiet
+  "$RLC" eval "$T/gw" --watch --episodes 1000 >"$T/eval.out" 2>&1 &
+  pid=$!
+  "$T/x11_shot" GridWorld-v0 0 "$T/shot2.png" close >"$T/shot.out" 2>&1 && ok "eval --watch shows the env's frame" ||
+    ko "eval window: $(cat "$T/shot.out")"
+  i=0
+  while kill -0 $pid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+  if kill -0 $pid 2>/dev/null; then kill $pid; ko "closing the window did not end rlc eval --watch"
+  else wait $pid && grep -q "window was closed" "$T/eval.out" && ok "closing the window ends eval --watch" ||
+    ko "eval --watch after closing: $(cat "$T/eval.out")"; fi
+  # train --watch on GridWorld: the Q-values live.
+  "$RLC" train --algo q-learning --env GridWorld-v0 --steps 100000000 --watch --out "$T/gwt" >"$T/train.out" 2>&1 &
+  pid=$!
+  "$T/x11_shot" GridWorld-v0 0 "$T/shot3.png" training >"$T/shot.out" 2>&1 && ok "train --watch: $(cat "$T/shot.out")" ||
+    ko "train --watch: $(cat "$T/shot.out")"
+  kill -INT $pid
+  wait $pid
+  rc=$?
+  [ $rc -eq 130 ] && ok "train --watch stops on Ctrl-C" || ko "train --watch exit $rc: $(tail -c 300 "$T/train.out")"
+  kill $xvfb
+  wait $xvfb 2>/dev/null
+  unset DISPLAY
+else ko "no Xvfb or the screenshot tool does not build: $(head -c 300 "$T/cc.err")"; fi
+
 cli_summary

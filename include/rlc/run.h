@@ -99,6 +99,7 @@ RLC_API rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcR
                         void *user);
 RLC_API void rlc_run_status(const rlcRun *r, rlcRunStatus *st);
 RLC_API rlcAgent *rlc_run_agent(rlcRun *r);
+RLC_API rlcVecEnv *rlc_run_vec_env(rlcRun *r);  // the training copies (read them between steps: progress)
 RLC_API const rlcEnvSpec *rlc_run_spec(const rlcRun *r);
 RLC_API rlcOpts *rlc_run_cfg(rlcRun *r);                        // the resolved configuration (text)
 RLC_API const rlcRunSettings *rlc_run_settings_of(const rlcRun *r);  // the driver's settings, typed

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "window.h"
 
 static const CliOpt opts[] = {
     {"--env", "ID", "environment id (default CartPole-v1)"},
@@ -15,6 +16,7 @@ static const CliOpt opts[] = {
     {"--options", "K=V,...", "env options, e.g. size=10 for GridWorld-v0"},
     {"--gif", "FILE", "record the first episode as an animated GIF"},
     {"--video", "FILE", "record the first episode as an H.264 MP4 video"},
+    {"--render", "MODE", "human: show the episodes in a window at the env's fps (Escape or closing it ends)"},
     {"--quiet", NULL, "print the summary only"},
     {"--json", NULL, "last line: a JSON object with the results"},
 };
@@ -55,6 +57,15 @@ static rlcStatus recorder_close(Recorder *rec, rlcStatus s) {
   rlcStatus vs = rec->video ? rlc_video_close(rec->video) : RLC_OK;
   free(rec->rgb);
   return s ? s : gs ? gs : vs;
+}
+
+// The env's frame in the window, with the episode's step and return.
+static bool show(CliWindow *win, rlcEnv *env, uint8_t *frame, long long ep, long long episodes) {
+  char status[160];
+  if (rlc_env_render(env, NULL, frame)) return false;
+  snprintf(status, sizeof status, "episode %lld/%lld   step %d   return %g   (Esc quits)", ep + 1, episodes,
+           env->episode_length, env->episode_return);
+  return cli_window_show(win, frame, status);
 }
 
 #define PLAY_CAP 10000  // steps per episode where the env has no time limit (as evaluations)
@@ -106,6 +117,26 @@ int cmd_play(int argc, char **argv) {
   }
 
   // The policy's own stream, independent of the env's.
+  CliWindow *win = NULL;
+  uint8_t *frame = NULL;
+  const char *render = cli_str(&a, "--render", NULL);
+  if (render) {
+    rc = 0;
+    if (strcmp(render, "human")) rc = cli_error("--render %s: the mode is human (a window)", render);
+    else if (spec->render_width <= 0 || !spec->cls->render) rc = cli_error("env '%s' does not render", id);
+    else if (!(frame = malloc((size_t)spec->render_width * spec->render_height * 3))) rc = cli_error("out of memory");
+    else {
+      char title[300];
+      snprintf(title, sizeof title, "rlc: %s", id);
+      if (!(win = cli_window_open(title, spec->render_width, spec->render_height, spec->render_fps))) rc = 2;
+    }
+    if (rc) {
+      free(frame);
+      recorder_close(&rec, RLC_OK);
+      rlc_env_destroy(env);
+      return rc;
+    }
+  }
   rlcRng policy_rng;
   rlc_rng_seed_child(&policy_rng, (uint64_t)seed, 1);
   bool quiet = cli_has(&a, "--quiet"), json = cli_has(&a, "--json");
@@ -117,6 +148,7 @@ int cmd_play(int argc, char **argv) {
     s = rlc_env_reset(env, ep == 0 ? (int64_t)seed : RLC_NO_SEED, NULL);
     if (ep == 0) record(&rec, env);
     bool term = false, trunc = false;
+    if (win && !show(win, env, frame, ep, episodes)) break;
     while (!s && !term && !trunc) {
       if (heuristic) {
         s = rlc_env_heuristic(env, env->obs, action);
@@ -125,14 +157,26 @@ int cmd_play(int argc, char **argv) {
       }
       if (!s) s = rlc_env_step(env, action, NULL, NULL, &term, &trunc);
       if (ep == 0) record(&rec, env);
+      if (win && !s && !show(win, env, frame, ep, episodes)) break;
     }
-    if (s) break;
+    if (s || (win && cli_window_closed(win) && !term && !trunc)) {
+      if (!s) episodes = ep;  // the window closed: the episodes played whole
+      break;
+    }
     returns[ep] = env->episode_return;
     total_steps += env->episode_length;
     if (!quiet) printf("episode %lld: return %g, length %d%s\n", ep + 1, env->episode_return, env->episode_length,
                        trunc && !term ? " (truncated)" : "");
   }
   s = recorder_close(&rec, s);
+  cli_window_close(win);
+  free(frame);
+  if (!s && episodes == 0) {
+    free(returns);
+    rlc_env_destroy(env);
+    printf("%s: the window was closed before an episode ended\n", id);
+    return 0;
+  }
   if (s) {
     free(returns);
     rlc_env_destroy(env);

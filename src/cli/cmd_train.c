@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "watch.h"
 
 //------------------------------------------------------------------------------
 // rlc train
@@ -28,6 +29,7 @@ static const CliOpt train_opts[] = {
     {"--resume", "DIR", "continue the run in DIR from its checkpoint (with --steps/--episodes: the new total)"},
     {"--force", NULL, "overwrite the run in --out if there is one"},
     {"--quiet", NULL, "no progress line and no summary"},
+    {"--watch", NULL, "show the first env copy in a window while training (GridWorld: with the Q-values)"},
     {"--progress", "SECONDS", "seconds between progress lines when stderr is not a terminal (default 5; 0: none)"},
     {"--json", NULL, "last line: a JSON object with the results"},
 };
@@ -50,8 +52,10 @@ static void on_sigint(int sig) {
 // Where progress goes: one line rewritten in place on a terminal, else a
 // full line every `every` seconds (a log file or a pipe gets no \r soup).
 typedef struct Progress {
-  bool tty;
+  bool tty, lines;      // lines: progress lines at all
   double every, next;
+  CliTrainWatch *watch; // --watch: the window
+  rlcRun *run;
 } Progress;
 
 static void fmt_time(char *buf, size_t n, double s) {
@@ -62,6 +66,8 @@ static void fmt_time(char *buf, size_t n, double s) {
 
 static void progress_line(const rlcRunStatus *st, void *user) {
   Progress *pr = user;
+  if (pr->watch) cli_train_watch_update(pr->watch, pr->run, st);
+  if (!pr->lines) return;
   if (!pr->tty) {
     double t = rlc_time_s();
     if (t < pr->next) return;
@@ -132,8 +138,8 @@ int cmd_train(int argc, char **argv) {
              cli_str(&a, "--env", "CartPole-v1"));
     return cmd_train_seeds(argc, argv, cli_str(&a, "--seeds", ""), (int)jobs, cli_str(&a, "--out", sdir), json);
   }
-  Progress pr = {isatty(2), every, 0};
-  bool show = !quiet && (pr.tty || every > 0);
+  Progress pr = {isatty(2), false, every, 0, NULL, NULL};
+  pr.lines = !quiet && (pr.tty || every > 0);
   bool tty = pr.tty && !quiet;
   rlcRun *run = NULL;
   rlcStatus s;
@@ -196,6 +202,14 @@ int cmd_train(int argc, char **argv) {
     fprintf(stderr, "rlc: training %s on %s (seed %s) into %s\n", rlc_opts_str(cfg, "algo", ""),
             rlc_opts_str(cfg, "env", ""), rlc_opts_str(cfg, "seed", ""), dir);
   }
+  if (cli_has(&a, "--watch")) {
+    pr.run = run;
+    if (!(pr.watch = cli_train_watch_open(run))) {
+      rlc_run_destroy(run);
+      return 2;
+    }
+  }
+  bool show = pr.lines || pr.watch;
   active_run = run;
   interrupted = 0;
   signal(SIGINT, on_sigint);
@@ -207,6 +221,7 @@ int cmd_train(int argc, char **argv) {
   double wall = rlc_time_s() - t0;
   signal(SIGINT, SIG_DFL);
   active_run = NULL;
+  cli_train_watch_close(pr.watch);
   if (tty) fputc('\n', stderr);
   if (s) {
     rlc_run_destroy(run);
@@ -247,6 +262,7 @@ static const CliOpt eval_opts[] = {
     {"--seed", "S", "seed of the first episode (default 0; episode i uses S+i)"},
     {"--gif", "FILE", "record the first episode as a GIF"},
     {"--video", "FILE", "record the first episode as an H.264 MP4 video"},
+    {"--watch", NULL, "show the greedy episodes in a window at the env's fps (Escape or closing it ends)"},
     {"--best", NULL, "evaluate the best model (best.rlc: the best evaluation during training), not the final one"},
     {"--json", NULL, "last line: a JSON object with the results"},
 };
@@ -272,8 +288,25 @@ int cmd_eval(int argc, char **argv) {
   if (s) return cli_fail(s);
   const rlcRunSettings *set = rlc_run_settings_of(run);
   double mean, std, len, t0 = rlc_time_s();
-  s = rlc_evaluate(rlc_run_agent(run), set->env, rlc_run_env_options(run), (int)episodes, seed, &mean, &std, &len,
-                   cli_str(&a, "--gif", cli_str(&a, "--video", NULL)), 1);
+  if (cli_has(&a, "--watch")) {
+    if (cli_has(&a, "--gif") || cli_has(&a, "--video")) {
+      rlc_run_destroy(run);
+      return cli_error("--watch shows the episodes; record them without it (--gif or --video)");
+    }
+    long long watched = 0;
+    rc = cli_watch_eval(rlc_run_agent(run), set->env, rlc_run_env_options(run), episodes, seed, &mean, &std, &len,
+                        &watched);
+    if (!rc && watched < episodes) {
+      printf("the window was closed after %lld whole episodes\n", watched);
+      episodes = watched;
+    }
+    if (rc || watched == 0) {
+      rlc_run_destroy(run);
+      return rc;
+    }
+  } else
+    s = rlc_evaluate(rlc_run_agent(run), set->env, rlc_run_env_options(run), (int)episodes, seed, &mean, &std, &len,
+                     cli_str(&a, "--gif", cli_str(&a, "--video", NULL)), 1);
   double wall = rlc_time_s() - t0;
   if (s) {
     rlc_run_destroy(run);

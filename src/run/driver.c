@@ -802,6 +802,7 @@ void rlc_run_status(const rlcRun *r, rlcRunStatus *st) {
 }
 
 rlcAgent *rlc_run_agent(rlcRun *r) { return r->agent; }
+rlcVecEnv *rlc_run_vec_env(rlcRun *r) { return r->venv; }
 const rlcEnvSpec *rlc_run_spec(const rlcRun *r) { return r->venv->spec; }
 rlcOpts *rlc_run_cfg(rlcRun *r) { return &r->cfg; }
 const rlcRunSettings *rlc_run_settings_of(const rlcRun *r) { return &r->set; }
