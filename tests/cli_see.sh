@@ -150,4 +150,45 @@ if command -v Xvfb >/dev/null &&
   unset DISPLAY
 else ko "no Xvfb or the screenshot tool does not build: $(head -c 300 "$T/cc.err")"; fi
 
+# The HTML report: one file, nothing fetched; in Chromium its images load,
+# its video plays, and the text a person reads is there.
+"$RLC" train --algo heuristic --steps 3000 --set eval_interval=1000,eval_episodes=3,video=true --out "$T/rep" --quiet
+if "$RLC" report "$T/rep" "$T/seeds" -o "$T/report.html" >/dev/null; then ok "report writes one file"
+else ko "report: $(cat "$T/err")"; fi
+grep -Eq '(src|href)="(https?:|//|file:)' "$T/report.html" && ko "the report links outside itself" || ok "the report is self-contained"
+grep -q "<script" "$T/report.html" && ko "the report has a script" || ok "the report runs no script"
+expect_fail "report -o x.png" "must end in .html" "$RLC" report "$T/rep" -o "$T/x.png"
+expect_fail "report of a non-run" "not a run directory" "$RLC" report "$T" -o "$T/y.html"
+if command -v chromium >/dev/null; then
+  text=$(browser "$T/report.html" | sed 's/<[^>]*>/ /g')
+  for want in "rlc run report" "heuristic on CartPole-v1, seed 0" "Evaluations (greedy policy)" "Best evaluation:" \
+    "Timings" "The trained agent" "Configuration (" "5 seeds" "Learning curves (mean and ±1 std band across seeds)"; do
+    case "$text" in *"$want"*) ok "the report shows '$want'" ;; *) ko "the report lacks '$want'" ;; esac
+  done
+  cat >"$T/look.html" <<'HTML'
+<!doctype html><html><body><iframe id="f" src="report.html" width="1000" height="800"></iframe><pre id="out">pending</pre>
+<script>
+document.getElementById('f').addEventListener('load', () => {
+  const d = document.getElementById('f').contentDocument, out = document.getElementById('out');
+  const imgs = [...d.images], v = d.querySelector('video');
+  const look = () => out.textContent = 'images=' + imgs.length + ' loaded=' + imgs.filter(i => i.complete && i.naturalWidth > 0).length +
+    ' video=' + (v ? v.readyState + ' ' + v.videoWidth + 'x' + v.videoHeight + ' time=' + v.currentTime : 'none');
+  look();
+  if (v) for (const e of ['loadeddata', 'playing', 'timeupdate']) v.addEventListener(e, look);
+});
+</script></body></html>
+HTML
+  res=$(timeout 120 chromium --headless=new --no-sandbox --disable-gpu --allow-file-access-from-files \
+    --autoplay-policy=no-user-gesture-required --virtual-time-budget=10000 --dump-dom "file://$T/look.html" 2>/dev/null |
+    sed -n 's/.*<pre id="out">\([^<]*\)<.*/\1/p')
+  case "$res" in
+    "images=3 loaded=3 video=4 600x400 time="*) ok "in Chromium the report's curves load and its video plays ($res)" ;;
+    *) ko "the report in Chromium: '$res'" ;;
+  esac
+  timeout 120 chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=1000,1400 \
+    --screenshot="$T/report.png" "file://$T/report.html" >/dev/null 2>&1
+  [ "$(wc -c <"$T/report.png" 2>/dev/null || echo 0)" -gt 50000 ] && ok "a screenshot of the report ($(wc -c <"$T/report.png") bytes)" ||
+    ko "no screenshot of the report"
+fi
+
 cli_summary

@@ -120,6 +120,11 @@ RLC_API rlcStatus rlc_evaluate(rlcAgent *agent, const char *env_id, const char *
 // and the agent's extra scalars (with their reference lines).
 RLC_API rlcStatus rlc_run_plot(const char *const *dirs, int n_dirs, const char *png_path);
 
+// One self-contained HTML page about runs (or `--seeds` directories):
+// configuration, curves, evaluations, timings, the agent's video or GIF, all
+// inlined (data: URIs; no network, no script).
+RLC_API rlcStatus rlc_run_report(const char *const *dirs, int n_dirs, const char *html_path);
+
 #ifdef __cplusplus
 }
 #endif

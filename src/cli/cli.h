@@ -75,6 +75,7 @@ int cmd_eval(int argc, char **argv);
 // rlc train --seeds: argv as cmd_train got it.
 int cmd_train_seeds(int argc, char **argv, const char *seeds, int jobs, const char *dir, bool json);
 int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_solve(int argc, char **argv);
 
 #endif
