@@ -69,7 +69,7 @@ static rlcStatus open_encoder(rlcVideo *v, int fps) {
   v->enc->thread_count = 1;
   if (v->oc->oformat->flags & AVFMT_GLOBALHEADER) v->enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   // veryfast keeps recording cheap next to training; crf 23 is x264's default quality.
-  av_opt_set(v->enc->priv_data, "preset", "veryfast", 0);
+  av_opt_set(v->enc->priv_data, "preset", "ultrafast", 0);
   av_opt_set(v->enc->priv_data, "crf", "23", 0);
   int err = avcodec_open2(v->enc, codec, NULL);
   if (err < 0) return av_fail("cannot open the H.264 encoder", err);
