@@ -27,7 +27,10 @@ grep -q "^rlc: interrupted, checkpoint saved" "$T/int.err" && ok "Ctrl-C says in
 n=$(grep -c '^ *[0-9]*% | [0-9]* steps' "$T/int.err")
 [ "$n" -ge 3 ] && ok "progress lines in a log file ($n)" || ko "$n progress lines: $(head -c 300 "$T/int.err")"
 grep -q "$(printf '\r')" "$T/int.err" && ko "carriage returns in a log file" || ok "no carriage returns in a log file"
-"$RLC" train --resume "$T/int" --steps 2000 --quiet && ok "the interrupted run resumes" || ko "resume after Ctrl-C"
+last_json "$RLC" eval "$T/int" --episodes 1 --json
+at=$(json_get steps)
+"$RLC" train --resume "$T/int" --steps $((at + 500)) --quiet && ok "the interrupted run resumes (at step $at)" ||
+  ko "resume after Ctrl-C at step $at: $(cat "$T/err")"
 
 # The best model: best.rlc beside checkpoint.rlc; eval --best says which it used.
 "$RLC" train --algo random --steps 6000 --set episodes=0,eval_interval=1000,eval_episodes=5 --out "$T/best" >"$T/best.out" 2>&1
