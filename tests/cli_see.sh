@@ -104,6 +104,9 @@ else ko "chromium is not installed (sh scripts/deps.sh)"; fi
 [ "$(ls "$T/vid/videos" 2>/dev/null | tr '\n' ' ')" = "eval-000001000.mp4 eval-000003000.mp4 " ] &&
   ok "videos of every 2nd evaluation" || ko "videos: $(ls "$T/vid/videos" 2>&1 | tr '\n' ' ')"
 [ -s "$T/vid/agent.mp4" ] && ok "train writes agent.mp4" || ko "no agent.mp4"
+"$RLC" train --algo heuristic --steps 10000 --set eval_interval=1000,eval_episodes=1,video=true,gif=false --out "$T/cub" --quiet
+[ "$(ls "$T/cub/videos" 2>/dev/null | tr '\n' ' ')" = "eval-000001000.mp4 eval-000002000.mp4 eval-000009000.mp4 " ] &&
+  ok "videos on RecordVideo's cubic schedule by default (evaluations 0, 1, 8)" || ko "cubic videos: $(ls "$T/cub/videos" 2>&1 | tr '\n' ' ')"
 
 # The live window, under a virtual display this script starts (Xvfb). Screenshots
 # come from the X server (tests/tools/x11_shot.c) and are compared with the

@@ -779,10 +779,18 @@ static rlcStatus keep_best(rlcRun *r) {
   return checkpoint_write(r, "best.rlc");
 }
 
-// RecordVideo's trigger: with video=true, the first episode of every
-// video_interval-th evaluation goes to DIR/videos/eval-STEPS.mp4.
+// RecordVideo's triggers: every video_interval-th evaluation, or (0) its
+// capped cubic schedule: evaluations 0, 1, 8, 27, ..., 1000, then every 1000th.
+static bool video_due(int k, int interval) {
+  if (interval > 0) return k % interval == 0;
+  if (k >= 1000) return k % 1000 == 0;
+  int c = (int)lround(cbrt((double)k));
+  return c * c * c == k;
+}
+
+// With video=true, the first episode of a due evaluation goes to DIR/videos/eval-STEPS.mp4.
 static rlcStatus eval_video_open(rlcRun *r, Recording *rec, bool *on) {
-  *on = r->has_dir && r->set.video && r->eval_env->spec->render_width && r->c.eval_count % r->set.video_interval == 0;
+  *on = r->has_dir && r->set.video && r->eval_env->spec->render_width && video_due(r->c.eval_count, r->set.video_interval);
   if (!*on) return RLC_OK;
   char p[2200], name[64];
   path_in(r, "videos", p, sizeof p);
