@@ -128,7 +128,7 @@ if command -v Xvfb >/dev/null &&
   "$T/x11_shot" GridWorld-v0 0 "$T/shot.png" escape >"$T/shot.out" 2>&1 && ok "the window shows the env's frame ($(cat "$T/shot.out"))" ||
     ko "play window: $(cat "$T/shot.out")"
   i=0
-  while kill -0 $pid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+  while kill -0 $pid 2>/dev/null && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
   if kill -0 $pid 2>/dev/null; then kill $pid; ko "Escape did not end rlc play"
   else wait $pid && ok "Escape ends rlc play cleanly (exit 0)" || ko "rlc play after Escape: $(cat "$T/play.out")"; fi
   # eval --watch: closing the window ends it, with the episodes watched whole.
@@ -138,7 +138,7 @@ if command -v Xvfb >/dev/null &&
   "$T/x11_shot" GridWorld-v0 0 "$T/shot2.png" close >"$T/shot.out" 2>&1 && ok "eval --watch shows the env's frame" ||
     ko "eval window: $(cat "$T/shot.out")"
   i=0
-  while kill -0 $pid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+  while kill -0 $pid 2>/dev/null && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
   if kill -0 $pid 2>/dev/null; then kill $pid; ko "closing the window did not end rlc eval --watch"
   else wait $pid && grep -q "window was closed" "$T/eval.out" && ok "closing the window ends eval --watch" ||
     ko "eval --watch after closing: $(cat "$T/eval.out")"; fi

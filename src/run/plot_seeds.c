@@ -14,7 +14,7 @@
 #include "run/run_internal.h"
 
 #define MAX_GROUPS 10
-#define MAX_MEMBERS 100
+#define MAX_MEMBERS RUN_MAX_SEEDS
 #define GRID 200
 
 typedef struct {
@@ -33,7 +33,7 @@ static bool has_file(const char *dir, const char *name) {
 }
 
 // Seed subdirectories (seed-N holding metrics.csv), sorted by N.
-static int seed_dirs(const char *dir, int *seeds) {
+int run_seed_dirs(const char *dir, int *seeds) {
   DIR *d = opendir(dir);
   int n = 0;
   char p[2200];
@@ -55,7 +55,7 @@ static int seed_dirs(const char *dir, int *seeds) {
 
 bool run_is_seeds_dir(const char *dir) {
   int seeds[MAX_MEMBERS];
-  return !has_file(dir, "metrics.csv") && seed_dirs(dir, seeds) > 0;
+  return !has_file(dir, "metrics.csv") && run_seed_dirs(dir, seeds) > 0;
 }
 
 // The running average (last 10% of episodes, at most 100) at each grid step:
@@ -85,7 +85,7 @@ static void mean_std(const double *v, int n, double *mean, double *lo, double *h
 
 static rlcStatus group_read(Group *g, const char *dir) {
   int seeds[MAX_MEMBERS];
-  int n = seed_dirs(dir, seeds);
+  int n = run_seed_dirs(dir, seeds);
   RunTable *ep = rlc_calloc((size_t)n, sizeof *ep), *m = rlc_calloc((size_t)n, sizeof *m);
   double *vals = rlc_malloc(sizeof(double) * (size_t)n * GRID);
   rlcStatus s = ep && m && vals ? RLC_OK : RLC_ERR_NOMEM;

@@ -58,11 +58,6 @@ static bool put_file(rlcBuf *b, const char *path, const char *before, const char
   return true;
 }
 
-static bool exists(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0;
-}
-
 static const char *base_name(const char *dir) {
   size_t n = strlen(dir);
   while (n > 1 && dir[n - 1] == '/') n--;
@@ -149,15 +144,9 @@ static rlcStatus put_run(rlcBuf *b, const char *dir, const char *tmp_png) {
   bool seeds = run_is_seeds_dir(dir);
   char first[2300];
   snprintf(first, sizeof first, "%s", dir);
-  int n_seeds = 0;
-  if (seeds) {
-    // The first seed's run stands for the configuration; every seed gets a row.
-    for (int sd = 0; sd < 100000 && n_seeds < 100; sd++) {
-      snprintf(p, sizeof p, "%s/seed-%d/metrics.csv", dir, sd);
-      if (!exists(p)) continue;
-      if (!n_seeds++) snprintf(first, sizeof first, "%s/seed-%d", dir, sd);
-    }
-  }
+  int seed_list[RUN_MAX_SEEDS], n_seeds = seeds ? run_seed_dirs(dir, seed_list) : 0;
+  // The first seed's run stands for the configuration; every seed gets a row.
+  if (n_seeds) snprintf(first, sizeof first, "%s/seed-%d", dir, seed_list[0]);
   snprintf(p, sizeof p, "%s/config.txt", first);
   rlcStatus s = run_config_read(cfg, p);
   if (s) {
@@ -178,10 +167,11 @@ static rlcStatus put_run(rlcBuf *b, const char *dir, const char *tmp_png) {
   if (!s && seeds) {
     put(b, "<h3>Seeds</h3><table class=\"num\"><tr><th>seed</th><th>steps</th><th>final evaluation</th>"
            "<th>best evaluation</th><th>wall s</th></tr>");
-    for (int sd = 0; sd < 100000; sd++) {
+    for (int k = 0; k < n_seeds; k++) {
+      int sd = seed_list[k];
       snprintf(p, sizeof p, "%s/seed-%d/metrics.csv", dir, sd);
       RunTable t;
-      if (!exists(p) || run_table_read(&t, p)) continue;
+      if (run_table_read(&t, p)) continue;
       const double *x = run_table_col(&t, "step"), *ev = run_table_col(&t, "eval_return"), *w = run_table_col(&t, "wall_s");
       double fin = NAN, best = NAN;
       for (int r = 0; ev && r < t.nrows; r++)

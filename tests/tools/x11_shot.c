@@ -128,7 +128,10 @@ int main(int argc, char **argv) {
           for (int x = 0; x < W; x++) dark += shot[((size_t)y * W + x) * 3] < 100;
         rlc_png_write(argv[3], shot, W, h2);
         printf("window matches frame %d of %d (max difference %d), status bar %d dark pixels\n", f, nf, maxd, dark);
-        if (argc == 5) end_watching(d, w, argv[4]);
+        // A key sent before the window has the focus can be dropped: repeat
+        // until the window is gone (10 s at most).
+        if (argc == 5)
+          for (int k = 0; k < 50 && find(d, DefaultRootWindow(d), title); k++, usleep(200000)) end_watching(d, w, argv[4]);
         return dark > 30 ? 0 : 1;
       }
     }
