@@ -55,7 +55,7 @@ void cli_window_close(CliWindow *cw) {
   if (cw->win) SDL_DestroyWindow(cw->win);
   free(cw->bar);
   free(cw);
-  SDL_QuitSubSystem(SDL_INIT_VIDEO);
+  SDL_Quit();  // SDL serves this window only: release all of it (its D-Bus connection too)
 }
 
 static void poll(CliWindow *cw) {
