@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (rlc_run_load(fuzz_dir, &r)) return 0;
   // The restored envs and agent at work: steps as the driver makes them
   // (act, step, observe, update), exploring and greedy.
-  rlcVecEnv *v = rlc_run_venv(r);
+  rlcVecEnv *v = rlc_run_vec_env(r);
   size_t n = (size_t)v->num_envs;
   uint8_t *obs = malloc(n * v->obs_bytes + 1), *next = malloc(n * v->obs_bytes + 1), *act = malloc(n * v->act_bytes + 1);
   for (int t = 0; t < 8; t++)
