@@ -147,6 +147,9 @@ check: deps
 	  grep "^FAIL" "/tmp/rlc-check-$$v.log"; tail -n 1 "/tmp/rlc-check-$$v.log"; \
 	  [ $$rc -eq 0 ] || { echo "make check: the $$v variant failed (log: /tmp/rlc-check-$$v.log)"; exit 1; }; \
 	done; echo "make check: all $(words $(VARIANTS)) variants passed"
+	@echo "== make fuzz-smoke (each harness a few seconds from its corpus)"
+	@$(MAKE) --no-print-directory -s fuzz-smoke > /tmp/rlc-check-fuzz.log 2>&1; rc=$$?; tail -n 8 /tmp/rlc-check-fuzz.log; \
+	  [ $$rc -eq 0 ] || { echo "make check: fuzz-smoke failed (log: /tmp/rlc-check-fuzz.log)"; exit 1; }
 
 test-run: $(BUILD)/test_rlc $(BUILD)/test_reference $(BUILD)/rlc $(BUILD)/librlc.so examples
 	@BUILD=$(BUILD) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp sh tests/run_all.sh
