@@ -4,8 +4,9 @@
 #   libpng-dev         PNG files
 #   libgif-dev         animated GIFs
 #   fonts-dejavu-core  the font for text in frames and plots
+#   libbox2d-dev       Box2D 2.4 physics for LunarLander (C++; behind src/env/envs/box2d_shim.cpp)
 set -e
-PKGS="build-essential pkg-config libcairo2-dev libpng-dev libgif-dev fonts-dejavu-core"
+PKGS="build-essential pkg-config libcairo2-dev libpng-dev libgif-dev fonts-dejavu-core libbox2d-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
