@@ -879,6 +879,14 @@ static const rlcPreset pr_dqn[] = {
      "target_update=1,tau=1,double=false,epsilon_schedule=constant,epsilon=0.1,replacement=true",
      "TF-Agents DQN tutorial: 100 random steps, then 1 collect step + 1 batch of 64 per iteration, "
      "gamma 1"},
+    // SB3's DQN: Huber, gradient norm 10, no Double; gradient_steps -1 is 4
+    // here (one env), so the target syncs every 250 updates = 250 steps.
+    {"rlzoo-dqn-lander", "LunarLander-v3",
+     "env=LunarLander-v3,steps=100000,hidden=256-256,activation=relu,lr=6.3e-4,batch_size=128,"
+     "buffer_size=50000,learning_starts=0,gamma=0.99,target_update=250,train_freq=4,gradient_steps=4,"
+     "epsilon_schedule=linear,epsilon=1,epsilon_end=0.1,epsilon_steps=12000,loss=huber,max_grad_norm=10,"
+     "double=false",
+     "rl-zoo's tuned DQN for LunarLander (100k steps, 256-256, target every 250 steps, train every 4)"},
 };
 
 static const rlcPreset pr_double[] = {
