@@ -4,14 +4,19 @@
 #   libpng-dev         PNG files
 #   libgif-dev         animated GIFs
 #   fonts-dejavu-core  the font for text in frames and plots
+#   clang              the clang build variant of `make check`
 #   libbox2d-dev       Box2D 2.4 physics for LunarLander (C++; behind src/env/envs/box2d_shim.cpp)
 set -e
-PKGS="build-essential pkg-config libcairo2-dev libpng-dev libgif-dev fonts-dejavu-core libbox2d-dev"
+PKGS="build-essential pkg-config libcairo2-dev libpng-dev libgif-dev fonts-dejavu-core clang libbox2d-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
+if [ "$1" = "--check" ]; then
+  echo "rlc: missing Debian packages:$missing (make deps installs them)" >&2
+  exit 1
+fi
 echo "rlc: installing Debian packages:$missing"
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo

@@ -110,7 +110,14 @@ int cmd_train(int argc, char **argv) {
       if (cli_has(&a, conflicting[i]))
         return cli_error("--resume continues a run with its own configuration; %s cannot change it", conflicting[i]);
     dir = cli_str(&a, "--resume", "");
-    if ((s = rlc_run_resume(dir, &run))) return cli_fail(s);
+    if ((s = rlc_run_resume(dir, &run)) || (s = rlc_run_set_budget(run, steps, episodes))) {
+      rlc_run_destroy(run);
+      return cli_fail(s);
+    }
+    const rlcRunSettings *rs = rlc_run_settings_of(run);
+    if (steps > rs->horizon && rs->horizon > 0 && !quiet && !json)
+      fprintf(stderr, "rlc: note: schedules that span the run keep its horizon of %lld steps (fixed at creation: "
+              "create with --set horizon=N to plan for N)\n", (long long)rs->horizon);
   } else {
     // Every --set, in order (the parser keeps only the last).
     const char *sets[64];
