@@ -32,7 +32,7 @@ run() {
 
 evaluate() {
   $PIN "$B/rlc" eval "$T/$1" --episodes 100 --json 2>/dev/null | tail -n 1 |
-    python3 -c 'import json,sys; print(f"{json.loads(sys.stdin.read())[\"eval_mean_return\"]:.1f}")' 2>/dev/null
+    python3 -c 'import json,sys; print("%.1f" % json.loads(sys.stdin.read())["eval_mean_return"])' 2>/dev/null
 }
 
 case "$MODE" in
