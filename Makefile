@@ -76,9 +76,11 @@ $(BUILD)/obj/src/env/envs/%.o: src/env/envs/%.cpp
 
 # Network kernels may fuse multiply-adds and vectorize sqrtf (no errno): speed
 # matters there, bit-exactness with Python does not (tests use tolerances).
+# -fno-trapping-math lets gcc if-convert the activations' selects (tanh's loop
+# stayed scalar: 32% of PPO's time on LunarLander); it changes no result.
 $(BUILD)/obj/src/nn/%.o: src/nn/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -ffp-contract=fast -fno-math-errno -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS_BASE) -ffp-contract=fast -fno-math-errno -fno-trapping-math -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/src/core/rng.o: src/core/rng.c
 	@mkdir -p $(dir $@)
