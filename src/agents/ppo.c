@@ -152,15 +152,18 @@ static const rlcPreset ppo_presets[] = {
      "rl-zoo's tuned PPO for LunarLander (16 envs x 1024 steps, batch 64, 4 epochs, 1M steps)"},
     {NULL, "LunarLander-v3", LANDER_PPO_DEFAULT,
      "rlc's LunarLander-v3 default: rl-zoo's PPO, 100 greedy episodes every 50k steps, stops at 200"},
+    {NULL, "LunarLanderContinuous-v3", LANDER_PPO_DEFAULT,
+     "rl-zoo's PPO for LunarLanderContinuous (its settings are the discrete ones), stops at 200"},
 };
+
+#define LANDER_A2C "num_envs=8,steps=200000,num_steps=5,gamma=0.995,lr=8.3e-4,anneal_lr=true,ent_coef=1e-5"
 
 static const rlcPreset a2c_presets[] = {
     {NULL, "CartPole-v1", "num_envs=8,steps=500000,ent_coef=0.0",
      "rl-zoo's A2C for CartPole-v1 (8 envs x 5 steps)"},
-    {"rlzoo-a2c-lander", "LunarLander-v3",
-     "env=LunarLander-v3,num_envs=8,steps=200000,num_steps=5,gamma=0.995,lr=8.3e-4,anneal_lr=true,"
-     "ent_coef=1e-5",
+    {"rlzoo-a2c-lander", "LunarLander-v3", "env=LunarLander-v3," LANDER_A2C,
      "rl-zoo's A2C for LunarLander (8 envs x 5 steps, linear lr 8.3e-4, 200k steps)"},
+    {NULL, "LunarLander-v3", LANDER_A2C, "rl-zoo's A2C for LunarLander"},
 };
 
 //------------------------------------------------------------------------------
