@@ -69,6 +69,7 @@ typedef struct rlcRunStatus {
   int64_t solved_at_steps;
   bool solved;                  // last eval mean >= the env's reward threshold
   rlcAgentInfo info;            // the agent's last reported values
+  double checkpoint_s;          // seconds this session spent writing checkpoints
 } rlcRunStatus;
 
 typedef void (*rlcRunProgressFn)(const rlcRunStatus *st, void *user);

@@ -85,6 +85,7 @@ static void summary_json(rlcRun *run, const char *dir, const rlcRunStatus *st, d
   json_num(&j, "solved_at_s", st->solved_at_s);
   json_int(&j, "solved_at_steps", st->solved_at_steps);
   json_num(&j, "recent_return", st->recent_return);
+  json_num(&j, "checkpoint_s", st->checkpoint_s);
   json_int(&j, "updates", st->info.updates);
   if (dir) json_str(&j, "dir", dir);
   json_end_print(&j);

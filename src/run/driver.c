@@ -67,6 +67,7 @@ struct rlcRun {
   char extra_name[4][32];
   double t0;                          // this session's start
   double next_ckpt_time;              // rlc_time_s() of the next timed checkpoint
+  double checkpoint_s;                // seconds spent writing checkpoints this session
   bool rewind_logs;                   // resumed: truncate the logs to the checkpoint before writing
   volatile sig_atomic_t stop_requested;
 };
@@ -397,11 +398,23 @@ static rlcStatus get_venv(rlcBuf *b, rlcVecEnv *v) {
   return s;
 }
 
+static rlcStatus checkpoint_write(rlcRun *r);
+
+// Checkpoints, timed: the time they take is reported (rlcRunStatus.checkpoint_s).
 static rlcStatus checkpoint(rlcRun *r) {
+  double t = rlc_time_s();
+  rlcStatus s = checkpoint_write(r);
+  r->checkpoint_s += rlc_time_s() - t;
+  return s;
+}
+
+static rlcStatus checkpoint_write(rlcRun *r) {
   if (!r->has_dir) return RLC_OK;
-  fflush(r->metrics);
-  fflush(r->episodes);
-  fflush(r->tb);
+  // Logs that could not be written (a full disk) would not match what the
+  // checkpoint says of them: no checkpoint then, the previous one stays.
+  int bad = fflush(r->metrics) | fflush(r->episodes) | fflush(r->tb);
+  if (bad || ferror(r->metrics) || ferror(r->episodes) || ferror(r->tb))
+    return rlc_error(RLC_ERR_IO, "cannot write the logs in '%s': %s", r->dir, strerror(errno ? errno : EIO));
   r->c.metrics_bytes = ftell(r->metrics);
   r->c.episodes_bytes = ftell(r->episodes);
   r->c.tb_bytes = ftell(r->tb);
@@ -736,6 +749,7 @@ void rlc_run_status(const rlcRun *r, rlcRunStatus *st) {
   double thr = r->venv->spec->reward_threshold;
   st->solved = !isnan(thr) && !isnan(r->c.eval_mean) && r->c.eval_mean >= thr;
   st->info = r->info;
+  st->checkpoint_s = r->checkpoint_s;
 }
 
 rlcAgent *rlc_run_agent(rlcRun *r) { return r->agent; }
