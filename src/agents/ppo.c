@@ -126,7 +126,7 @@ static const rlcSetting settings[] = {
 #define LANDER_PPO_DEFAULT                                                                        \
   "num_envs=16,steps=1000000,num_steps=1024,lr=3e-4,anneal_lr=false,gamma=0.999,gae_lambda=0.98,"   \
   "num_minibatches=256,update_epochs=4,clip_coef=0.2,clip_vloss=false,ent_coef=0.01,"               \
-  "eval_interval=50000,eval_episodes=100,stop_at_threshold=true"
+  "eval_interval=100000,eval_episodes=100,stop_at_threshold=true"
 
 static const rlcPreset ppo_presets[] = {
     {"cleanrl-ppo", "CartPole-v1",
@@ -151,7 +151,7 @@ static const rlcPreset ppo_presets[] = {
      "vf_coef=0.5,max_grad_norm=0.5,hidden=64-64,activation=tanh",
      "rl-zoo's tuned PPO for LunarLander (16 envs x 1024 steps, batch 64, 4 epochs, 1M steps)"},
     {NULL, "LunarLander-v3", LANDER_PPO_DEFAULT,
-     "rlc's LunarLander-v3 default: rl-zoo's PPO, 100 greedy episodes every 50k steps, stops at 200"},
+     "rlc's LunarLander-v3 default: rl-zoo's PPO, 100 greedy episodes every 100k steps, stops at 200"},
     {NULL, "LunarLanderContinuous-v3", LANDER_PPO_DEFAULT,
      "rl-zoo's PPO for LunarLanderContinuous (its settings are the discrete ones), stops at 200"},
 };
