@@ -20,7 +20,10 @@ else
   LDOPT :=
 endif
 
-PKGS := cairo libpng
+# FFmpeg's libraries write MP4 video (rlc_video_*); SDL2 is the CLI's live
+# window only (rlc play --render human, eval --watch), not the library's.
+PKGS := cairo libpng libavformat libavcodec libswscale libavutil
+CLI_PKGS := sdl2
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -106,8 +109,9 @@ $(BUILD)/librlc.so: $(LIB_OBJ)
 # Programs link the plain static library, as users do: the built-in
 # algorithms and envs are tables that reference their classes, so the linker
 # keeps them without --whole-archive.
+$(CLI_OBJ): private CFLAGS_BASE += $(shell pkg-config --cflags $(CLI_PKGS) 2>/dev/null)
 $(BUILD)/rlc: $(CLI_OBJ) $(BUILD)/librlc.a
-	$(CC) -o $@ $(CLI_OBJ) $(BUILD)/librlc.a $(LIBS)
+	$(CC) -o $@ $(CLI_OBJ) $(BUILD)/librlc.a $(LIBS) $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
 
 $(BUILD)/test_rlc: $(TEST_OBJ) $(BUILD)/librlc.a
 	$(CC) -o $@ $(TEST_OBJ) $(BUILD)/librlc.a $(LIBS)
