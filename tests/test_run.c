@@ -248,6 +248,14 @@ TEST(run_resume_heap_state_env) {
   CHECK(resume_equals_uninterrupted(rlc_agent_find("dqn"), "HeapWalk-v0", set));
 }
 
+// LunarLander's Box2D world: checkpoints replay each copy's episode into a
+// fresh world (the runs stop mid-episode), so resuming to 2N equals 2N.
+TEST(run_resume_lunarlander) {
+  const char *set = "steps=1500,eval_interval=1000,eval_episodes=2,log_interval=250,gif=false,seed=3,num_envs=2";
+  CHECK(resume_equals_uninterrupted(rlc_agent_find("dqn"), "LunarLander-v3", set));
+  CHECK(resume_equals_uninterrupted(rlc_agent_find("ppo"), "LunarLanderContinuous-v3", set));
+}
+
 TEST(run_corrupt_checkpoint_refused) {
   rlcOpts cfg;
   char dir[512], p[700];
