@@ -77,11 +77,21 @@ static void load(rlcCanvas *c) {
   cairo_surface_mark_dirty(c->surface);
 }
 
-// A row of pixels that are all opaque (the usual case) converts without
-// un-premultiplying.
-static bool row_opaque(const uint32_t *row, int w) {
+// One row of ARGB32 to RGB; false when a pixel is not opaque (the row must
+// then be un-premultiplied). Each pixel is stored as 4 bytes whose fourth the
+// next pixel overwrites: no byte-by-byte stores in the common case.
+static bool row_to_rgb_opaque(const uint32_t *row, uint8_t *dst, int w) {
   uint32_t all = 0xffffffffu;
-  for (int x = 0; x < w; x++) all &= row[x];
+  for (int x = 0; x + 1 < w; x++) {
+    uint32_t p = row[x];
+    all &= p;
+    uint32_t v = (p >> 16 & 255) | (p & 0xff00) | (p & 255) << 16;  // bytes R, G, B, 0
+    memcpy(dst + 3 * x, &v, 4);
+  }
+  uint32_t p = row[w - 1];
+  all &= p;
+  uint8_t *d = dst + 3 * (w - 1);
+  d[0] = (uint8_t)(p >> 16), d[1] = (uint8_t)(p >> 8), d[2] = (uint8_t)p;
   return all >> 24 == 255;
 }
 
@@ -102,13 +112,7 @@ void rlc_canvas_end(rlcCanvas *c) {
   for (int y = 0; y < c->h; y++) {
     const uint32_t *row = (const uint32_t *)(data + (size_t)y * stride);
     uint8_t *dst = c->rgb + (size_t)y * c->w * 3;
-    if (row_opaque(row, c->w)) {
-      for (int x = 0; x < c->w; x++, dst += 3) {
-        uint32_t p = row[x];
-        dst[0] = (uint8_t)(p >> 16), dst[1] = (uint8_t)(p >> 8), dst[2] = (uint8_t)p;
-      }
-      continue;
-    }
+    if (row_to_rgb_opaque(row, dst, c->w)) continue;
     for (int x = 0; x < c->w; x++, dst += 3) {
       uint32_t p = row[x], a = p >> 24;
       uint32_t r = (p >> 16) & 255, g = (p >> 8) & 255, b = p & 255;
