@@ -564,8 +564,27 @@ TEST(dqn_classes_and_presets) {
     CHECK_MSG(has_default, "%s has no CartPole-v1 default preset", names[i]);
   }
   static const char *const presets[] = {"homl-dqn", "homl-double-dqn", "homl-dueling-dqn",
-                                        "tfagents-dqn", "rainbow-nstep"};
-  for (int i = 0; i < 5; i++) CHECK_MSG(rlc_preset_find(presets[i], NULL), "no preset %s", presets[i]);
+                                        "tfagents-dqn", "rainbow-nstep", "minatar-dqn"};
+  for (int i = 0; i < 6; i++) CHECK_MSG(rlc_preset_find(presets[i], NULL), "no preset %s", presets[i]);
+}
+
+// `rlc train --env MinAtar/X` trains the paper's DQN on every game.
+TEST(dqn_minatar_games_default_to_the_paper) {
+  static const char *const games[] = {"Asterix", "Breakout", "Freeway", "Seaquest", "SpaceInvaders"};
+  for (int g = 0; g < 5; g++)
+    for (int v = 0; v < 2; v++) {
+      char id[64];
+      snprintf(id, sizeof id, "MinAtar/%s-v%d", games[g], v);
+      rlcOpts *cfg = calloc(1, sizeof *cfg);
+      CHECK_MSG(rlc_run_config(cfg, NULL, id, NULL, NULL, 0) == RLC_OK, "%s: %s", id, rlc_last_error());
+      CHECK_MSG(!strcmp(rlc_opts_str(cfg, "algo", ""), "dqn") &&
+                    !strcmp(rlc_opts_str(cfg, "hidden", ""), "c16k3-128") &&
+                    !strcmp(rlc_opts_str(cfg, "optimizer", ""), "rmsprop_torch") &&
+                    !strcmp(rlc_opts_str(cfg, "steps", ""), "5000000"),
+                "%s: %s %s %s", id, rlc_opts_str(cfg, "algo", ""), rlc_opts_str(cfg, "hidden", ""),
+                rlc_opts_str(cfg, "optimizer", ""));
+      free(cfg);
+    }
 }
 
 TEST(dqn_rejects_unsupported_spaces_and_bad_settings) {
