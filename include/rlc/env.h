@@ -172,6 +172,12 @@ RLC_API rlcStatus rlc_wrap_time_limit(rlcEnvSpec *inner, int max_episode_steps, 
 RLC_API rlcStatus rlc_wrap_action_repeat(rlcEnvSpec *inner, int repeat, rlcEnvSpec **out);
 RLC_API rlcStatus rlc_wrap_frame_stack(rlcEnvSpec *inner, int k, rlcEnvSpec **out);
 
+// How observations split into frames, for replays that store each frame once:
+// `frames` stacked frames (1: none) of `channels` elements at each position
+// (0: the stack is along the first axis, a frame is obs_size / frames
+// contiguous elements).
+RLC_API void rlc_spec_frame_layout(const rlcEnvSpec *spec, int *frames, int *channels);
+
 // The innermost spec (Gymnasium's env.unwrapped), and the transition model if any.
 RLC_API const rlcEnvSpec *rlc_spec_unwrapped(const rlcEnvSpec *spec);
 static inline const rlcMdp *rlc_spec_mdp(const rlcEnvSpec *spec) { return spec->mdp; }

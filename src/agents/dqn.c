@@ -683,6 +683,9 @@ static rlcStatus build_replay(Dqn *a, uint64_t seed) {
   rd.priority_eps = set->per_eps;
   rd.max_batch = set->batch_size;
   rd.seed = seed;
+  // Images: each frame stored once (a stacked stream costs about one frame
+  // a transition instead of two stacks).
+  if (rd.obs_dtype == RLC_U8) rlc_spec_frame_layout(a->base.spec, &rd.frame_stack, &rd.frame_channels);
   return rlc_replay_create(&rd, &a->replay);
 }
 

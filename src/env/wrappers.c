@@ -252,3 +252,13 @@ rlcStatus rlc_wrap_frame_stack(rlcEnvSpec *inner, int k, rlcEnvSpec **out) {
   if (!s) (*out)->observation_space = st;
   return s;
 }
+
+// What a replay needs to store observations frame by frame: the outermost
+// layer that makes observations, looked through the wrappers that pass them
+// on unchanged (time limit, action repeat).
+void rlc_spec_frame_layout(const rlcEnvSpec *spec, int *frames, int *channels) {
+  while (spec->inner && (spec->cls == &wrap_time_limit_class || spec->cls == &action_repeat_class))
+    spec = spec->inner;
+  *frames = 1, *channels = 0;
+  if (spec->cls == &frame_stack_class) *frames = spec->observation_space.shape[0];
+}
