@@ -878,6 +878,20 @@ static const rlcSetting settings[] = {
   "gradient_steps=1,target_update=1000,tau=1,double=false,epsilon_schedule=linear,epsilon=1,"     \
   "epsilon_end=0.1,epsilon_steps=100000,epsilon_delay=5000,steps=5000000,eval_interval=250000,"   \
   "eval_episodes=10,log_interval=10000"
+// Hands-On ML ch. 18's TF-Agents DQN for Atari (../shared/SEEDS.md): the
+// Nature CNN over 4 stacked 84x84 frames (inputs / 255, TF-Agents' init),
+// centered RMSprop (TF 2's, eps outside the sqrt), epsilon 1 -> 0.01 over
+// 62,500 training steps, 4 collect steps per training step of 64, target
+// every 2000 training steps, 20,000 random steps first. The budget is
+// rlc's: 1M env steps.
+#define HOML_ATARI                                                                                \
+  "hidden=c32k8s4-c64k4s2-c64k3-512,activation=relu,init=he_trunc,out_init=uniform,"              \
+  "out_init_range=0.03,out_bias_init=-0.2,optimizer=rmsprop_torch,lr=2.5e-4,rmsprop_rho=0.95,"     \
+  "momentum=0,optim_eps=1e-5,centered=true,loss=huber,gamma=0.99,batch_size=64,buffer_size=100000," \
+  "random_steps=20000,learning_starts=20000,train_freq=4,gradient_steps=1,target_update=2000,"     \
+  "epsilon_schedule=linear,schedule_unit=update,epsilon=1,epsilon_end=0.01,epsilon_steps=62500,"   \
+  "steps=1000000,eval_interval=50000,eval_episodes=5,log_interval=5000"
+
 #define MINATAR_DEFAULT(id) {NULL, id, MINATAR_DQN, "the MinAtar paper's DQN (minatar-dqn)"}
 
 static const rlcPreset pr_dqn[] = {
@@ -891,6 +905,17 @@ static const rlcPreset pr_dqn[] = {
     {"minatar-dqn", "MinAtar/Breakout-v0", "env=MinAtar/Breakout-v0," MINATAR_DQN,
      "the MinAtar paper's DQN (Young & Tian 2019): conv 16 3x3 -> 128, centered RMSprop, 5M frames "
      "(any MinAtar game: --env; v0 = all six actions, as the paper)"},
+    {"homl-breakout", "MinAtar/Breakout-v1", "env=MinAtar/Breakout-v1," HOML_ATARI ",max_episode_steps=27000,"
+     "env_options=\"pixels=true,atari_preprocessing=true,noop_max=0,frame_skip=4,screen_size=84,"
+     "frame_stack=4,frame_stack_axis=last\"",
+     "Hands-On ML ch. 18's TF-Agents Breakout pipeline on rendered MinAtar frames: pixels -> "
+     "AtariPreprocessing (84x84 gray, skip 4) -> FrameStack 4, Nature CNN, RMSprop 2.5e-4 "
+     "(MinAtar's Breakout launches the ball itself and has no lives: no autofire)"},
+    {"homl-spaceinvaders", "MinAtar/SpaceInvaders-v1", "env=MinAtar/SpaceInvaders-v1," HOML_ATARI ","
+     "max_episode_steps=27000,env_options=\"pixels=true,atari_preprocessing=true,noop_max=0,frame_skip=4,"
+     "screen_size=84,skip_start=40,frame_stack=4,frame_stack_axis=last\"",
+     "Hands-On ML ch. 18 exercise 9: the Breakout pipeline on Space Invaders with 40 skipped "
+     "no-op steps after the reset (and each lost life) instead of autofire"},
     {"homl-dqn", "CartPole-v1",
      HOML_BASE ",train_start_episode=51,target_update=0,loss=mse,lr=1e-2",
      "Hands-On ML ch. 18 DQN: 600 episodes of <= 200 steps, one update per episode from episode 51"},
@@ -945,6 +970,16 @@ static const rlcPreset pr_c51[] = {
 
 static const rlcPreset pr_rainbow[] = {
     {NULL, "CartPole-v1", CP_BASE ",v_min=0,v_max=100", "rlc's CartPole-v1 default for Rainbow"},
+    // Revisiting Rainbow (Obando-Ceron & Castro 2021), its MinAtar
+    // configuration; the torso and one update a frame as minatar-dqn.
+    {"minatar-rainbow", "MinAtar/Breakout-v0",
+     "env=MinAtar/Breakout-v0,hidden=c16k3-128,activation=relu,init=torch,optimizer=adam,lr=1e-4,"
+     "optim_eps=3.125e-4,n_step=3,n_step_combined=false,atoms=51,v_min=-100,v_max=100,noisy=true,"
+     "dueling=true,double=true,per=true,c51=true,buffer_size=100000,batch_size=32,learning_starts=1000,"
+     "train_freq=1,target_update=1000,gamma=0.99,loss=huber,steps=10000000,eval_interval=250000,"
+     "eval_episodes=10,log_interval=10000",
+     "Revisiting Rainbow's MinAtar Rainbow: Adam 1e-4 (eps 3.125e-4), 3-step, 51 atoms up to 100, "
+     "noisy, dueling, double, prioritized; 10M frames"},
 };
 
 // Each class's create names the class in the agent's head.
