@@ -26,7 +26,7 @@ done
 # ended at or before it), and at the last episode.
 curve() {
   awk -F, -v check="$CHECK" '
-    NR == 1 { next }
+    NR == 1 || NF < 4 { next }  # the header; a line still being written
     { while ($2 > next_at && n > 0) row(next_at); ret[n % 100] = $3; n++; last = $2 }
     function row(at,   k, s, m) {
       m = n < 100 ? n : 100; s = 0
