@@ -27,6 +27,11 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # -ffp-contract=off everywhere but src/nn: gcc's default for ISO C, written
 # out because clang's is "on" (a*b+c fused), which moves planning, RNG
 # formulas and the tests' exact expectations off by an ulp.
+WERROR ?= 0
+ifeq ($(WERROR),1)
+  EXTRA_CFLAGS += -Werror
+endif
+
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter -ffp-contract=off \
                -fPIC -pthread -Iinclude -Isrc $(PKG_CFLAGS) $(OPT) $(EXTRA_CFLAGS)
 # Env dynamics (and numpy's RNG arithmetic) must match Gymnasium bit for bit: no FMA contraction, libm's pow
@@ -49,7 +54,7 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 REF_OBJ := $(REF_SRC:%.c=$(BUILD)/obj/%.o)
 DEPS := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(REF_OBJ:.o=.d)
 
-.PHONY: all lib cli test test-run test-unit test-reference deps demo clean examples bench
+.PHONY: all lib cli install uninstall test test-run check test-unit test-reference deps demo clean examples bench
 
 all: lib cli examples
 
@@ -117,10 +122,27 @@ $(BUILD)/bench/bench_gemm: private CFLAGS_BASE += $(if $(OPENBLAS_LIBS),-DHAVE_O
 $(BUILD)/bench/bench_gemm: private LIBS += $(OPENBLAS_LIBS)
 
 # The whole suite: unit tests, the reference replays and the CLI checks; the
-# last line is the total. Installs missing Debian packages first, then
-# re-enters make so pkg-config sees them.
-test: deps
+# last line is the total. Builds and tests only (offline, no root): missing
+# Debian packages are named, `make deps` installs them.
+test:
+	@sh scripts/deps.sh --check
 	@$(MAKE) --no-print-directory test-run
+
+# Every build variant, each a verdict of its own, warnings as errors: native
+# (-march=native), portable (no -march), clang, and ASan+UBSan. What CI runs.
+VARIANTS := native portable clang sanitize
+check: deps
+	@for v in $(VARIANTS); do \
+	  case $$v in \
+	    native) a="" ;; portable) a="PORTABLE=1 BUILD=build-portable" ;; \
+	    clang) a="CC=clang BUILD=build-clang" ;; sanitize) a="SANITIZE=1" ;; \
+	  esac; \
+	  echo "== make test $$a (WERROR=1)"; \
+	  $(MAKE) --no-print-directory -j2 WERROR=1 $$a all || exit 1; \
+	  $(MAKE) --no-print-directory WERROR=1 $$a test-run > "/tmp/rlc-check-$$v.log" 2>&1; rc=$$?; \
+	  grep "^FAIL" "/tmp/rlc-check-$$v.log"; tail -n 1 "/tmp/rlc-check-$$v.log"; \
+	  [ $$rc -eq 0 ] || { echo "make check: the $$v variant failed (log: /tmp/rlc-check-$$v.log)"; exit 1; }; \
+	done; echo "make check: all $(words $(VARIANTS)) variants passed"
 
 test-run: $(BUILD)/test_rlc $(BUILD)/test_reference $(BUILD)/rlc $(BUILD)/librlc.so examples
 	@BUILD=$(BUILD) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp sh tests/run_all.sh
@@ -141,7 +163,38 @@ test-reference: $(BUILD)/test_reference
 deps:
 	@sh scripts/deps.sh
 
+# Installation: headers, both libraries (the shared one as
+# librlc.so.VERSION with the SONAME link librlc.so.0 and the dev link
+# librlc.so), the tool, rlc.pc for pkg-config and the man page rlc(1)
+# generated from the tool's --help. DESTDIR is honoured for packaging.
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+VERSION := $(shell sed -n 's/^\#define RLC_VERSION "\(.*\)"/\1/p' include/rlc/core.h)
+LIBS_PRIVATE := $(filter-out $(PKG_LIBS) $(LDOPT),$(LIBS))
+DEST = $(DESTDIR)$(PREFIX)
+DESTLIB = $(DESTDIR)$(LIBDIR)
+
+$(BUILD)/rlc.1: $(BUILD)/rlc scripts/man.sh
+	sh scripts/man.sh $(BUILD)/rlc $@
+
+install: lib cli $(BUILD)/rlc.1
+	install -d $(DEST)/include/rlc $(DESTLIB)/pkgconfig $(DEST)/bin $(DEST)/share/man/man1
+	install -m 644 include/rlc/*.h $(DEST)/include/rlc/
+	install -m 644 $(BUILD)/librlc.a $(DESTLIB)/librlc.a
+	install -m 755 $(BUILD)/librlc.so $(DESTLIB)/librlc.so.$(VERSION)
+	ln -sf librlc.so.$(VERSION) $(DESTLIB)/librlc.so.0
+	ln -sf librlc.so.0 $(DESTLIB)/librlc.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@PKGS@|$(PKGS)|' -e 's|@LIBS_PRIVATE@|$(LIBS_PRIVATE)|' rlc.pc.in > $(DESTLIB)/pkgconfig/rlc.pc
+	install -m 755 $(BUILD)/rlc $(DEST)/bin/rlc
+	install -m 644 $(BUILD)/rlc.1 $(DEST)/share/man/man1/rlc.1
+
+uninstall:
+	rm -f $(DEST)/include/rlc/*.h $(DESTLIB)/librlc.a $(DESTLIB)/librlc.so.$(VERSION) $(DESTLIB)/librlc.so.0 \
+	      $(DESTLIB)/librlc.so $(DESTLIB)/pkgconfig/rlc.pc $(DEST)/bin/rlc $(DEST)/share/man/man1/rlc.1
+	-rmdir $(DEST)/include/rlc 2>/dev/null
+
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-portable build-clang
 
 -include $(DEPS)

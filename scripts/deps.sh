@@ -4,13 +4,18 @@
 #   libpng-dev         PNG files
 #   libgif-dev         animated GIFs
 #   fonts-dejavu-core  the font for text in frames and plots
+#   clang              the clang build variant of `make check`
 set -e
-PKGS="build-essential pkg-config libcairo2-dev libpng-dev libgif-dev fonts-dejavu-core"
+PKGS="build-essential pkg-config libcairo2-dev libpng-dev libgif-dev fonts-dejavu-core clang"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
+if [ "$1" = "--check" ]; then
+  echo "rlc: missing Debian packages:$missing (make deps installs them)" >&2
+  exit 1
+fi
 echo "rlc: installing Debian packages:$missing"
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo

@@ -39,6 +39,20 @@ if cmp -s "$T/a/episodes.csv" "$T/b/episodes.csv" &&
   ok "resume to 2N equals 2N"
 else ko "resume differs"; fi
 expect_fail "resume cannot change settings" "cannot change it" "$RLC" train --resume "$T/a" --seed 5
+# A budget only grows; a refused resume leaves every file as it was.
+sums=$(cat "$T/a/config.txt" "$T/a/metrics.csv" "$T/a/episodes.csv" "$T/a/checkpoint.rlc" | md5sum)
+expect_fail "resume refuses a smaller budget" "the run has done 3000 steps already" "$RLC" train --resume "$T/a" --steps 2000
+[ "$sums" = "$(cat "$T/a/config.txt" "$T/a/metrics.csv" "$T/a/episodes.csv" "$T/a/checkpoint.rlc" | md5sum)" ] &&
+  ok "a refused resume changes no file" || ko "a refused resume changed the run directory"
+# The horizon of PPO's lr annealing is fixed at creation: N with horizon=2N,
+# then --resume --steps 2N, equals one 2N run (lr column included).
+"$RLC" train --algo ppo --steps 1536 --set horizon=3072,log_interval=256,gif=false --out "$T/pa" --quiet &&
+  "$RLC" train --resume "$T/pa" --steps 3072 --quiet &&
+  "$RLC" train --algo ppo --steps 3072 --set log_interval=256,gif=false --out "$T/pb" --quiet
+grep -q "^horizon=3072$" "$T/pb/config.txt" && ok "config.txt records the horizon" || ko "no horizon in config.txt"
+if [ "$(cut -d, -f1,2,5- "$T/pa/metrics.csv")" = "$(cut -d, -f1,2,5- "$T/pb/metrics.csv")" ]; then
+  ok "ppo: N (horizon 2N) resumed to 2N equals 2N"
+else ko "ppo resume with the horizon differs"; fi
 # An edited config.txt is refused on resume (the checkpoint's settings rule).
 cp -r "$T/a" "$T/edited"
 echo "eval_interval=700" >>"$T/edited/config.txt"
@@ -60,7 +74,9 @@ expect_fail "algorithm: did you mean" "did you mean 'double-dqn'" "$RLC" train -
 # Divergence stops the run with a one-line error instead of exiting 0 with NaN weights.
 expect_fail "divergence is an error" "training diverged by step" "$RLC" train --algo dqn \
   --set optimizer=sgd,lr=10,loss=mse --steps 5000 --out "$T/div" --quiet
-[ ! -e "$T/div/checkpoint.rlc" ] && ok "no checkpoint of diverged weights" || ko "a diverged checkpoint was written"
+# The last good checkpoint stays (the one at creation here): it loads, without NaN.
+"$RLC" eval "$T/div" --episodes 3 >"$T/out" 2>&1 && grep -q "(trained 0 steps)" "$T/out" && ! grep -qi nan "$T/out" &&
+  ok "the last good checkpoint is kept" || ko "diverged run's checkpoint: $(cat "$T/out")"
 many=""
 i=0
 while [ $i -lt 61 ]; do many="$many --set gamma=0.9"; i=$((i + 1)); done

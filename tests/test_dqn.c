@@ -117,9 +117,9 @@ static rlcStatus corridor_u8_make(rlcEnvSpec *spec, rlcOpts *opts) {
 static void register_corridor(void) {
   static bool done;
   if (done) return;
-  rlcEnvRegistration reg = {"DqnCorridor-v0", corridor_make, 20, 1.0, NULL, "test corridor"};
+  rlcEnvRegistration reg = {"DqnCorridor-v0", corridor_make, 20, 1.0, NULL, "test corridor", NULL};
   CHECK_OK(rlc_env_register(&reg));
-  rlcEnvRegistration u8 = {"DqnCorridorU8-v0", corridor_u8_make, 20, 1.0, NULL, "test corridor, uint8"};
+  rlcEnvRegistration u8 = {"DqnCorridorU8-v0", corridor_u8_make, 20, 1.0, NULL, "test corridor, uint8", NULL};
   CHECK_OK(rlc_env_register(&u8));
   done = true;
 }

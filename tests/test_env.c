@@ -106,7 +106,7 @@ static rlcStatus counter_make(rlcEnvSpec *spec, rlcOpts *opts) {
 }
 
 static const rlcEnvRegistration counter_reg = {
-    "TestCounter-v0", counter_make, 4, 3.0, "limit=6", "a counter for the unit tests"};
+    "TestCounter-v0", counter_make, 4, 3.0, "limit=6", "a counter for the unit tests", NULL};
 
 static void ensure_counter(void) {
   static bool done;

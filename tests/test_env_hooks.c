@@ -177,7 +177,7 @@ static rlcStatus heap_make(rlcEnvSpec *spec, rlcOpts *opts) {
 void test_register_heap_walk(void) {
   static bool done;
   if (done) return;
-  rlcEnvRegistration reg = {"HeapWalk-v0", heap_make, 50, 0.9, NULL, "test env whose state owns heap memory"};
+  rlcEnvRegistration reg = {"HeapWalk-v0", heap_make, 50, 0.9, NULL, "test env whose state owns heap memory", NULL};
   CHECK_OK(rlc_env_register(&reg));
   done = true;
 }
@@ -390,7 +390,7 @@ static rlcStatus half_make(rlcEnvSpec *spec, rlcOpts *opts) {
 TEST(env_hooks_half_set_refused) {
   static bool done;
   if (!done) {
-    rlcEnvRegistration reg = {"HalfHooks-v0", half_make, 0, NAN, NULL, "test: two of five hooks"};
+    rlcEnvRegistration reg = {"HalfHooks-v0", half_make, 0, NAN, NULL, "test: two of five hooks", NULL};
     CHECK_OK(rlc_env_register(&reg));
     done = true;
   }

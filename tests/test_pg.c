@@ -341,7 +341,7 @@ TEST(pg_refuses_unsupported_spaces) {
   CHECK_ERR(make_agent("reinforce", "Pendulum-v1", ""), RLC_ERR_UNSUPPORTED);
   CHECK_OK(make_agent("ppo", "Pendulum-v1", ""));
   CHECK_OK(make_agent("a2c", "MountainCarContinuous-v0", ""));
-  static const rlcEnvRegistration reg = {"PgNoTeacher-v0", nt_make, 10, NAN, NULL, "test env without a heuristic"};
+  static const rlcEnvRegistration reg = {"PgNoTeacher-v0", nt_make, 10, NAN, NULL, "test env without a heuristic", NULL};
   if (!rlc_env_registry_find(reg.id)) CHECK_OK(rlc_env_register(&reg));
   CHECK_ERR(make_agent("imitation", "PgNoTeacher-v0", ""), RLC_ERR_UNSUPPORTED);
   CHECK(strstr(rlc_last_error(), "heuristic") != NULL);

@@ -177,10 +177,16 @@ static char *csv_without_time(const char *path) {
 }
 
 // N steps, resume to 2N, equals 2N in one go (episodes, metrics, and the
-// agent's whole saved state). false when the algorithm does not take the env.
+// agent's whole saved state), as a user does it: `--steps N --set horizon=2N`,
+// then `--resume --steps 2N`, against `--steps 2N`. false when the algorithm
+// does not take the env.
 static bool resume_equals_uninterrupted(const rlcAgentClass *cls, const char *env, const char *set) {
-  rlcOpts cfg;
-  if (config(&cfg, cls->name, env, NULL, set)) return false;
+  rlcOpts cfg, cfg2;
+  char seta[512], setb[512];
+  snprintf(seta, sizeof seta, "%s,steps=1500,episodes=0,horizon=3000", set);
+  snprintf(setb, sizeof setb, "%s,steps=3000,episodes=0", set);
+  CHECK_OK(config(&cfg, cls->name, env, NULL, seta));
+  CHECK_OK(config(&cfg2, cls->name, env, NULL, setb));
   char a[600], b[600], pa[700], pb[700];
   snprintf(a, sizeof a, "%s/%s-%s-a", test_tmpdir(), cls->name, env);
   snprintf(b, sizeof b, "%s/%s-%s-b", test_tmpdir(), cls->name, env);
@@ -193,8 +199,8 @@ static bool resume_equals_uninterrupted(const rlcAgentClass *cls, const char *en
   rlc_run_destroy(ra);
   CHECK_OK(rlc_run_resume(a, &ra));
   CHECK_OK(rlc_run_train(ra, 3000, 0, NULL, NULL));
-  CHECK_OK(rlc_run_create(&cfg, b, false, &rb));
-  CHECK_OK(rlc_run_train(rb, 3000, 0, NULL, NULL));
+  CHECK_OK(rlc_run_create(&cfg2, b, false, &rb));
+  CHECK_OK(rlc_run_train(rb, 0, 0, NULL, NULL));
   rlcRunStatus sa, sb;
   rlc_run_status(ra, &sa);
   rlc_run_status(rb, &sb);
@@ -227,7 +233,7 @@ static bool resume_equals_uninterrupted(const rlcAgentClass *cls, const char *en
 
 // For every registered algorithm, on the first of two envs it takes.
 TEST(run_resume_equals_uninterrupted_every_algo) {
-  const char *set = "steps=1500,eval_interval=1000,eval_episodes=2,log_interval=250,gif=false,seed=3";
+  const char *set = "eval_interval=1000,eval_episodes=2,log_interval=250,gif=false,seed=3";
   for (int i = 0; i < rlc_agent_count(); i++)
     if (!resume_equals_uninterrupted(rlc_agent_get(i), "CartPole-v1", set))
       resume_equals_uninterrupted(rlc_agent_get(i), "FrozenLake-v1", set);
@@ -237,7 +243,7 @@ TEST(run_resume_equals_uninterrupted_every_algo) {
 // checkpoints and restores every copy through the state hooks.
 TEST(run_resume_heap_state_env) {
   test_register_heap_walk();
-  const char *set = "steps=1500,eval_interval=1000,eval_episodes=2,log_interval=250,gif=false,seed=3,num_envs=3";
+  const char *set = "eval_interval=1000,eval_episodes=2,log_interval=250,gif=false,seed=3,num_envs=3";
   CHECK(resume_equals_uninterrupted(rlc_agent_find("random"), "HeapWalk-v0", set));
   CHECK(resume_equals_uninterrupted(rlc_agent_find("dqn"), "HeapWalk-v0", set));
 }

@@ -78,8 +78,10 @@ typedef struct rlcAgentDef {
   const rlcEnvSpec *spec; // the (wrapped) env spec; outlives the agent
   int num_envs;           // batch size of act/observe during training
   uint64_t seed;          // the agent's own streams derive from it
-  int64_t steps;          // the run's length in env steps (0: not known), for
-                          // schedules that span the run
+  int64_t steps;          // the horizon of schedules that span the run, in env
+                          // steps (0: not known): the run's `horizon`, fixed
+                          // when it was created, so a resume with a larger
+                          // budget trains on exactly as one longer run would
   const void *settings;   // the class's settings struct, filled from its table
                           // (valid during create only: copy what you keep)
 } rlcAgentDef;

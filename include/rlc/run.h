@@ -29,7 +29,8 @@ extern "C" {
 // from the table rlc_run_settings returns.
 typedef struct rlcRunSettings {
   char algo[RLC_SETTING_STR_MAX], env[RLC_SETTING_STR_MAX], env_options[RLC_SETTING_STR_MAX];
-  int64_t seed, reset_seed, steps, episodes;
+  int64_t seed, reset_seed, steps, episodes, horizon;
+  double checkpoint_seconds;
   int num_envs, num_threads, max_episode_steps;
   int eval_interval, eval_episodes, log_interval, checkpoint_interval, gif_episodes;
   bool stop_at_threshold, gif;
@@ -68,6 +69,7 @@ typedef struct rlcRunStatus {
   int64_t solved_at_steps;
   bool solved;                  // last eval mean >= the env's reward threshold
   rlcAgentInfo info;            // the agent's last reported values
+  double checkpoint_s;          // seconds this session spent writing checkpoints
 } rlcRunStatus;
 
 typedef void (*rlcRunProgressFn)(const rlcRunStatus *st, void *user);
@@ -89,6 +91,10 @@ RLC_API int rlc_run_eval_episodes(const rlcRun *r);
 // configuration's), writing the run directory. progress may be NULL.
 RLC_API rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgressFn progress,
                         void *user);
+// Sets the budget rlc_run_train then uses (0, 0: keep it), in config.txt too.
+// A budget below what the run has done is RLC_ERR_ARG, and changes nothing.
+// Schedules keep the run's horizon, fixed when it was created.
+RLC_API rlcStatus rlc_run_set_budget(rlcRun *r, int64_t steps, int64_t episodes);
 RLC_API void rlc_run_status(const rlcRun *r, rlcRunStatus *st);
 RLC_API rlcAgent *rlc_run_agent(rlcRun *r);
 RLC_API const rlcEnvSpec *rlc_run_spec(const rlcRun *r);

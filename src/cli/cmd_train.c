@@ -85,6 +85,7 @@ static void summary_json(rlcRun *run, const char *dir, const rlcRunStatus *st, d
   json_num(&j, "solved_at_s", st->solved_at_s);
   json_int(&j, "solved_at_steps", st->solved_at_steps);
   json_num(&j, "recent_return", st->recent_return);
+  json_num(&j, "checkpoint_s", st->checkpoint_s);
   json_int(&j, "updates", st->info.updates);
   if (dir) json_str(&j, "dir", dir);
   json_end_print(&j);
@@ -110,7 +111,14 @@ int cmd_train(int argc, char **argv) {
       if (cli_has(&a, conflicting[i]))
         return cli_error("--resume continues a run with its own configuration; %s cannot change it", conflicting[i]);
     dir = cli_str(&a, "--resume", "");
-    if ((s = rlc_run_resume(dir, &run))) return cli_fail(s);
+    if ((s = rlc_run_resume(dir, &run)) || (s = rlc_run_set_budget(run, steps, episodes))) {
+      rlc_run_destroy(run);
+      return cli_fail(s);
+    }
+    const rlcRunSettings *rs = rlc_run_settings_of(run);
+    if (steps > rs->horizon && rs->horizon > 0 && !quiet && !json)
+      fprintf(stderr, "rlc: note: schedules that span the run keep its horizon of %lld steps (fixed at creation: "
+              "create with --set horizon=N to plan for N)\n", (long long)rs->horizon);
   } else {
     // Every --set, in order (the parser keeps only the last).
     const char *sets[64];

@@ -76,6 +76,22 @@ uint32_t rlc_crc32(uint32_t crc, const void *data, size_t n) {
   return ~crc;
 }
 
+// The rename itself reaches the disk with the directory's entry: after a
+// power loss the file is the old one or the new one, never missing.
+static void sync_parent_dir(const char *path) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (slash == dir) slash[1] = 0;
+  else if (slash) *slash = 0;
+  else snprintf(dir, sizeof dir, ".");
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    fsync(fd);
+    close(fd);
+  }
+}
+
 rlcStatus rlc_file_write_atomic(const char *path, const void *data, size_t n, const char *what) {
   char tmp[4096];
   if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
@@ -93,6 +109,7 @@ rlcStatus rlc_file_write_atomic(const char *path, const void *data, size_t n, co
   else if (rename(tmp, path) != 0)
     st = rlc_error(RLC_ERR_IO, "%s: cannot rename '%s' to '%s': %s", what, tmp, path, strerror(errno));
   if (st) remove(tmp);
+  else sync_parent_dir(path);
   return st;
 }
 

@@ -66,6 +66,9 @@ struct rlcRun {
   int n_extra;
   char extra_name[4][32];
   double t0;                          // this session's start
+  double next_ckpt_time;              // rlc_time_s() of the next timed checkpoint
+  double checkpoint_s;                // seconds spent writing checkpoints this session
+  bool rewind_logs;                   // resumed: truncate the logs to the checkpoint before writing
   volatile sig_atomic_t stop_requested;
 };
 
@@ -95,6 +98,15 @@ static rlcStatus read_settings(rlcRun *r) {
   const rlcSetting *table = rlc_run_settings(&nt);
   rlcStatus s = rlc_settings_fill(&rs, table, nt, cfg);
   if (s) return s;
+  // The horizon is fixed when the run is created and kept in its
+  // configuration: a resume with another budget leaves the schedules alone.
+  if (rs.horizon == 0 && rs.steps > 0) {
+    rs.horizon = rs.steps;
+    char v[32];
+    snprintf(v, sizeof v, "%lld", (long long)rs.horizon);
+    if ((s = rlc_opts_set(cfg, "horizon", v))) return s;
+    rlc_opts_str(cfg, "horizon", NULL);  // read: not an unknown option
+  }
   r->set = rs;
   r->cls = rlc_agent_find(rs.algo);
   if (!r->cls) return rlc_error(RLC_ERR_NOT_FOUND, "unknown algorithm '%s' (rlc list shows them)", rs.algo);
@@ -109,7 +121,7 @@ static rlcStatus read_settings(rlcRun *r) {
   r->venv->autoreset_seed = r->set.reset_seed;
   if ((s = rlc_env_create(r->env_id, r->env_opts, &r->eval_env))) return s;
   if ((s = rlc_agent_create_from_config(r->cls, r->venv->spec, cfg, (uint64_t)r->set.seed, r->set.num_envs,
-                                        r->set.steps, &r->agent)))
+                                        r->set.horizon, &r->agent)))
     return s;
   rlc_opts_str(cfg, "rlc_version", NULL);  // bookkeeping, not settings
   rlc_opts_str(cfg, "tensorboard_file", NULL);
@@ -127,6 +139,18 @@ static rlcStatus read_settings(rlcRun *r) {
   r->cls->info(r->agent, &r->info);
   r->n_extra = r->info.n_extra < 4 ? r->info.n_extra : 4;
   for (int i = 0; i < r->n_extra; i++) snprintf(r->extra_name[i], sizeof r->extra_name[i], "%s", r->info.extra_name[i]);
+  return RLC_OK;
+}
+
+// Drops what was logged after the checkpoint: the resumed run writes it again.
+static rlcStatus logs_rewind(rlcRun *r) {
+  r->rewind_logs = false;
+  if (ftruncate(fileno(r->metrics), r->c.metrics_bytes) || ftruncate(fileno(r->episodes), r->c.episodes_bytes) ||
+      ftruncate(fileno(r->tb), r->c.tb_bytes))
+    return rlc_error(RLC_ERR_IO, "cannot rewind the logs in '%s': %s", r->dir, strerror(errno));
+  fseek(r->metrics, 0, SEEK_END);
+  fseek(r->episodes, 0, SEEK_END);
+  fseek(r->tb, 0, SEEK_END);
   return RLC_OK;
 }
 
@@ -167,12 +191,9 @@ static rlcStatus open_logs(rlcRun *r, bool fresh) {
       return rlc_error(RLC_ERR_IO, "cannot read the logs in '%s': %s", r->dir, strerror(errno));
     if (r->c.metrics_bytes > sm.st_size || r->c.episodes_bytes > se.st_size || r->c.tb_bytes > st.st_size)
       return rlc_error(RLC_ERR_FORMAT, "the logs in '%s' are shorter than the checkpoint says (were they edited?)", r->dir);
-    if (ftruncate(fileno(r->metrics), r->c.metrics_bytes) || ftruncate(fileno(r->episodes), r->c.episodes_bytes) ||
-        ftruncate(fileno(r->tb), r->c.tb_bytes))
-      return rlc_error(RLC_ERR_IO, "cannot rewind the logs in '%s': %s", r->dir, strerror(errno));
-    fseek(r->metrics, 0, SEEK_END);
-    fseek(r->episodes, 0, SEEK_END);
-    fseek(r->tb, 0, SEEK_END);
+    // Rewound when training starts (logs_rewind): a resume that fails before
+    // that leaves every file as it was.
+    r->rewind_logs = true;
   }
   fflush(r->metrics);
   fflush(r->episodes);
@@ -248,6 +269,8 @@ static rlcStatus make_dirs(const char *dir) {
   return RLC_OK;
 }
 
+static rlcStatus checkpoint(rlcRun *r);
+
 rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcRun **out) {
   *out = NULL;
   if (dir && strlen(dir) >= 1900) return rlc_error(RLC_ERR_ARG, "run directory path is too long");
@@ -296,6 +319,10 @@ rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcRun **out
       if (!s) s = run_config_write(&r->cfg, p);
     }
     if (!s) s = open_logs(r, true);
+    // A run directory can be resumed from its first moment: a run killed
+    // before its first periodic checkpoint starts again with --resume.
+    r->t0 = rlc_time_s();
+    if (!s) s = checkpoint(r);
   }
   if (s) {
     rlc_run_destroy(r);
@@ -371,7 +398,17 @@ static rlcStatus get_venv(rlcBuf *b, rlcVecEnv *v) {
   return s;
 }
 
+static rlcStatus checkpoint_write(rlcRun *r);
+
+// Checkpoints, timed: the time they take is reported (rlcRunStatus.checkpoint_s).
 static rlcStatus checkpoint(rlcRun *r) {
+  double t = rlc_time_s();
+  rlcStatus s = checkpoint_write(r);
+  r->checkpoint_s += rlc_time_s() - t;
+  return s;
+}
+
+static rlcStatus checkpoint_write(rlcRun *r) {
   if (!r->has_dir) return RLC_OK;
   fflush(r->metrics);
   fflush(r->episodes);
@@ -710,6 +747,7 @@ void rlc_run_status(const rlcRun *r, rlcRunStatus *st) {
   double thr = r->venv->spec->reward_threshold;
   st->solved = !isnan(thr) && !isnan(r->c.eval_mean) && r->c.eval_mean >= thr;
   st->info = r->info;
+  st->checkpoint_s = r->checkpoint_s;
 }
 
 rlcAgent *rlc_run_agent(rlcRun *r) { return r->agent; }
@@ -746,7 +784,13 @@ static rlcStatus finish_files(rlcRun *r) {
   return s;
 }
 
-rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgressFn progress, void *user) {
+rlcStatus rlc_run_set_budget(rlcRun *r, int64_t steps, int64_t episodes) {
+  if (steps > 0 && steps < r->c.steps)
+    return rlc_error(RLC_ERR_ARG, "--steps %lld: the run has done %lld steps already (a budget only grows)",
+                     (long long)steps, (long long)r->c.steps);
+  if (episodes > 0 && episodes < r->c.episodes)
+    return rlc_error(RLC_ERR_ARG, "--episodes %lld: the run has done %lld episodes already (a budget only grows)",
+                     (long long)episodes, (long long)r->c.episodes);
   if (steps > 0 || episodes > 0) {
     r->set.steps = steps > 0 ? steps : 0;
     r->set.episodes = episodes > 0 ? episodes : 0;
@@ -762,13 +806,29 @@ rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgre
       if (s) return s;
     }
   }
+  return RLC_OK;
+}
+
+// Checkpoints due by wall time (checkpoint_seconds): a killed run loses at
+// most that much. A checkpoint changes nothing the run computes.
+static rlcStatus timed_checkpoint(rlcRun *r, double now) {
+  if (r->set.checkpoint_seconds <= 0 || now < r->next_ckpt_time) return RLC_OK;
+  r->next_ckpt_time = now + r->set.checkpoint_seconds;
+  rlcStatus s = check_diverged(r);
+  return s ? s : checkpoint(r);
+}
+
+rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgressFn progress, void *user) {
+  rlcStatus s = rlc_run_set_budget(r, steps, episodes);
+  if (!s && r->rewind_logs) s = logs_rewind(r);
+  if (s) return s;
   rlcVecEnv *v = r->venv;
   rlcAgent *a = r->agent;
   const rlcAgentClass *cls = r->cls;
   const int n = r->set.num_envs;
   double next_progress = 0;
-  rlcStatus s = RLC_OK;
   int64_t iter = 0;
+  r->next_ckpt_time = rlc_time_s() + r->set.checkpoint_seconds;
   r->stop_requested = 0;
   while (!s && !r->c.stopped && !r->stop_requested &&
          (r->set.steps == 0 || r->c.steps < r->set.steps) &&
@@ -804,9 +864,10 @@ rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgre
       while (r->c.next_ckpt <= r->c.steps) r->c.next_ckpt += r->set.checkpoint_interval;
       if ((s = checkpoint(r))) break;
     }
-    if (progress && (++iter & 63) == 0) {
+    if ((++iter & 63) == 0) {
       double t = rlc_time_s();
-      if (t >= next_progress) {
+      if ((s = timed_checkpoint(r, t))) break;
+      if (progress && t >= next_progress) {
         next_progress = t + 0.2;
         rlcRunStatus st;
         rlc_run_status(r, &st);
