@@ -47,7 +47,7 @@ done
 if [ -z "$PY" ]; then
   echo "python3-torch is missing (sh bench/deps.sh)"
 else
-  $PIN $PY bench/minatar_dqn_torch.py "$TOTAL" 0 > "$T/torch.txt" || exit 1
+  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $PIN $PY bench/minatar_dqn_torch.py "$TOTAL" 0 > "$T/torch.txt" || exit 1
   cat "$T/torch.txt"
   t_wall=$(sed -n 's/.*: \([0-9.]*\) frames\/s wall.*/\1/p' "$T/torch.txt")
   t_cpu=$(sed -n 's/.*wall, \([0-9.]*\) frames\/s CPU.*/\1/p' "$T/torch.txt")
