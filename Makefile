@@ -138,7 +138,7 @@ check: deps
 	    clang) a="CC=clang BUILD=build-clang" ;; sanitize) a="SANITIZE=1" ;; \
 	  esac; \
 	  echo "== make test $$a (WERROR=1)"; \
-	  $(MAKE) --no-print-directory -j2 WERROR=1 $$a all || exit 1; \
+	  $(MAKE) --no-print-directory -s -j2 WERROR=1 $$a all || exit 1; \
 	  $(MAKE) --no-print-directory WERROR=1 $$a test-run > "/tmp/rlc-check-$$v.log" 2>&1; rc=$$?; \
 	  grep "^FAIL" "/tmp/rlc-check-$$v.log"; tail -n 1 "/tmp/rlc-check-$$v.log"; \
 	  [ $$rc -eq 0 ] || { echo "make check: the $$v variant failed (log: /tmp/rlc-check-$$v.log)"; exit 1; }; \

@@ -117,11 +117,13 @@ TEST(determinism_exact_paths_golden) {
 
 TEST(determinism_deep_agents) {
   static const struct { const char *algo, *env, *set; uint64_t golden; } runs[] = {
-      {"dqn", "CartPole-v1", RUN_SET "steps=1000,learning_starts=300", 0},
-      {"rainbow", "CartPole-v1", RUN_SET "steps=800,learning_starts=300", 0},
-      {"ppo", "CartPole-v1", RUN_SET "steps=2048,num_envs=4", 0},
-      {"ppo", "Pendulum-v1", RUN_SET "steps=2048", 0},
-      {"reinforce", "CartPole-v1", RUN_SET "steps=2000", 0},
+      {"dqn", "CartPole-v1", RUN_SET "steps=1000,learning_starts=300", 0xf4651e83c53a9e45ULL},
+      {"rainbow", "CartPole-v1", RUN_SET "steps=800,learning_starts=300", 0x2a0a6865d227a0a6ULL},
+      {"ppo", "CartPole-v1", RUN_SET "steps=2048,num_envs=4", 0x05d633d7bfa4e4d0ULL},
+      {"ppo", "Pendulum-v1", RUN_SET "steps=2048", 0x1d8bb401cb80e662ULL},
+      {"reinforce", "CartPole-v1", RUN_SET "steps=2000", 0x7822a7a94d1ce7c4ULL},
+      {"td3", "Pendulum-v1", RUN_SET "steps=600,hidden=32-32,batch_size=32,learning_starts=200", 0x3c357b1e22d54745ULL},
+      {"sac", "Pendulum-v1", RUN_SET "steps=600,hidden=32-32,batch_size=32,learning_starts=200", 0xb694373c287ad83bULL},
   };
 #if !defined(__FMA__) && !defined(__clang__)
   const bool golden = true;

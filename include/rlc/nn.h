@@ -240,6 +240,16 @@ RLC_API double rlc_ppo_clip_gaussian(float *dmean, float *dlog_std, float *ratio
                              const float *log_std, const float *actions, const float *old_logp,
                              const float *adv, double clip_eps, int B, int D);
 RLC_API double rlc_entropy_gaussian(float *dlog_std, const float *log_std, int D);
+// SAC's tanh-squashed Gaussian with a state-dependent log-std, by
+// reparameterization: act (B, D) = tanh(mean + exp(log_std) * eps) and logp
+// (B) its log-density (Gaussian log-prob minus sum log(1 - act^2 + 1e-6));
+// mean, log_std and eps are (B, D). logp may be NULL. Backward accumulates
+// into dmean and dlog_std (B, D) the gradient of a loss with dL/dact (B, D)
+// and dL/dlogp (B) (either may be NULL), eps held fixed.
+RLC_API void rlc_tanh_gaussian_forward(float *act, float *logp, const float *mean, const float *log_std,
+                                       const float *eps, int B, int D);
+RLC_API void rlc_tanh_gaussian_backward(float *dmean, float *dlog_std, const float *dact, const float *dlogp,
+                                        const float *act, const float *log_std, const float *eps, int B, int D);
 
 //------------------------------------------------------------------------------
 // Networks: a sequence of layers over one parameter buffer
@@ -369,6 +379,11 @@ RLC_API const float *rlc_net_forward(rlcNet *net, const float *x, int B);
 // Backward of the last forward: dout (B, out_size); accumulates into grads and,
 // when dx is not NULL, writes the input gradient (B, in_size).
 RLC_API void rlc_net_backward(rlcNet *net, const float *dout, float *dx);
+// The input gradient dx (B, in_size) of the last forward alone: parameters'
+// gradients are left as they are (the actor's gradient through a critic).
+// Dense and parameter-free layers skip their weight gradients; other layers
+// still accumulate theirs.
+RLC_API void rlc_net_backward_input(rlcNet *net, const float *dout, float *dx);
 RLC_API void rlc_net_zero_grad(rlcNet *net);
 RLC_API void rlc_net_resample_noise(rlcNet *net);  // noisy layers draw new epsilons
 // Re-initializes all parameters from def.seed (as at creation).

@@ -31,7 +31,10 @@
   X(agents_imitation)                                                                          \
   X(agents_reinforce)                                                                          \
   X(agents_a2c)                                                                                \
-  X(agents_ppo)
+  X(agents_ppo)                                                                                 \
+  X(agents_ddpg)                                                                               \
+  X(agents_td3)                                                                                \
+  X(agents_sac)
 
 #define DECLARE(sym) extern const rlcAgentClass sym;
 #define ENTRY(sym) &sym,

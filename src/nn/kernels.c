@@ -44,7 +44,11 @@
 // portable build works too.
 typedef float v8f __attribute__((vector_size(32)));
 
+#ifdef __AVX512F__
 #define NR 32    // columns per panel (4 vectors)
+#else
+#define NR 16    // AVX2: 6 x 2 sums, 2 panel vectors and a broadcast in 16 registers
+#endif
 #define MR 6     // dst rows per micro-tile
 #define KC 128   // K per panel (16 KiB)
 
@@ -194,6 +198,7 @@ static __attribute__((noinline)) void micro_any(float *restrict d, size_t ldd,
                                                 const float *restrict a, size_t cm, size_t ck,
                                                 const float *restrict p, size_t lp, int K, int mr,
                                                 int nv) {
+#if NR == 32
 #define ME(R)                                                 \
   switch (nv) {                                               \
   case 1: micro(d, ldd, a, cm, ck, p, lp, K, R, 1); break;    \
@@ -201,6 +206,13 @@ static __attribute__((noinline)) void micro_any(float *restrict d, size_t ldd,
   case 3: micro(d, ldd, a, cm, ck, p, lp, K, R, 3); break;    \
   default: micro(d, ldd, a, cm, ck, p, lp, K, R, 4); break;   \
   }
+#else
+#define ME(R)                                                 \
+  switch (nv) {                                               \
+  case 1: micro(d, ldd, a, cm, ck, p, lp, K, R, 1); break;    \
+  default: micro(d, ldd, a, cm, ck, p, lp, K, R, 2); break;   \
+  }
+#endif
   switch (mr) {
   case 1: ME(1); break;
   case 2: ME(2); break;
@@ -417,8 +429,9 @@ static void dense_forward_rows(float *restrict out, const float *restrict inp,
 // us by dot products, while a 2-wide output layer is cheaper by dot products
 // at any batch size; limits by shape would change results at those sizes.)
 #define OCB 128
+#define TB 32  // batch rows per block (not NR: a row's path, hence its bits, stays the same on every ISA)
 static int tile_rows(int left, int done) {
-  if (left >= NR) return NR;
+  if (left >= TB) return TB;
   return left >= (done ? 9 : 13) ? left : 0;  // 0: the rest by dot products
 }
 
@@ -429,14 +442,14 @@ void rlc_dense_forward(float *out, const float *inp, const float *weight, const 
   for (int nb; (nb = tile_rows(B - b, b)) > 0; b += nb) {
     for (int o0 = 0; o0 < OC; o0 += OCB) {
       int ob = OC - o0 < OCB ? OC - o0 : OCB;
-      float t[OCB * NR] __attribute__((aligned(64)));
+      float t[OCB * TB] __attribute__((aligned(64)));
       for (int o = 0; o < ob; o++) {
         v8f bv = (v8f){0} + (bias ? bias[o0 + o] : 0.0f);
-        for (int v = 0; v < NR / 8; v++) *(v8f *)(t + o * NR + 8 * v) = bv;
+        for (int v = 0; v < TB / 8; v++) *(v8f *)(t + o * TB + 8 * v) = bv;
       }
-      gemm_acc(t, NR, weight + (size_t)o0 * C, (size_t)C, 1, inp + (size_t)b * C, 1, (size_t)C,
-               ob, C, nb, NR);
-      transpose_copy(out + (size_t)b * OC + o0, (size_t)OC, t, NR, ob, nb);
+      gemm_acc(t, TB, weight + (size_t)o0 * C, (size_t)C, 1, inp + (size_t)b * C, 1, (size_t)C,
+               ob, C, nb, TB);
+      transpose_copy(out + (size_t)b * OC + o0, (size_t)OC, t, TB, ob, nb);
     }
   }
   if (b < B) dense_forward_rows(out + (size_t)b * OC, inp + (size_t)b * C, weight, bias, B - b, C, OC);

@@ -361,3 +361,39 @@ double rlc_entropy_gaussian(float *dlog_std, const float *log_std, int D) {
   }
   return h;
 }
+
+// Tanh-squashed Gaussian, reparameterized (SAC): u = mean + exp(log_std) eps,
+// a = tanh(u), log pi(a) = sum_d N(u; mean, std) - log(1 - a^2 + 1e-6) (the
+// epsilon SB3 and CleanRL use; it keeps the correction finite where tanh
+// saturates in float). With eps fixed, (u - mean) / std = eps, so the
+// Gaussian part's gradient is 0 for the mean and -1 for each log-std.
+#define SQUASH_EPS 1e-6
+
+void rlc_tanh_gaussian_forward(float *act, float *logp, const float *mean, const float *log_std,
+                               const float *eps, int B, int D) {
+  for (int b = 0; b < B; b++) {
+    double lp = 0.0;
+    for (int d = 0; d < D; d++) {
+      size_t i = (size_t)b * D + d;
+      double u = (double)mean[i] + exp((double)log_std[i]) * eps[i], t = tanh(u);
+      act[i] = (float)t;
+      lp += -0.5 * (double)eps[i] * eps[i] - log_std[i] - 0.5 * LOG_2PI - log(1.0 - t * t + SQUASH_EPS);
+    }
+    if (logp) logp[b] = (float)lp;
+  }
+}
+
+void rlc_tanh_gaussian_backward(float *dmean, float *dlog_std, const float *dact, const float *dlogp,
+                                const float *act, const float *log_std, const float *eps, int B, int D) {
+  for (int b = 0; b < B; b++) {
+    double gl = dlogp ? dlogp[b] : 0.0;
+    for (int d = 0; d < D; d++) {
+      size_t i = (size_t)b * D + d;
+      double t = act[i], s = 1.0 - t * t;
+      // dL/du: through the action and through the correction's -log(s + 1e-6).
+      double du = (dact ? dact[i] * s : 0.0) + gl * 2.0 * t * s / (s + SQUASH_EPS);
+      dmean[i] += (float)du;
+      dlog_std[i] += (float)(du * exp((double)log_std[i]) * eps[i] - gl);
+    }
+  }
+}

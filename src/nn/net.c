@@ -909,7 +909,19 @@ const float *rlc_net_forward(rlcNet *net, const float *x, int B) {
   return in;
 }
 
-void rlc_net_backward(rlcNet *net, const float *dout, float *dx) {
+static void backward(rlcNet *net, const float *dout, float *dx, bool params);
+
+void rlc_net_backward(rlcNet *net, const float *dout, float *dx) { backward(net, dout, dx, true); }
+
+void rlc_net_backward_input(rlcNet *net, const float *dout, float *dx) {
+  if (!dx) {
+    rlc_error(RLC_ERR_ARG, "net backward: NULL input gradient");
+    return;
+  }
+  backward(net, dout, dx, false);
+}
+
+static void backward(rlcNet *net, const float *dout, float *dx, bool params) {
   if (!net || !dout) {
     rlc_error(RLC_ERR_ARG, "net backward: NULL net or gradient");
     return;
@@ -928,7 +940,10 @@ void rlc_net_backward(rlcNet *net, const float *dout, float *dx) {
     const float *in = i ? net->acts + net->layers[i - 1].out_offset : net->input;
     float *din = i > first ? net->dacts + net->layers[i - 1].out_offset : dx;
     if (din) memset(din, 0, sizeof(float) * (size_t)B * L->in_size);
-    layer_backward(net, L, din, d, in, net->acts + L->out_offset, B);
+    if (!params && L->def.type == RLC_LAYER_DENSE)
+      rlc_dense_backward(din, NULL, NULL, d, in, net->params + L->param_offset, B, L->in_size, L->def.units);
+    else
+      layer_backward(net, L, din, d, in, net->acts + L->out_offset, B);
     d = din;
   }
 }

@@ -410,9 +410,11 @@ static rlcStatus checkpoint(rlcRun *r) {
 
 static rlcStatus checkpoint_write(rlcRun *r) {
   if (!r->has_dir) return RLC_OK;
-  fflush(r->metrics);
-  fflush(r->episodes);
-  fflush(r->tb);
+  // Logs that could not be written (a full disk) would not match what the
+  // checkpoint says of them: no checkpoint then, the previous one stays.
+  int bad = fflush(r->metrics) | fflush(r->episodes) | fflush(r->tb);
+  if (bad || ferror(r->metrics) || ferror(r->episodes) || ferror(r->tb))
+    return rlc_error(RLC_ERR_IO, "cannot write the logs in '%s': %s", r->dir, strerror(errno ? errno : EIO));
   r->c.metrics_bytes = ftell(r->metrics);
   r->c.episodes_bytes = ftell(r->episodes);
   r->c.tb_bytes = ftell(r->tb);
