@@ -263,3 +263,28 @@ TEST(replay_frames_bytes_per_transition) {
   CHECK(rlc_replay_bytes(&m) == 0);
   CHECK_ERR(rlc_replay_create(&m, &r), RLC_ERR_ARG);
 }
+
+TEST(replay_frames_checkpoint_before_the_ring_wraps) {
+  // Only the frames written so far are saved; the memory continues alike.
+  Gen *g = calloc(1, sizeof *g);
+  rlc_rng_seed(&g->rng, 6);
+  rlcReplayDef d = frame_def(500, 3, false, K);
+  rlcReplay *r[2];
+  CHECK_OK(rlc_replay_create(&d, &r[0]));
+  CHECK_OK(rlc_replay_create(&d, &r[1]));
+  if (!r[0] || !r[1]) return;
+  run(g, r, 1, 60, 3, 9);
+  CHECK(r[0]->frames_stored < r[0]->fcap);
+  rlcBuf buf = {0};
+  rlc_replay_state_put(r[0], &buf);
+  CHECK_OK(rlc_replay_state_get(r[1], &buf));
+  run(g, r, 2, 100, 3, 9);
+  const rlcReplayBatch *b0, *b1;
+  CHECK_OK(rlc_replay_sample(r[0], 32, 0.5, &b0));
+  CHECK_OK(rlc_replay_sample(r[1], 32, 0.5, &b1));
+  check_batch(g, b1, 3);
+  CHECK(!memcmp(b0->obs, b1->obs, 32 * OBS) && !memcmp(b0->next_obs, b1->next_obs, 64 * OBS));
+  rlc_buf_free(&buf);
+  rlc_replay_destroy(r[0]), rlc_replay_destroy(r[1]);
+  free(g);
+}

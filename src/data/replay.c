@@ -618,7 +618,14 @@ static size_t used_slots(const rlcReplay *r) {
   return r->added < r->def.capacity ? (size_t)r->added : (size_t)r->def.capacity;
 }
 
-// Frame mode's own state: its shape, the frame ring and every index.
+// Frames ever written: until the ring first wraps, frame_new takes the
+// slots in order (nothing ahead of fnext is referenced yet), so the first
+// frames_stored; then all.
+static size_t frames_written(const rlcReplay *r) {
+  return r->frames_stored < r->fcap ? (size_t)r->frames_stored : (size_t)r->fcap;
+}
+
+// Frame mode's own state: its shape, the frames written and every index.
 static void frames_put(const rlcReplay *r, rlcBuf *b, size_t n) {
   const rlcReplayDef *d = &r->def;
   size_t K = (size_t)r->fk, W = (size_t)d->num_streams * d->n_step;
@@ -627,7 +634,7 @@ static void frames_put(const rlcReplay *r, rlcBuf *b, size_t n) {
   rlc_buf_put(b, shape, sizeof shape);
   rlc_buf_put(b, &r->fnext, sizeof r->fnext);
   rlc_buf_put(b, &r->frames_stored, sizeof r->frames_stored);
-  rlc_buf_put(b, r->frames, (size_t)r->fcap * r->frame_bytes);
+  rlc_buf_put(b, r->frames, frames_written(r) * r->frame_bytes);
   rlc_buf_put(b, r->o_ref, n * K * sizeof(int32_t));
   rlc_buf_put(b, r->x_ref, n * K * sizeof(int32_t));
   if (r->n_ref) rlc_buf_put(b, r->n_ref, n * K * sizeof(int32_t));
@@ -691,7 +698,8 @@ static rlcStatus frames_get(rlcReplay *r, rlcBuf *b, size_t n) {
                      shape[0], shape[1], shape[2], want[0], want[1], want[2]);
   s = rlc_buf_get(b, &r->fnext, sizeof r->fnext);
   if (!s) s = rlc_buf_get(b, &r->frames_stored, sizeof r->frames_stored);
-  if (!s) s = rlc_buf_get(b, r->frames, (size_t)r->fcap * r->frame_bytes);
+  if (!s && r->frames_stored < 0) s = rlc_error(RLC_ERR_FORMAT, "replay: corrupted checkpoint (frame count)");
+  if (!s) s = rlc_buf_get(b, r->frames, frames_written(r) * r->frame_bytes);
   if (!s) s = rlc_buf_get(b, r->o_ref, n * K * sizeof(int32_t));
   if (!s) s = rlc_buf_get(b, r->x_ref, n * K * sizeof(int32_t));
   if (!s && r->n_ref) s = rlc_buf_get(b, r->n_ref, n * K * sizeof(int32_t));
