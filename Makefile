@@ -20,7 +20,10 @@ else
   LDOPT :=
 endif
 
-PKGS := cairo libpng
+# FFmpeg's libraries write MP4 video (rlc_video_*); SDL2 is the CLI's live
+# window only (rlc play --render human, eval --watch), not the library's.
+PKGS := cairo libpng libavformat libavcodec libswscale libavutil
+CLI_PKGS := sdl2
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -95,8 +98,9 @@ $(BUILD)/librlc.so: $(LIB_OBJ)
 # Programs link the plain static library, as users do: the built-in
 # algorithms and envs are tables that reference their classes, so the linker
 # keeps them without --whole-archive.
+$(CLI_OBJ): private CFLAGS_BASE += $(shell pkg-config --cflags $(CLI_PKGS) 2>/dev/null)
 $(BUILD)/rlc: $(CLI_OBJ) $(BUILD)/librlc.a
-	$(CC) -o $@ $(CLI_OBJ) $(BUILD)/librlc.a $(LIBS)
+	$(CC) -o $@ $(CLI_OBJ) $(BUILD)/librlc.a $(LIBS) $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
 
 $(BUILD)/test_rlc: $(TEST_OBJ) $(BUILD)/librlc.a
 	$(CC) -o $@ $(TEST_OBJ) $(BUILD)/librlc.a $(LIBS)
@@ -195,6 +199,25 @@ uninstall:
 	-rmdir $(DEST)/include/rlc 2>/dev/null
 
 clean:
-	rm -rf build build-san build-portable build-clang
+	rm -rf build build-san build-portable build-clang build-fuzz
+
+# libFuzzer harnesses (fuzz/fuzz_*.c), built with clang, ASan and UBSan into
+# build-fuzz/; `make fuzz FUZZ_SECONDS=N` runs each for N seconds from its
+# seed corpus (fuzz/corpus/NAME), `make fuzz-smoke` a few seconds each (CI).
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+.PHONY: fuzz fuzz-smoke fuzz-build fuzz-bins
+fuzz-build:
+	@$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz OPT="$(FUZZ_OPT) -fsanitize=fuzzer-no-link" \
+	  LDOPT="-fsanitize=address,undefined" fuzz-bins
+fuzz-bins: $(FUZZ_SRC:fuzz/%.c=$(BUILD)/%)
+$(BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(BUILD)/librlc.a
+	$(CC) $(CFLAGS_BASE) -fsanitize=fuzzer -o $@ $< $(BUILD)/librlc.a $(LIBS)
+fuzz: fuzz-build
+	@sh fuzz/run.sh $(FUZZ_SECONDS)
+fuzz-smoke: fuzz-build
+	@sh fuzz/run.sh 5
 
 -include $(DEPS)

@@ -324,21 +324,72 @@ TEST(gridworld_render) {
   CHECK(is_white(pixel(plain, W, (int)(0.5 * cell), (int)(0.5 * cell))));
   rlc_env_destroy(env);
 
-  // Size 100: cells of 5 px, no text, still renders.
+  // Size 100: a 1024 px frame, cells of 10 px, no text, still renders.
   CHECK_OK(rlc_env_create("GridWorld-v0", "size=100", &env));
   if (env) {
+    CHECK_EQ_INT(env->spec->render_width, 1024);
     double *q100 = calloc(10000 * 4, sizeof *q100);
+    uint8_t *big = malloc(1024 * 1024 * 3);
     rlcRenderArgs a100 = {q100, 10000, 4};
     CHECK_OK(rlc_env_reset(env, 0, NULL));
-    CHECK_OK(rlc_env_render(env, &a100, withq));
-    // Goal (74,50): cell of 5.12 px.
-    p = pixel(withq, W, (int)(74.5 * 5.12), (int)(50.5 * 5.12));
+    CHECK_OK(rlc_env_render(env, &a100, big));
+    // Goal (74,50): cell of 10.24 px.
+    p = pixel(big, 1024, (int)(74.5 * 10.24), (int)(50.5 * 10.24));
     CHECK_MSG(p[1] > 150 && p[0] < 100, "size 100 goal centre is (%d,%d,%d)", p[0], p[1], p[2]);
+    free(big);
     free(q100);
     rlc_env_destroy(env);
   }
   free(plain);
   free(withq);
+}
+
+// Pixels of the agent's colour in a box of the frame.
+static int agent_pixels(uint8_t *rgb, int w, double x0, double y0, double x1, double y1) {
+  int n = 0;
+  for (int y = (int)y0; y < (int)y1; y++)
+    for (int x = (int)x0; x < (int)x1; x++) {
+      uint8_t *p = pixel(rgb, w, x, y);
+      n += p[2] > 150 && p[0] < 100 && p[1] < 150;
+    }
+  return n;
+}
+
+// Q-values at size 10 (a larger frame keeps them readable), and at size 5 the
+// agent's disc leaves its own cell's four values uncovered.
+TEST(gridworld_render_q_sizes) {
+  for (int size = 5; size <= 10; size += 5) {
+    char opt[32];
+    snprintf(opt, sizeof opt, "size=%d", size);
+    rlcEnv *env;
+    CHECK_OK(rlc_env_create("GridWorld-v0", opt, &env));
+    if (!env) return;
+    const int W = env->spec->render_width, S = size * size;
+    CHECK_MSG(W / size >= 80, "size %d: cells of %d px", size, W / size);
+    uint8_t *rgb = malloc((size_t)W * W * 3);
+    double *q = calloc((size_t)S * 4, sizeof *q);
+    for (int i = 0; i < S * 4; i++) q[i] = -0.99;
+    rlcRenderArgs args = {q, S, 4};
+    CHECK_OK(rlc_env_reset(env, 0, NULL));  // the agent at (0, 0)
+    CHECK_OK(rlc_env_render(env, &args, rgb));
+    double cell = (double)W / size;
+    // Text in the empty cell (1, 1).
+    int ink = 0;
+    for (int y = (int)(cell + 4); y < (int)(2 * cell - 4); y++)
+      for (int x = (int)(cell + 4); x < (int)(2 * cell - 4); x++) ink += pixel(rgb, W, x, y)[0] < 128;
+    CHECK_MSG(ink > 50, "size %d: only %d text pixels in cell (1,1)", size, ink);
+    // The agent's cell: its disc stays clear of the left/right values' bands
+    // and of the top/bottom ones, and is still there.
+    double mid = cell / 2, band = cell * 0.1;
+    CHECK_EQ_INT(agent_pixels(rgb, W, 2, mid - band, cell * 0.38, mid + band), 0);
+    CHECK_EQ_INT(agent_pixels(rgb, W, cell * 0.62, mid - band, cell - 2, mid + band), 0);
+    CHECK_EQ_INT(agent_pixels(rgb, W, mid - band * 2, 2, mid + band * 2, cell * 0.2), 0);
+    CHECK_EQ_INT(agent_pixels(rgb, W, mid - band * 2, cell * 0.8, mid + band * 2, cell - 2), 0);
+    CHECK(agent_pixels(rgb, W, mid - 3, mid - 3, mid + 3, mid + 3) > 20);
+    free(q);
+    free(rgb);
+    rlc_env_destroy(env);
+  }
 }
 
 //------------------------------------------------------------------------------

@@ -884,3 +884,60 @@ TEST(gif_png_write_failure) {
   signal(SIGXFSZ, old_handler);
   CHECK_EQ_INT(temp_leftovers(), 0);
 }
+
+//------------------------------------------------------------------------------
+// Plots
+//------------------------------------------------------------------------------
+
+#include "out/out_internal.h"
+
+// A constant series sits on an axis from 0 through it; data ranges keep nice ticks.
+TEST(plot_axis_ranges) {
+  double lo, hi, step;
+  plot_axis(0.1, 0.1, &lo, &hi, &step);
+  CHECK_MSG(lo == 0 && hi >= 0.1 && hi <= 0.2, "constant 0.1: axis %g..%g", lo, hi);
+  plot_axis(-3, -3, &lo, &hi, &step);
+  CHECK_MSG(hi == 0 && lo <= -3 && lo >= -6, "constant -3: axis %g..%g", lo, hi);
+  plot_axis(0, 0, &lo, &hi, &step);
+  CHECK_MSG(lo == 0 && hi == 1, "constant 0: axis %g..%g", lo, hi);
+  plot_axis(9, 500, &lo, &hi, &step);
+  CHECK_MSG(lo == 0 && hi == 500 && step == 100, "9..500: axis %g..%g step %g", lo, hi, step);
+}
+
+static int count_color(const uint8_t *rgb, int w, int x0, int y0, int x1, int y1, int r, int g, int b) {
+  int n = 0;
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++) {
+      const uint8_t *p = rgb + ((size_t)y * w + x) * 3;
+      n += abs(p[0] - r) < 40 && abs(p[1] - g) < 40 && abs(p[2] - b) < 40;
+    }
+  return n;
+}
+
+// The legend tells a faint series from a solid one of the same hue, and a
+// marker on the top tick is drawn whole inside the frame.
+TEST(plot_legend_and_top_markers) {
+  double x[3] = {0, 1, 2}, y[3] = {100, 300, 500}, ym[3] = {500, 500, 500};
+  rlcPlotSeries se[3] = {
+      {"faint", x, y, 3, 0, 1, 0.3, false, NULL, NULL},
+      {"solid", x, y, 3, 0, 2, 1, false, NULL, NULL},
+      {NULL, x, ym, 3, 3, 1, 1, true, NULL, NULL}};
+  rlcPlotPanel p = {"t", "x", "y", se, 3, NAN, NULL};
+  char path[512];
+  snprintf(path, sizeof path, "%s/plot.png", test_tmpdir());
+  CHECK_OK(rlc_plot_png(path, &p, 1, 400, 300));
+  uint8_t *rgb = NULL;
+  int w, h;
+  CHECK_OK(rlc_png_read(path, &rgb, &w, &h));
+  if (!rgb) return;
+  // Swatches: x 78..92, rows 38..41 and 53..56 (frame at 70, 30).
+  const uint8_t *a = rgb + ((size_t)39 * w + 85) * 3, *b = rgb + ((size_t)54 * w + 85) * 3;
+  int diff = abs(a[0] - b[0]) + abs(a[1] - b[1]) + abs(a[2] - b[2]);
+  CHECK_MSG(diff > 100, "legend swatches (%d,%d,%d) and (%d,%d,%d) look alike", a[0], a[1], a[2], b[0], b[1], b[2]);
+  // Red markers (palette 3: 214,39,40) at y = 500: whole discs below the frame's top (y 30).
+  int above = count_color(rgb, w, 70, 0, 400, 31, 214, 39, 40);
+  int marker = count_color(rgb, w, 300, 31, 400, 60, 214, 39, 40);
+  CHECK_EQ_INT(above, 0);
+  CHECK_MSG(marker >= 18, "the top-right marker has %d pixels", marker);
+  rlc_free(rgb);
+}

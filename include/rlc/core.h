@@ -77,6 +77,20 @@ RLC_API void *rlc_realloc(void *ptr, size_t size);
 RLC_API void rlc_free(void *ptr);
 RLC_API char *rlc_strdup(const char *s);
 
+// A byte budget for what settings make the library allocate (replays,
+// networks, rollouts, env copies, tables): an object that would need more is
+// refused before anything is allocated, with the bytes it would need
+// ("a replay of 134217728 transitions would need 9.4 GB; the memory limit is
+// 4.0 GB"). The limit is half the machine's physical memory, or a settable
+// one up to all of it: the RLC_MEMORY_LIMIT environment variable (bytes, or
+// with a suffix K, M, G, T) or rlc_set_memory_limit (0: the default). Single
+// allocations over the limit fail too.
+RLC_API void rlc_set_memory_limit(size_t bytes);
+RLC_API size_t rlc_memory_limit(void);
+// RLC_OK when `bytes` (a double: callers multiply counts without overflow)
+// fits the limit; else RLC_ERR_NOMEM "<what> would need 9.4 GB; ...".
+RLC_API rlcStatus rlc_memory_check(double bytes, const char *what);
+
 // An arena: all of an object's scratch carved once from a size table (llm.c),
 // one allocation and one free. Each item names the caller's pointer variable
 // (its address), an element count and the element size; init points every
@@ -144,6 +158,13 @@ RLC_API int rlc_rng_categorical(rlcRng *rng, const double *p, int n);
 // A sample of softmax(logits) (policies over n actions), through
 // rlc_rng_categorical: one draw.
 RLC_API int rlc_rng_softmax(rlcRng *rng, const float *logits, int n);
+// Whether a generator read from a file is one rlc_rng_seed could have made
+// (odd increment, a 0/1 cache flag); rlc_rng_state_get reads one from a
+// checkpoint and refuses others (RLC_ERR_FORMAT): an even increment can give
+// a stream stuck on one value, on which rejection samplers never return.
+RLC_API bool rlc_rng_valid(const rlcRng *rng);
+typedef struct rlcBuf rlcBuf;
+RLC_API rlcStatus rlc_rng_state_get(rlcRng *rng, rlcBuf *b);
 
 // numpy's legacy RandomState (MT19937), as MinAtar uses it.
 typedef struct rlcMt19937 {
@@ -342,6 +363,9 @@ RLC_API rlcStatus rlc_buf_get(rlcBuf *b, void *p, size_t n);
 // get checks it ("checkpoint: expected section 'agent'").
 RLC_API void rlc_buf_put_tag(rlcBuf *b, const char *tag);
 RLC_API rlcStatus rlc_buf_get_tag(rlcBuf *b, const char *tag);
+// Whether the byte behind a bool read from a file is 0 or 1 (reading another
+// value as a bool is undefined behavior).
+static inline bool rlc_byte_is_bool(const void *b) { return *(const unsigned char *)b <= 1; }
 
 RLC_API uint32_t rlc_crc32(uint32_t crc, const void *p, size_t n);  // zlib's crc32
 // Temp file, fsync, rename: a crash leaves the old file or the new one, never

@@ -123,6 +123,11 @@ typedef struct rlcEnvClass {
   // Optional: lives left (ALE's lives()), for wrappers that act on a lost
   // life. NULL: the env has no lives (rlc_env_lives gives 0).
   int (*lives)(const rlcEnvSpec *spec, const void *state);
+  // Optional, for plain-data states: whether bytes read from a checkpoint are
+  // a state this env can step and draw (indices in range, numbers finite,
+  // bools 0 or 1: rlc_byte_is_bool); rlc_env_state_get refuses others with
+  // RLC_ERR_FORMAT. A state the env's own steps reach must pass.
+  bool (*state_valid)(const rlcEnvSpec *spec, const void *state);
 } rlcEnvClass;
 
 // The constant part of an env, shared by all of its instances.

@@ -1,5 +1,6 @@
-// rlc/out.h: layer 4. Images and animations on disk: PNG (libpng) and animated
-// GIF (giflib). Files are written atomically: a temp file, fsync, rename.
+// rlc/out.h: layer 4. Images and animations on disk: PNG (libpng), animated
+// GIF (giflib) and MP4 video (FFmpeg's libraries). Files are written
+// atomically: a temp file, fsync, rename.
 // Depends on: rlc/core.h.
 #ifndef RLC_OUT_H
 #define RLC_OUT_H
@@ -30,6 +31,20 @@ RLC_API int rlc_gif_frame_count(const rlcGif *g);
 RLC_API rlcStatus rlc_gif_read_info(const char *path, int *frames, int *w, int *h);
 RLC_API rlcStatus rlc_gif_read_frame(const char *path, int index, uint8_t **rgb);
 
+// An H.264 MP4 video being written (FFmpeg's libx264 through libavcodec, at
+// fps frames a second; an odd width or height is padded by one edge pixel).
+// The file appears at `path` on close, which fails for a video without frames.
+typedef struct rlcVideo rlcVideo;
+
+RLC_API rlcStatus rlc_video_create(const char *path, int w, int h, int fps, rlcVideo **out);
+RLC_API rlcStatus rlc_video_add_frame(rlcVideo *v, const uint8_t *rgb);
+RLC_API rlcStatus rlc_video_close(rlcVideo *v);  // returns the first error of the recording; frees v
+RLC_API int rlc_video_frame_count(const rlcVideo *v);
+// Decodes a video back (tests, tools): frames, size, frame rate; frame i as
+// RGB into a new buffer (rlc_free it).
+RLC_API rlcStatus rlc_video_read_info(const char *path, int *frames, int *w, int *h, double *fps);
+RLC_API rlcStatus rlc_video_read_frame(const char *path, int index, uint8_t **rgb);
+
 // Line plots (learning curves): stacked panels of series; NAN values leave gaps.
 typedef struct rlcPlotSeries {
   const char *label;        // legend entry (NULL: none)
@@ -39,6 +54,7 @@ typedef struct rlcPlotSeries {
   double width;             // line width in pixels (0: 1.5)
   double alpha;             // opacity (0: opaque)
   bool markers;             // a dot at every point
+  const double *lo, *hi;    // a band filled between lo and hi at x, in the colour at opacity 0.2 (NULL: none)
 } rlcPlotSeries;
 
 typedef struct rlcPlotPanel {

@@ -210,6 +210,9 @@ RLC_API void rlc_replay_update_priorities(rlcReplay *r, const int32_t *index, co
 // action_dim) match the def: RLC_ERR_FORMAT naming both otherwise.
 RLC_API void rlc_replay_state_put(const rlcReplay *r, rlcBuf *b);
 RLC_API rlcStatus rlc_replay_state_get(rlcReplay *r, rlcBuf *b);
+// After a load: every stored discrete action in [0, n_actions) (the replay
+// does not know the action count; a crafted checkpoint could hold any).
+RLC_API rlcStatus rlc_replay_check_actions(const rlcReplay *r, int n_actions);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,7 @@
 //   episodes.csv      one row per finished training episode
 //   events.out.tfevents.*   the same scalars for TensorBoard
 //   checkpoint.rlc    everything needed to resume exactly
+//   best.rlc          the same at the best evaluation so far (the best model)
 //   curve.png         returns with running average, loss, exploration rate
 //   agent.gif         the trained greedy agent
 //
@@ -34,6 +35,8 @@ typedef struct rlcRunSettings {
   int num_envs, num_threads, max_episode_steps;
   int eval_interval, eval_episodes, log_interval, checkpoint_interval, gif_episodes;
   bool stop_at_threshold, gif;
+  bool video;                   // MP4 of evaluations (every video_interval-th) and agent.mp4
+  int video_interval;
 } rlcRunSettings;
 
 RLC_API const rlcSetting *rlc_run_settings(int *n);
@@ -69,6 +72,8 @@ typedef struct rlcRunStatus {
   int64_t solved_at_steps;
   bool solved;                  // last eval mean >= the env's reward threshold
   rlcAgentInfo info;            // the agent's last reported values
+  double best_eval_mean;        // best evaluation so far, the one best.rlc holds (NAN: none)
+  int64_t best_eval_steps;      // steps at it (-1: none)
   double checkpoint_s;          // seconds this session spent writing checkpoints
 } rlcRunStatus;
 
@@ -81,6 +86,9 @@ RLC_API rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcR
 RLC_API rlcStatus rlc_run_resume(const char *dir, rlcRun **out);
 // Opens the run in dir read-only, with the trained policy (rlc eval).
 RLC_API rlcStatus rlc_run_load(const char *dir, rlcRun **out);
+// The same with the best model: best.rlc, written whenever an evaluation beat
+// every earlier one (its status has that evaluation and step).
+RLC_API rlcStatus rlc_run_load_best(const char *dir, rlcRun **out);
 RLC_API void rlc_run_destroy(rlcRun *r);
 // Ends rlc_run_train at the next step, with a checkpoint (safe to call from a
 // signal handler: Ctrl-C in the CLI).
@@ -97,6 +105,7 @@ RLC_API rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcR
 RLC_API rlcStatus rlc_run_set_budget(rlcRun *r, int64_t steps, int64_t episodes);
 RLC_API void rlc_run_status(const rlcRun *r, rlcRunStatus *st);
 RLC_API rlcAgent *rlc_run_agent(rlcRun *r);
+RLC_API rlcVecEnv *rlc_run_vec_env(rlcRun *r);  // the training copies (read them between steps: progress)
 RLC_API const rlcEnvSpec *rlc_run_spec(const rlcRun *r);
 RLC_API rlcOpts *rlc_run_cfg(rlcRun *r);                        // the resolved configuration (text)
 RLC_API const rlcRunSettings *rlc_run_settings_of(const rlcRun *r);  // the driver's settings, typed
@@ -104,17 +113,23 @@ RLC_API const rlcRunSettings *rlc_run_settings_of(const rlcRun *r);  // the driv
 RLC_API const char *rlc_run_env_options(const rlcRun *r);
 
 // Greedy evaluation on a fresh env (id, options) seeded seed, seed+1, ...: mean
-// and std of returns over `episodes`, and optionally a GIF of the first
-// `gif_episodes` (GridWorld draws the agent's Q-values).
+// and std of returns over `episodes`, and optionally a recording of the first
+// `record_episodes`: an H.264 MP4 when record_path ends in .mp4, else a GIF
+// (GridWorld draws the agent's Q-values).
 RLC_API rlcStatus rlc_evaluate(rlcAgent *agent, const char *env_id, const char *env_options, int episodes,
                        int64_t seed,
-                       double *mean, double *std, double *mean_length, const char *gif_path,
-                       int gif_episodes);
+                       double *mean, double *std, double *mean_length, const char *record_path,
+                       int record_episodes);
 
 // Learning curves of one or more run directories in one PNG: training
 // returns with their running average and evaluations, loss, exploration rate,
 // and the agent's extra scalars (with their reference lines).
 RLC_API rlcStatus rlc_run_plot(const char *const *dirs, int n_dirs, const char *png_path);
+
+// One self-contained HTML page about runs (or `--seeds` directories):
+// configuration, curves, evaluations, timings, the agent's video or GIF, all
+// inlined (data: URIs; no network, no script).
+RLC_API rlcStatus rlc_run_report(const char *const *dirs, int n_dirs, const char *html_path);
 
 #ifdef __cplusplus
 }

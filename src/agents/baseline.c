@@ -64,7 +64,7 @@ static void info(const rlcAgent *a, rlcAgentInfo *out) {
 }
 
 static void save(const rlcAgent *a, rlcBuf *buf) { rlc_buf_put(buf, &((const Baseline *)a)->rng, sizeof(rlcRng)); }
-static rlcStatus load(rlcAgent *a, rlcBuf *buf) { return rlc_buf_get(buf, &((Baseline *)a)->rng, sizeof(rlcRng)); }
+static rlcStatus load(rlcAgent *a, rlcBuf *buf) { return rlc_rng_state_get(&((Baseline *)a)->rng, buf); }
 
 static rlcStatus create_random(const rlcAgentDef *def, rlcAgent **out);
 static rlcStatus create_heuristic(const rlcAgentDef *def, rlcAgent **out);

@@ -512,7 +512,7 @@ static void dqn_save(const rlcAgent *ag, rlcBuf *b) {
 // again from the stream as it was before the last resample.
 static rlcStatus get_net(rlcNet *net, rlcRng *pre, bool noisy, rlcBuf *b) {
   rlcStatus s = rlc_net_state_get(net, b);
-  if (!s) s = rlc_buf_get(b, pre, sizeof *pre);
+  if (!s) s = rlc_rng_state_get(pre, b);
   if (!s && noisy) {
     net->rng = *pre;
     rlc_net_resample_noise(net);
@@ -536,7 +536,7 @@ static rlcStatus dqn_load(rlcAgent *ag, rlcBuf *b) {
   if (!s && a->target) s = get_net(a->target, &a->target_pre, a->set.noisy, b);
   if (!s) s = rlc_optim_state_get(a->opt, b);
   if (!s) s = rlc_replay_state_get(a->replay, b);
-  if (!s) s = rlc_buf_get(b, &a->rng, sizeof a->rng);
+  if (!s) s = rlc_rng_state_get(&a->rng, b);
   int64_t c[6];
   double d[2];
   int32_t best[2];
@@ -561,7 +561,15 @@ static rlcStatus dqn_load(rlcAgent *ag, rlcBuf *b) {
       s = rlc_buf_get(b, a->cq + (size_t)h * a->A, sizeof(float) * a->A);
     }
   }
+  if (!s) s = rlc_replay_check_actions(a->replay, a->A);
   if (s) return s;
+  // The loops in observe run from these counters up to steps and episodes:
+  // out of their range they would spin for ages.
+  const int64_t lim = (int64_t)1 << 62;  // room to count on without overflow
+  if (c[0] < 0 || c[0] > lim || c[1] < 0 || c[1] > lim || c[2] < 0 || c[2] > lim || c[3] < 0 ||
+      c[3] > c[0] + a->set.train_freq || c[4] < 0 || c[4] > c[1] || c[5] < 0 || c[5] > lim || !isfinite(d[0]) ||
+      best[0] < 0)
+    return rlc_error(RLC_ERR_FORMAT, "dqn: corrupted checkpoint (counters out of range)");
   a->steps = c[0], a->episodes = c[1], a->updates = c[2], a->next_train = c[3];
   a->next_episode = c[4], a->loss_n = c[5];
   a->eps.value = d[0], a->loss_sum = d[1];

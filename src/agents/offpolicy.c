@@ -457,14 +457,22 @@ static rlcStatus off_load(rlcAgent *ag, rlcBuf *b) {
   if (!s && a->opt_alpha) s = rlc_optim_state_get(a->opt_alpha, b);
   if (!s) s = rlc_buf_get(b, a->log_alpha, sizeof a->log_alpha);
   if (!s) s = rlc_replay_state_get(a->replay, b);
-  if (!s) s = rlc_buf_get(b, &a->rng, sizeof a->rng);
-  if (!s) s = rlc_buf_get(b, &a->train_rng, sizeof a->train_rng);
+  if (!s) s = rlc_rng_state_get(&a->rng, b);
+  if (!s) s = rlc_rng_state_get(&a->train_rng, b);
   int64_t c[7];
   double d[3];
   if (!s) s = rlc_buf_get(b, c, sizeof c);
   if (!s) s = rlc_buf_get(b, d, sizeof d);
   if (!s) s = rlc_buf_get(b, a->ou, sizeof(float) * (size_t)a->base.num_envs * a->A);
   if (s) return s;
+  // observe loops from these counters up to steps or episodes, and trains
+  // steps - last_train_steps times: out of range they would spin for ages.
+  const int64_t lim = (int64_t)1 << 62, clock = a->set.train_unit == UNIT_EPISODE ? c[5] : c[0];
+  bool ok = c[0] >= 0 && c[0] <= lim && c[1] >= 0 && c[1] <= lim && c[2] >= 0 && c[2] <= clock + a->set.train_freq &&
+            c[3] >= 0 && c[3] <= lim && c[4] >= 0 && c[4] <= lim && c[5] >= 0 && c[5] <= lim && c[6] >= 0 &&
+            c[6] <= c[0] && isfinite(a->log_alpha[0]);
+  for (size_t i = 0; ok && i < (size_t)a->base.num_envs * a->A; i++) ok = isfinite(a->ou[i]);
+  if (!ok) return rlc_error(RLC_ERR_FORMAT, "%s: corrupted checkpoint (counters out of range)", a->base.cls->name);
   a->steps = c[0], a->updates = c[1], a->next_train = c[2], a->loss_n = c[3], a->actor_n = c[4];
   a->episodes = c[5], a->last_train_steps = c[6];
   a->loss_sum = d[0], a->actor_loss_sum = d[1], a->alpha_loss_sum = d[2];

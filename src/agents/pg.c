@@ -187,7 +187,7 @@ static void pg_act(rlcAgent *a, const void *obs, int n, bool explore, void *acti
 }
 
 static void put_rng(rlcBuf *b, const rlcRng *r) { rlc_buf_put(b, r, sizeof *r); }
-static rlcStatus get_rng(rlcBuf *b, rlcRng *r) { return rlc_buf_get(b, r, sizeof *r); }
+static rlcStatus get_rng(rlcBuf *b, rlcRng *r) { return rlc_rng_state_get(r, b); }
 
 // The chunk size of batched passes: weights and targets live on the stack.
 #define CHUNK 256
@@ -322,6 +322,14 @@ static void imitation_save(const rlcAgent *a, rlcBuf *b) {
   rlc_optim_state_put(m->pg.pol.opt, b);
 }
 
+// Counters read back: room to count on without overflow.
+static rlcStatus check_counts(int64_t updates, int64_t loss_n) {
+  const int64_t lim = (int64_t)1 << 62;
+  if (updates < 0 || updates > lim || loss_n < 0 || loss_n > lim)
+    return rlc_error(RLC_ERR_FORMAT, "checkpoint: counters out of range");
+  return RLC_OK;
+}
+
 static rlcStatus imitation_load(rlcAgent *a, rlcBuf *b) {
   Imitation *m = (Imitation *)a;
   rlcStatus s = rlc_buf_get_tag(b, "imitation");
@@ -331,6 +339,7 @@ static rlcStatus imitation_load(rlcAgent *a, rlcBuf *b) {
   if (!s) s = rlc_buf_get(b, &m->loss_n, sizeof m->loss_n);
   if (!s) s = rlc_net_state_get(m->pg.pol.net, b);
   if (!s) s = rlc_optim_state_get(m->pg.pol.opt, b);
+  if (!s) s = check_counts(m->updates, m->loss_n);
   m->n = 0;
   return s;
 }
@@ -434,10 +443,15 @@ static rlcStatus reinforce_create(const rlcAgentDef *def, rlcAgent **out) {
   // per_update - 1 + N episodes when an update becomes due.
   int pool_eps = r->per_update - 1 + N;
   double pool_steps = (double)pool_eps * r->cap;
-  if (pool_steps * (r->pg.pol.obs_size + 4) > 2e9 || (double)N * r->cap * (r->pg.pol.obs_size + 4) > 2e9) {
+  // Floats of observations, an int action and two doubles per stored step.
+  double step_bytes = 4.0 * r->pg.pol.obs_size + 4 + 16;
+  char what[96];
+  snprintf(what, sizeof what, "reinforce's %d episodes of up to %d steps", pool_eps, r->cap);
+  s = pool_steps > INT32_MAX ? rlc_error(RLC_ERR_ARG, "%s are too many steps", what)
+                             : rlc_memory_check((pool_steps + (double)N * r->cap) * step_bytes, what);
+  if (s) {
     reinforce_destroy(&r->pg.base);
-    return rlc_error(RLC_ERR_ARG, "reinforce: %d episodes of up to %d steps do not fit in memory",
-                     pool_eps, r->cap);
+    return s;
   }
   int O = r->pg.pol.obs_size, outs = r->pg.pol.sigmoid ? 1 : r->pg.pol.n_actions;
   r->pool_cap = (int)pool_steps;
@@ -604,6 +618,7 @@ static rlcStatus reinforce_load(rlcAgent *a, rlcBuf *b) {
   if (!s) s = rlc_buf_get(b, &r->last_return, sizeof r->last_return);
   if (!s) s = rlc_buf_get(b, &r->loss_sum, sizeof r->loss_sum);
   if (!s) s = rlc_buf_get(b, &r->loss_n, sizeof r->loss_n);
+  if (!s) s = check_counts(r->updates, r->loss_n);
   if (!s) s = rlc_net_state_get(r->pg.pol.net, b);
   if (!s) s = rlc_optim_state_get(r->pg.pol.opt, b);
   if (!s && r->critic) s = rlc_net_state_get(r->critic, b);
@@ -621,7 +636,18 @@ static rlcStatus reinforce_load(rlcAgent *a, rlcBuf *b) {
   if (!s) s = rlc_buf_get(b, r->pool_obs, sizeof(float) * O * r->pool_steps);
   if (!s) s = rlc_buf_get(b, r->pool_act, sizeof(int32_t) * r->pool_steps);
   if (!s) s = rlc_buf_get(b, r->pool_rew, sizeof(double) * r->pool_steps);
-  return s;
+  if (s) return s;
+  // The pool's episodes tile its steps; actions index the policy's outputs.
+  int64_t total = 0;
+  for (int e = 0; e < r->pool_eps; e++) total += r->pool_len[e] < 0 ? INT32_MIN : r->pool_len[e];
+  bool ok = total == r->pool_steps;
+  for (int i = 0; i < r->pool_steps && ok; i++) ok = r->pool_act[i] >= 0 && r->pool_act[i] < r->pg.pol.n_actions;
+  for (int i = 0; i < N && ok; i++)
+    for (int k = 0; k < r->run_len[i] && ok; k++) {
+      int32_t act = r->run_act[(size_t)i * r->cap + k];
+      ok = act >= 0 && act < r->pg.pol.n_actions;
+    }
+  return ok ? RLC_OK : rlc_error(RLC_ERR_FORMAT, "reinforce checkpoint: corrupted episode pool");
 }
 
 //------------------------------------------------------------------------------

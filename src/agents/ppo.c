@@ -688,7 +688,7 @@ static rlcStatus ac_load(rlcAgent *a, rlcBuf *b) {
   AC *c = (AC *)a;
   uint8_t pending = 0;
   rlcStatus s = rlc_buf_get_tag(b, a->cls->name);
-  if (!s) s = rlc_buf_get(b, &c->rng, sizeof c->rng);
+  if (!s) s = rlc_rng_state_get(&c->rng, b);
   if (!s) s = rlc_buf_get(b, &c->iterations, sizeof c->iterations);
   if (!s) s = rlc_buf_get(b, &c->updates, sizeof c->updates);
   if (!s) s = rlc_buf_get(b, &c->lr, sizeof c->lr);
@@ -708,6 +708,14 @@ static rlcStatus ac_load(rlcAgent *a, rlcBuf *b) {
   if (!s) s = rlc_rms_state_get(&c->obs_rms, b);
   if (!s) s = rlc_reward_norm_state_get(&c->rew_norm, b);
   if (!s) s = rlc_rollout_state_get(c->ro, b);
+  // Stored actions index the policy's logits in the update.
+  for (size_t i = 0; !s && c->discrete && i < (size_t)c->set.num_steps * a->num_envs; i++)
+    if (c->ro->act_i[i] < 0 || c->ro->act_i[i] >= c->A)
+      s = rlc_error(RLC_ERR_FORMAT, "%s: corrupted checkpoint (action %d)", a->cls->name, (int)c->ro->act_i[i]);
+  const int64_t lim = (int64_t)1 << 62;
+  if (!s && (pending > 1 || c->iterations < 0 || c->iterations > lim || c->updates < 0 || c->updates > lim ||
+             c->loss_n < 0 || c->loss_n > lim || c->stat_n < 0 || c->stat_n > lim))
+    s = rlc_error(RLC_ERR_FORMAT, "%s: corrupted checkpoint (counters out of range)", a->cls->name);
   c->pending = !s && pending;
   return s;
 }

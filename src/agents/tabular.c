@@ -470,12 +470,21 @@ static rlcStatus tab_load(rlcAgent *ag, rlcBuf *b) {
                      t->base.cls->name, head[1], head[2], head[3], head[0], t->S, t->A, t->base.num_envs);
   int64_t counters[4];
   s = rlc_buf_get(b, t->q, sizeof(double) * (size_t)t->S * t->A);
-  if (!s) s = rlc_buf_get(b, &t->rng, sizeof t->rng);
+  if (!s) s = rlc_rng_state_get(&t->rng, b);
   if (!s) s = rlc_buf_get(b, counters, sizeof counters);
   if (!s) s = rlc_buf_get(b, &t->loss_sum, sizeof t->loss_sum);
   if (!s) s = rlc_buf_get(b, t->next_action, sizeof(int32_t) * t->base.num_envs);
   if (!s) s = rlc_buf_get(b, t->next_state, sizeof(int32_t) * t->base.num_envs);
   if (s) return s;
+  // The pending a' and its state index the table.
+  for (int i = 0; i < t->base.num_envs; i++)
+    if (t->next_action[i] < -1 || t->next_action[i] >= t->A || t->next_state[i] < -1 || t->next_state[i] >= t->S)
+      return rlc_error(RLC_ERR_FORMAT, "%s: corrupted checkpoint (pending action %d in state %d)", t->base.cls->name,
+                       (int)t->next_action[i], (int)t->next_state[i]);
+  const int64_t lim = (int64_t)1 << 62;
+  if (counters[0] < 0 || counters[1] < 0 || counters[2] < 0 || counters[3] < 0 || counters[0] > lim ||
+      counters[1] > lim || counters[2] > lim || counters[3] > lim)
+    return rlc_error(RLC_ERR_FORMAT, "%s: corrupted checkpoint (negative counters)", t->base.cls->name);
   t->steps = counters[0], t->episodes = counters[1], t->updates = counters[2], t->loss_n = counters[3];
   size_t cells = (size_t)t->S * t->A;
   for (int i = 0; t->tr && i < t->base.num_envs; i++) {
@@ -589,6 +598,13 @@ static rlcStatus tab_create(const rlcAgentDef *def, rlcAgent **out, const rlcAge
   size_t tc = lambda_method ? (size_t)n * cells : 0;
   double *e_all;
   int32_t *list_all, *pos_all;
+  char what[112];
+  snprintf(what, sizeof what, "%s's table of %d states x %d actions%s", name, t->S, t->A,
+           tc ? " with traces for each env copy" : "");
+  if ((s = rlc_memory_check(8.0 * cells + 16.0 * tc + 16.0 * n, what))) {
+    tab_destroy(&t->base);
+    return s;
+  }
   rlcArenaItem items[] = {
       RLC_ARENA_ITEM(t->q, cells),      RLC_ARENA_ITEM(t->next_action, n), RLC_ARENA_ITEM(t->next_state, n),
       RLC_ARENA_ITEM(t->probs, t->A),   RLC_ARENA_ITEM(t->tr, lambda_method ? n : 0), RLC_ARENA_ITEM(e_all, tc),

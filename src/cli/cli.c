@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 int cli_error(const char *fmt, ...) {
@@ -21,6 +22,15 @@ int cli_error(const char *fmt, ...) {
 int cli_fail(rlcStatus s) {
   fprintf(stderr, "rlc: error: %s\n", rlc_last_error()[0] ? rlc_last_error() : rlc_status_name(s));
   return 1;
+}
+
+bool cli_out_ext(const CliArgs *a, const char *opt, const char *ext) {
+  const char *path = cli_str(a, opt, NULL);
+  if (!path) return true;
+  size_t n = strlen(path), k = strlen(ext);
+  if (n > k && !strcasecmp(path + n - k, ext)) return true;
+  cli_error("%s %s: the file name must end in %s (it writes that format)", opt, path, ext);
+  return false;
 }
 
 static void print_help(const CliCmd *cmd) {

@@ -42,6 +42,10 @@ const char *cli_str(const CliArgs *a, const char *name, const char *def);
 bool cli_int(const CliArgs *a, const char *name, long long def, long long lo, long long hi, long long *out);
 bool cli_double(const CliArgs *a, const char *name, double def, double lo, double hi, double *out);
 
+// An output file option must end in ext (".gif", ".mp4"), or the error is
+// printed and false returned. Absent options pass.
+bool cli_out_ext(const CliArgs *a, const char *opt, const char *ext);
+
 // "rlc: error: <msg>" on stderr; returns the exit status 2 (usage) or 1.
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_fail(rlcStatus s);  // the library's last error, exit status 1
@@ -68,7 +72,10 @@ int cmd_bench_env(int argc, char **argv);
 int cmd_bench_nn(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+// rlc train --seeds: argv as cmd_train got it.
+int cmd_train_seeds(int argc, char **argv, const char *seeds, int jobs, const char *dir, bool json);
 int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_solve(int argc, char **argv);
 
 #endif

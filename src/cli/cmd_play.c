@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "window.h"
 
 static const CliOpt opts[] = {
     {"--env", "ID", "environment id (default CartPole-v1)"},
@@ -14,23 +15,57 @@ static const CliOpt opts[] = {
     {"--max-steps", "N", "time limit per episode (default: the env's)"},
     {"--options", "K=V,...", "env options, e.g. size=10 for GridWorld-v0"},
     {"--gif", "FILE", "record the first episode as an animated GIF"},
+    {"--video", "FILE", "record the first episode as an H.264 MP4 video"},
+    {"--render", "MODE", "human: show the episodes in a window at the env's fps (Escape or closing it ends)"},
     {"--quiet", NULL, "print the summary only"},
     {"--json", NULL, "last line: a JSON object with the results"},
 };
-static const CliCmd cmd = {"play", "[--env ID] [--policy random|heuristic] [--episodes N] [--seed S] [--gif FILE] [--json]",
+static const CliCmd cmd = {"play", "[--env ID] [--policy random|heuristic] [--episodes N] [--seed S] [--gif FILE] [--video FILE.mp4] [--json]",
                            "Play episodes with a random or a hand-written (heuristic) policy.", opts,
                            sizeof opts / sizeof opts[0], cmd_play};
 
 typedef struct {
   rlcGif *gif;
+  rlcVideo *video;
   uint8_t *rgb;
   rlcStatus status;
 } Recorder;
 
 static void record(Recorder *r, rlcEnv *env) {
-  if (!r->gif || r->status) return;
+  if ((!r->gif && !r->video) || r->status) return;
   r->status = rlc_env_render(env, NULL, r->rgb);
-  if (!r->status) r->status = rlc_gif_add_frame(r->gif, r->rgb);
+  if (!r->status && r->gif) r->status = rlc_gif_add_frame(r->gif, r->rgb);
+  if (!r->status && r->video) r->status = rlc_video_add_frame(r->video, r->rgb);
+}
+
+// --gif and --video: the recorder of the first episode.
+static rlcStatus recorder_open(Recorder *rec, const rlcEnvSpec *spec, const char *gif, const char *video) {
+  if (!gif && !video) return RLC_OK;
+  if (spec->render_width <= 0 || !spec->cls->render)
+    return rlc_error(RLC_ERR_UNSUPPORTED, "env '%s' does not render, so --%s cannot record it", spec->id, gif ? "gif" : "video");
+  int fps = spec->render_fps > 0 ? spec->render_fps : 30;
+  rec->rgb = malloc((size_t)spec->render_width * spec->render_height * 3);
+  if (!rec->rgb) return RLC_ERR_NOMEM;
+  rlcStatus s = gif ? rlc_gif_create(gif, spec->render_width, spec->render_height, fps, &rec->gif) : RLC_OK;
+  if (!s && video) s = rlc_video_create(video, spec->render_width, spec->render_height, fps, &rec->video);
+  return s;
+}
+
+static rlcStatus recorder_close(Recorder *rec, rlcStatus s) {
+  if (!s && rec->status) s = rec->status;
+  rlcStatus gs = rec->gif ? rlc_gif_close(rec->gif) : RLC_OK;
+  rlcStatus vs = rec->video ? rlc_video_close(rec->video) : RLC_OK;
+  free(rec->rgb);
+  return s ? s : gs ? gs : vs;
+}
+
+// The env's frame in the window, with the episode's step and return.
+static bool show(CliWindow *win, rlcEnv *env, uint8_t *frame, long long ep, long long episodes) {
+  char status[160];
+  if (rlc_env_render(env, NULL, frame)) return false;
+  snprintf(status, sizeof status, "episode %lld/%lld   step %d   return %g   (Esc quits)", ep + 1, episodes,
+           env->episode_length, env->episode_return);
+  return cli_window_show(win, frame, status);
 }
 
 #define PLAY_CAP 10000  // steps per episode where the env has no time limit (as evaluations)
@@ -44,6 +79,7 @@ int cmd_play(int argc, char **argv) {
   if (!cli_int(&a, "--episodes", 10, 1, 100000000, &episodes) || !cli_int(&a, "--seed", 0, 0, (1LL << 62), &seed) ||
       !cli_int(&a, "--max-steps", -1, 0, 1000000000, &max_steps))
     return 2;
+  if (!cli_out_ext(&a, "--gif", ".gif") || !cli_out_ext(&a, "--video", ".mp4")) return 2;
   const char *id = cli_str(&a, "--env", "CartPole-v1");
   const char *policy = cli_str(&a, "--policy", "random");
   bool heuristic = !strcmp(policy, "heuristic");
@@ -73,24 +109,34 @@ int cmd_play(int argc, char **argv) {
     return cli_error("env '%s' has no heuristic policy (try --policy random)", id);
   }
   Recorder rec = {0};
-  const char *gif_path = cli_str(&a, "--gif", NULL);
-  if (gif_path) {
-    if (spec->render_width <= 0 || !spec->cls->render) {
-      rlc_env_destroy(env);
-      return cli_error("env '%s' does not render, so --gif cannot record it", id);
-    }
-    rec.rgb = malloc((size_t)spec->render_width * spec->render_height * 3);
-    s = rec.rgb ? rlc_gif_create(gif_path, spec->render_width, spec->render_height,
-                                 spec->render_fps > 0 ? spec->render_fps : 30, &rec.gif)
-                : RLC_ERR_NOMEM;
-    if (s) {
-      free(rec.rgb);
-      rlc_env_destroy(env);
-      return cli_fail(s);
-    }
+  const char *gif_path = cli_str(&a, "--gif", NULL), *video_path = cli_str(&a, "--video", NULL);
+  if ((s = recorder_open(&rec, spec, gif_path, video_path))) {
+    recorder_close(&rec, s);
+    rlc_env_destroy(env);
+    return cli_fail(s);
   }
 
   // The policy's own stream, independent of the env's.
+  CliWindow *win = NULL;
+  uint8_t *frame = NULL;
+  const char *render = cli_str(&a, "--render", NULL);
+  if (render) {
+    rc = 0;
+    if (strcmp(render, "human")) rc = cli_error("--render %s: the mode is human (a window)", render);
+    else if (spec->render_width <= 0 || !spec->cls->render) rc = cli_error("env '%s' does not render", id);
+    else if (!(frame = malloc((size_t)spec->render_width * spec->render_height * 3))) rc = cli_error("out of memory");
+    else {
+      char title[300];
+      snprintf(title, sizeof title, "rlc: %s", id);
+      if (!(win = cli_window_open(title, spec->render_width, spec->render_height, spec->render_fps))) rc = 2;
+    }
+    if (rc) {
+      free(frame);
+      recorder_close(&rec, RLC_OK);
+      rlc_env_destroy(env);
+      return rc;
+    }
+  }
   rlcRng policy_rng;
   rlc_rng_seed_child(&policy_rng, (uint64_t)seed, 1);
   bool quiet = cli_has(&a, "--quiet"), json = cli_has(&a, "--json");
@@ -102,6 +148,7 @@ int cmd_play(int argc, char **argv) {
     s = rlc_env_reset(env, ep == 0 ? (int64_t)seed : RLC_NO_SEED, NULL);
     if (ep == 0) record(&rec, env);
     bool term = false, trunc = false;
+    if (win && !show(win, env, frame, ep, episodes)) break;
     while (!s && !term && !trunc) {
       if (heuristic) {
         s = rlc_env_heuristic(env, env->obs, action);
@@ -110,19 +157,26 @@ int cmd_play(int argc, char **argv) {
       }
       if (!s) s = rlc_env_step(env, action, NULL, NULL, &term, &trunc);
       if (ep == 0) record(&rec, env);
+      if (win && !s && !show(win, env, frame, ep, episodes)) break;
     }
-    if (s) break;
+    if (s || (win && cli_window_closed(win) && !term && !trunc)) {
+      if (!s) episodes = ep;  // the window closed: the episodes played whole
+      break;
+    }
     returns[ep] = env->episode_return;
     total_steps += env->episode_length;
     if (!quiet) printf("episode %lld: return %g, length %d%s\n", ep + 1, env->episode_return, env->episode_length,
                        trunc && !term ? " (truncated)" : "");
   }
-  if (!s && rec.status) s = rec.status;
-  if (rec.gif) {
-    rlcStatus gs = rlc_gif_close(rec.gif);
-    if (!s) s = gs;
+  s = recorder_close(&rec, s);
+  cli_window_close(win);
+  free(frame);
+  if (!s && episodes == 0) {
+    free(returns);
+    rlc_env_destroy(env);
+    printf("%s: the window was closed before an episode ended\n", id);
+    return 0;
   }
-  free(rec.rgb);
   if (s) {
     free(returns);
     rlc_env_destroy(env);
@@ -136,6 +190,7 @@ int cmd_play(int argc, char **argv) {
   printf("%s, %s policy, %lld episodes: mean return %.2f (std %.2f, min %g, max %g), mean length %.1f\n", id, policy,
          episodes, mean, std, lo, hi, (double)total_steps / episodes);
   if (gif_path) printf("wrote %s\n", gif_path);
+  if (video_path) printf("wrote %s\n", video_path);
   if (json) {
     CliJson j;
     json_begin(&j);
@@ -150,6 +205,7 @@ int cmd_play(int argc, char **argv) {
     json_num(&j, "mean_length", (double)total_steps / episodes);
     json_int(&j, "steps", total_steps);
     if (gif_path) json_str(&j, "gif", gif_path);
+    if (video_path) json_str(&j, "video", video_path);
     json_end_print(&j);
   }
   free(returns);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "watch.h"
 
 //------------------------------------------------------------------------------
 // rlc train
@@ -20,12 +21,16 @@ static const CliOpt train_opts[] = {
     {"--steps", "N", "train for N env steps in total"},
     {"--episodes", "N", "train for N episodes in total"},
     {"--seed", "S", "root seed (default 0)"},
+    {"--seeds", "A-B", "train once per seed (0-4, 0,2,5) into DIR/seed-S; rlc plot DIR draws mean and spread"},
+    {"--jobs", "N", "with --seeds: seeds trained at once, one process each (default 1)"},
     {"--out", "DIR", "run directory (default runs/ALGO-ENV-seedS)"},
     {"--set", "K=V,...", "override hyperparameters by name (repeatable)"},
     {"--env-options", "K=V,...", "env options (e.g. map_name=8x8,is_slippery=false)"},
     {"--resume", "DIR", "continue the run in DIR from its checkpoint (with --steps/--episodes: the new total)"},
     {"--force", NULL, "overwrite the run in --out if there is one"},
     {"--quiet", NULL, "no progress line and no summary"},
+    {"--watch", NULL, "show the first env copy in a window while training (GridWorld: with the Q-values)"},
+    {"--progress", "SECONDS", "seconds between progress lines when stderr is not a terminal (default 5; 0: none)"},
     {"--json", NULL, "last line: a JSON object with the results"},
 };
 static const CliCmd train_cmd = {
@@ -35,10 +40,23 @@ static const CliCmd train_cmd = {
     train_opts, sizeof train_opts / sizeof train_opts[0], cmd_train};
 
 static rlcRun *active_run;
+static volatile sig_atomic_t interrupted;
+// The first Ctrl-C stops at the next step with a checkpoint; a second one
+// (the default action again) ends the process at once.
 static void on_sigint(int sig) {
-  (void)sig;
+  interrupted = 1;
   if (active_run) rlc_run_request_stop(active_run);
+  signal(sig, SIG_DFL);
 }
+
+// Where progress goes: one line rewritten in place on a terminal, else a
+// full line every `every` seconds (a log file or a pipe gets no \r soup).
+typedef struct Progress {
+  bool tty, lines;      // lines: progress lines at all
+  double every, next;
+  CliTrainWatch *watch; // --watch: the window
+  rlcRun *run;
+} Progress;
 
 static void fmt_time(char *buf, size_t n, double s) {
   if (!isfinite(s) || s < 0) snprintf(buf, n, "--:--");
@@ -47,7 +65,14 @@ static void fmt_time(char *buf, size_t n, double s) {
 }
 
 static void progress_line(const rlcRunStatus *st, void *user) {
-  (void)user;
+  Progress *pr = user;
+  if (pr->watch) cli_train_watch_update(pr->watch, pr->run, st);
+  if (!pr->lines) return;
+  if (!pr->tty) {
+    double t = rlc_time_s();
+    if (t < pr->next) return;
+    pr->next = t + pr->every;
+  }
   double frac = st->target_steps ? (double)st->steps / st->target_steps
                                  : st->target_episodes ? (double)st->episodes / st->target_episodes : 0;
   if (frac > 1) frac = 1;
@@ -60,8 +85,9 @@ static void progress_line(const rlcRunStatus *st, void *user) {
   if (!isnan(st->eval_mean)) snprintf(ev, sizeof ev, "%.1f ± %.1f", st->eval_mean, st->eval_std);
   if (!isnan(st->info.epsilon)) snprintf(ex, sizeof ex, " | ε %.3f", st->info.epsilon);
   else if (!isnan(st->info.temperature)) snprintf(ex, sizeof ex, " | τ %.3f", st->info.temperature);
-  fprintf(stderr, "\r\033[K%3.0f%% | %lld steps | %lld episodes | %s steps/s | ETA %s | return %s | eval %s%s", frac * 100,
-          (long long)st->steps, (long long)st->episodes, rate, eta, ret, ev, ex);
+  fprintf(stderr, "%s%3.0f%% | %lld steps | %lld episodes | %s steps/s | ETA %s | return %s | eval %s%s",
+          pr->tty ? "\r\033[K" : "", frac * 100, (long long)st->steps, (long long)st->episodes, rate, eta, ret, ev, ex);
+  if (!pr->tty) fputc('\n', stderr);
   fflush(stderr);
 }
 
@@ -87,6 +113,8 @@ static void summary_json(rlcRun *run, const char *dir, const rlcRunStatus *st, d
   json_num(&j, "recent_return", st->recent_return);
   json_num(&j, "checkpoint_s", st->checkpoint_s);
   json_int(&j, "updates", st->info.updates);
+  json_num(&j, "best_eval_mean_return", st->best_eval_mean);
+  json_int(&j, "best_eval_steps", st->best_eval_steps);
   if (dir) json_str(&j, "dir", dir);
   json_end_print(&j);
 }
@@ -100,8 +128,20 @@ int cmd_train(int argc, char **argv) {
   if (!cli_int(&a, "--steps", 0, 1, 1LL << 50, &steps) || !cli_int(&a, "--episodes", 0, 1, 1LL << 50, &episodes) ||
       !cli_int(&a, "--seed", 0, 0, 1LL << 50, &seed))
     return 2;
+  double every;
+  if (!cli_double(&a, "--progress", 5, 0, 1e6, &every)) return 2;
   bool json = cli_has(&a, "--json"), quiet = cli_has(&a, "--quiet");
-  bool tty = isatty(2) && !quiet;
+  if (cli_has(&a, "--seeds")) {
+    long long jobs;
+    if (!cli_int(&a, "--jobs", 1, 1, 64, &jobs)) return 2;
+    static char sdir[600];
+    snprintf(sdir, sizeof sdir, "runs/%s-%s-seeds", cli_str(&a, "--algo", cli_has(&a, "--preset") ? cli_str(&a, "--preset", "") : "dqn"),
+             cli_str(&a, "--env", "CartPole-v1"));
+    return cmd_train_seeds(argc, argv, cli_str(&a, "--seeds", ""), (int)jobs, cli_str(&a, "--out", sdir), json);
+  }
+  Progress pr = {isatty(2), false, every, 0, NULL, NULL};
+  pr.lines = !quiet && (pr.tty || every > 0);
+  bool tty = pr.tty && !quiet;
   rlcRun *run = NULL;
   rlcStatus s;
   const char *dir;
@@ -170,19 +210,36 @@ int cmd_train(int argc, char **argv) {
     fprintf(stderr, "rlc: training %s on %s (seed %s) into %s\n", rlc_opts_str(cfg, "algo", ""),
             rlc_opts_str(cfg, "env", ""), rlc_opts_str(cfg, "seed", ""), dir);
   }
+  if (cli_has(&a, "--watch")) {
+    pr.run = run;
+    if (!(pr.watch = cli_train_watch_open(run))) {
+      rlc_run_destroy(run);
+      return 2;
+    }
+  }
+  bool show = pr.lines || pr.watch;
   active_run = run;
+  interrupted = 0;
   signal(SIGINT, on_sigint);
   double t0 = rlc_time_s();
   // A resumed run takes the new total; a new one has it in its configuration.
   bool resume = cli_has(&a, "--resume");
-  s = rlc_run_train(run, resume ? steps : 0, resume ? episodes : 0, tty ? progress_line : NULL, NULL);
+  pr.next = t0 + every;
+  s = rlc_run_train(run, resume ? steps : 0, resume ? episodes : 0, show ? progress_line : NULL, &pr);
   double wall = rlc_time_s() - t0;
   signal(SIGINT, SIG_DFL);
   active_run = NULL;
+  cli_train_watch_close(pr.watch);
   if (tty) fputc('\n', stderr);
   if (s) {
     rlc_run_destroy(run);
     return cli_fail(s);
+  }
+  if (interrupted) {
+    // 128 + SIGINT, as a shell reports a process Ctrl-C ended.
+    fprintf(stderr, "rlc: interrupted, checkpoint saved (continue with rlc train --resume %s --steps N)\n", dir);
+    rlc_run_destroy(run);
+    return 130;
   }
   rlcRunStatus st;
   rlc_run_status(run, &st);
@@ -194,6 +251,9 @@ int cmd_train(int argc, char **argv) {
            rlc_run_eval_episodes(run), st.solved ? " (solved)" : "");
     if (!isnan(st.solved_at_s))
       printf("reached the reward threshold after %lld steps, %.2f s\n", (long long)st.solved_at_steps, st.solved_at_s);
+    if (!isnan(st.best_eval_mean))
+      printf("best evaluation: %.2f at step %lld, kept in best.rlc (rlc eval %s --best)\n", st.best_eval_mean,
+             (long long)st.best_eval_steps, dir);
     printf("run directory: %s (curve.png, agent.gif, metrics.csv; resume with rlc train --resume %s --steps N)\n",
            dir, dir);
   }
@@ -209,9 +269,12 @@ static const CliOpt eval_opts[] = {
     {"--episodes", "N", "greedy episodes (default 100)"},
     {"--seed", "S", "seed of the first episode (default 0; episode i uses S+i)"},
     {"--gif", "FILE", "record the first episode as a GIF"},
+    {"--video", "FILE", "record the first episode as an H.264 MP4 video"},
+    {"--watch", NULL, "show the greedy episodes in a window at the env's fps (Escape or closing it ends)"},
+    {"--best", NULL, "evaluate the best model (best.rlc: the best evaluation during training), not the final one"},
     {"--json", NULL, "last line: a JSON object with the results"},
 };
-static const CliCmd eval_cmd = {"eval", "DIR [--episodes N] [--seed S] [--gif FILE] [--json]",
+static const CliCmd eval_cmd = {"eval", "DIR [--best] [--episodes N] [--seed S] [--gif FILE | --video FILE.mp4] [--json]",
                                 "Evaluate the greedy policy saved in a run directory.", eval_opts,
                                 sizeof eval_opts / sizeof eval_opts[0], cmd_eval};
 
@@ -224,14 +287,34 @@ int cmd_eval(int argc, char **argv) {
   long long episodes, seed;
   if (!cli_int(&a, "--episodes", 100, 1, 100000000, &episodes) || !cli_int(&a, "--seed", 0, 0, 1LL << 50, &seed))
     return 2;
+  if (!cli_out_ext(&a, "--gif", ".gif") || !cli_out_ext(&a, "--video", ".mp4")) return 2;
+  if (cli_has(&a, "--gif") && cli_has(&a, "--video")) return cli_error("give --gif or --video, not both");
   const char *dir = a.positional[0];
   rlcRun *run;
-  rlcStatus s = rlc_run_load(dir, &run);
+  bool best = cli_has(&a, "--best");
+  rlcStatus s = best ? rlc_run_load_best(dir, &run) : rlc_run_load(dir, &run);
   if (s) return cli_fail(s);
   const rlcRunSettings *set = rlc_run_settings_of(run);
   double mean, std, len, t0 = rlc_time_s();
-  s = rlc_evaluate(rlc_run_agent(run), set->env, rlc_run_env_options(run), (int)episodes, seed, &mean, &std, &len,
-                   cli_str(&a, "--gif", NULL), 1);
+  if (cli_has(&a, "--watch")) {
+    if (cli_has(&a, "--gif") || cli_has(&a, "--video")) {
+      rlc_run_destroy(run);
+      return cli_error("--watch shows the episodes; record them without it (--gif or --video)");
+    }
+    long long watched = 0;
+    rc = cli_watch_eval(rlc_run_agent(run), set->env, rlc_run_env_options(run), episodes, seed, &mean, &std, &len,
+                        &watched);
+    if (!rc && watched < episodes) {
+      printf("the window was closed after %lld whole episodes\n", watched);
+      episodes = watched;
+    }
+    if (rc || watched == 0) {
+      rlc_run_destroy(run);
+      return rc;
+    }
+  } else
+    s = rlc_evaluate(rlc_run_agent(run), set->env, rlc_run_env_options(run), (int)episodes, seed, &mean, &std, &len,
+                     cli_str(&a, "--gif", cli_str(&a, "--video", NULL)), 1);
   double wall = rlc_time_s() - t0;
   if (s) {
     rlc_run_destroy(run);
@@ -256,11 +339,17 @@ int cmd_eval(int argc, char **argv) {
     json_int(&j, "eval_episodes", episodes);
     json_num(&j, "eval_mean_length", len);
     json_bool(&j, "solved", solved);
+    json_str(&j, "model", best ? "best" : "final");
     json_end_print(&j);
-  } else
+  } else {
+    if (best)
+      printf("model: best.rlc, the best evaluation during training (%.2f at step %lld)\n", st.eval_mean,
+             (long long)st.steps);
+    else printf("model: checkpoint.rlc, the final one (--best for the best evaluation's)\n");
     printf("%s on %s (trained %lld steps): %.2f ± %.2f over %lld greedy episodes (mean length %.1f)%s\n",
            set->algo, set->env, (long long)st.steps, mean, std, episodes, len,
            solved ? ", solved" : "");
+  }
   rlc_run_destroy(run);
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "rlc/core.h"
 
@@ -93,7 +94,67 @@ void rlc_set_allocator(const rlcAllocator *a) {
   alloc = a ? *a : (rlcAllocator){std_malloc, std_realloc, std_free, NULL};
 }
 
+//------------------------------------------------------------------------------
+// Memory limit
+//------------------------------------------------------------------------------
+
+static size_t user_limit;  // 0: none set through rlc_set_memory_limit
+static bool user_limit_set;
+
+void rlc_set_memory_limit(size_t bytes) {
+  user_limit = bytes;
+  user_limit_set = true;
+}
+
+// "4G", "512M", "1e9": the environment's limit in bytes (0: none or malformed).
+static size_t env_limit(void) {
+  const char *t = getenv("RLC_MEMORY_LIMIT");
+  if (!t || !*t) return 0;
+  char *end;
+  double v = strtod(t, &end);
+  static const char units[] = "KMGT";
+  const char *u = *end ? strchr(units, *end & ~0x20) : NULL;
+  if (u && *end) {
+    for (int i = 0; i <= u - units; i++) v *= 1024;
+    end++;
+  }
+  if (*end || !(v >= 1) || v >= 0x1p63) return 0;
+  return (size_t)v;
+}
+
+size_t rlc_memory_limit(void) {
+  static size_t phys;
+  if (!phys) {
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    phys = pages > 0 && page > 0 ? (size_t)pages * (size_t)page : SIZE_MAX;
+  }
+  static size_t env = SIZE_MAX;  // read once
+  if (env == SIZE_MAX) env = env_limit();
+  size_t lim = user_limit_set ? user_limit : env;
+  return lim && lim < phys ? lim : lim ? phys : phys / 2;
+}
+
+static void format_bytes(char *buf, size_t n, double b) {
+  if (b >= 0x1p30) snprintf(buf, n, "%.1f GiB", b / 0x1p30);
+  else if (b >= 0x1p20) snprintf(buf, n, "%.1f MiB", b / 0x1p20);
+  else snprintf(buf, n, "%.0f bytes", b);
+}
+
+rlcStatus rlc_memory_check(double bytes, const char *what) {
+  size_t lim = rlc_memory_limit();
+  if (bytes <= (double)lim) return RLC_OK;
+  char need[32], have[32];
+  format_bytes(need, sizeof need, bytes);
+  format_bytes(have, sizeof have, (double)lim);
+  return rlc_error(RLC_ERR_NOMEM, "%s would need %s; the memory limit is %s (RLC_MEMORY_LIMIT, physical memory)",
+                   what, need, have);
+}
+
 void *rlc_malloc(size_t size) {
+  if (size > rlc_memory_limit()) {
+    rlc_memory_check((double)size, "an allocation");
+    return NULL;
+  }
   void *p = alloc.malloc(size ? size : 1, alloc.user);
   if (!p) rlc_error(RLC_ERR_NOMEM, "out of memory (%zu bytes)", size);
   return p;
@@ -110,6 +171,10 @@ void *rlc_calloc(size_t n, size_t size) {
 }
 
 void *rlc_realloc(void *ptr, size_t size) {
+  if (size > rlc_memory_limit()) {
+    rlc_memory_check((double)size, "an allocation");
+    return NULL;
+  }
   void *p = alloc.realloc(ptr, size ? size : 1, alloc.user);
   if (!p) rlc_error(RLC_ERR_NOMEM, "out of memory (%zu bytes)", size);
   return p;

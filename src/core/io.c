@@ -140,6 +140,8 @@ rlcStatus rlc_file_read(const char *path, uint8_t **data, size_t *n) {
     rlc_buf_free(&b);
     return bad ? rlc_error(RLC_ERR_IO, "cannot read '%s'", path) : RLC_ERR_NOMEM;
   }
+  // An empty file is an empty buffer, not NULL: callers copy from it.
+  if (!b.data && !(b.data = rlc_malloc(1))) return RLC_ERR_NOMEM;
   *data = b.data;
   *n = b.len;
   return RLC_OK;

@@ -324,3 +324,18 @@ int64_t rlc_mt_randint(rlcMt19937 *mt, int64_t lo, int64_t hi) {
   }
   return (int64_t)((uint64_t)lo + v);
 }
+
+// A generator read from a file: PCG64's increment is odd by construction
+// (an even one can give a stream stuck on one value, and samplers that
+// reject draws would wait forever).
+rlcStatus rlc_rng_state_get(rlcRng *rng, rlcBuf *b) {
+  rlcRng r;
+  rlcStatus s = rlc_buf_get(b, &r, sizeof r);
+  if (s) return s;
+  if (!(r.inc_lo & 1) || (r.has_uint32 != 0 && r.has_uint32 != 1))
+    return rlc_error(RLC_ERR_FORMAT, "corrupted random generator state");
+  *rng = r;
+  return RLC_OK;
+}
+
+bool rlc_rng_valid(const rlcRng *r) { return (r->inc_lo & 1) && (r->has_uint32 == 0 || r->has_uint32 == 1); }

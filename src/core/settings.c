@@ -10,6 +10,8 @@
 
 #include "rlc/core.h"
 
+#define RLC_SETTINGS_MAX 256  // entries of one table (rlc_settings_fill's index)
+
 // Decimal only: no hex, no leading blanks (strtod and strtoll would take them).
 static bool plain_decimal(const char *text) {
   return text && *text && text[0] != ' ' && text[0] != '\t' && !strpbrk(text, "xX");
@@ -172,13 +174,22 @@ const char *rlc_setting_format(const rlcSetting *s, const void *base, char *buf,
 }
 
 rlcStatus rlc_settings_fill(void *base, const rlcSetting *t, int n, rlcOpts *cfg) {
+  // Each key resolved once (name or alias to its setting); the first key
+  // for a setting gives its value.
+  int16_t first[RLC_SETTINGS_MAX];
+  if (n < 0 || n > RLC_SETTINGS_MAX)
+    return rlc_error(RLC_ERR_ARG, "a settings table of %d entries (at most %d)", n, RLC_SETTINGS_MAX);
+  for (int i = 0; i < n; i++) first[i] = -1;
+  for (int k = 0; cfg && k < cfg->n; k++) {
+    const rlcSetting *f = rlc_setting_find(t, n, cfg->key[k]);
+    if (f && first[f - t] < 0) first[f - t] = (int16_t)k;
+  }
   for (int i = 0; i < n; i++) {
     if (t[i].type == RLC_SETTING_ALIAS) continue;
     const char *v = NULL;
-    for (int k = 0; cfg && k < cfg->n && !v; k++) {
-      if (strcmp(cfg->key[k], t[i].name) && rlc_setting_find(t, n, cfg->key[k]) != &t[i]) continue;
-      cfg->used[k] = true;
-      v = cfg->val[k];
+    if (first[i] >= 0) {
+      cfg->used[first[i]] = true;
+      v = cfg->val[first[i]];
     }
     rlcStatus s = rlc_setting_store(&t[i], v ? v : t[i].def, base);
     if (s) return s;
@@ -208,7 +219,10 @@ int rlc_edit_distance(const char *a, const char *b) {
 const char *rlc_setting_nearest(const rlcSetting *t, int n, const char *name) {
   const char *best = NULL;
   int best_d = 4;  // closer than 4 edits
+  int len = (int)strlen(name);
   for (int i = 0; t && i < n; i++) {
+    // The distance is at least the difference in length: skip the table.
+    if (abs(len - (int)strlen(t[i].name)) >= best_d) continue;
     int dd = rlc_edit_distance(name, t[i].name);
     if (dd < best_d) best_d = dd, best = t[i].name;
   }

@@ -245,6 +245,11 @@ rlcStatus rlc_replay_create(const rlcReplayDef *def, rlcReplay **out) {
   if (!def) return rlc_error(RLC_ERR_ARG, "replay: NULL definition");
   rlcStatus s = check_def(def);
   if (s) return s;
+  // Every buffer, summed before any is allocated.
+  char what[64];
+  snprintf(what, sizeof what, "a replay of %d transitions", def->capacity);
+  s = rlc_memory_check((double)rlc_replay_bytes(def), what);
+  if (s) return s;
   rlcReplay *r = rlc_calloc(1, sizeof *r);
   if (!r) return RLC_ERR_NOMEM;
   init_shape(r, def);
@@ -755,6 +760,51 @@ static const char *layout_str(char *buf, size_t len, int32_t dtype, int32_t acti
   return buf;
 }
 
+// What a checkpoint holds besides the arrays' sizes, checked before anything
+// indexes by it: the ids name earlier adds (an agent hashes them), counts
+// are non-negative, the largest priority is a positive number, actions are
+// non-negative and finite as rlc_replay_add requires (their upper bound is
+// the agent's: rlc_replay_check_actions).
+static rlcStatus check_loaded(const rlcReplay *r) {
+  const rlcReplayDef *d = &r->def;
+  if (r->added < r->size || r->serial < r->added || (d->n_step == 1 && r->serial != r->added) ||
+      !(r->max_priority > 0 && r->max_priority < INFINITY))
+    return rlc_error(RLC_ERR_FORMAT, "replay: corrupted checkpoint (%lld added, %lld serial, max priority %g)",
+                     (long long)r->added, (long long)r->serial, r->max_priority);
+  for (int i = 0; i < (int)used_slots(r); i++)
+    if (r->next_id[i] < 0 || r->next_id[i] >= r->serial ||
+        (d->n_step > 1 && (r->n_next_id[i] < 0 || r->n_next_id[i] >= r->serial)))
+      return rlc_error(RLC_ERR_FORMAT, "replay: corrupted checkpoint (next observation id of slot %d)", i);
+  size_t W = d->n_step > 1 ? (size_t)d->num_streams * d->n_step : 0;
+  for (size_t j = 0; j < W; j++)
+    if (r->w_serial[j] < 0 || r->w_serial[j] >= (r->serial ? r->serial : 1))
+      return rlc_error(RLC_ERR_FORMAT, "replay: corrupted checkpoint (n-step window id %zu)", j);
+  return rlc_replay_check_actions(r, INT32_MAX);
+}
+
+rlcStatus rlc_replay_check_actions(const rlcReplay *r, int n_actions) {
+  const rlcReplayDef *d = &r->def;
+  size_t W = d->n_step > 1 ? (size_t)d->num_streams * d->n_step : 0;
+  for (int pass = 0; pass < 2; pass++) {
+    const uint8_t *a = pass ? r->w_action : r->action;
+    size_t n = pass ? W : used_slots(r);
+    for (size_t i = 0; i < n; i++) {
+      if (d->action_dim == 0) {
+        int32_t v;
+        memcpy(&v, a + i * sizeof v, sizeof v);
+        if (v < 0 || v >= n_actions)
+          return rlc_error(RLC_ERR_FORMAT, "replay: corrupted checkpoint (action %d, %d actions)", (int)v, n_actions);
+      } else
+        for (int k = 0; k < d->action_dim; k++) {
+          float v;
+          memcpy(&v, a + (i * d->action_dim + k) * sizeof v, sizeof v);
+          if (!isfinite(v)) return rlc_error(RLC_ERR_FORMAT, "replay: corrupted checkpoint (action %g)", (double)v);
+        }
+    }
+  }
+  return RLC_OK;
+}
+
 rlcStatus rlc_replay_state_get(rlcReplay *r, rlcBuf *b) {
   const rlcReplayDef *d = &r->def;
   int32_t shape[7], want[7] = {d->capacity,    d->obs_size,    d->num_streams, d->n_step,
@@ -785,7 +835,7 @@ rlcStatus rlc_replay_state_get(rlcReplay *r, rlcBuf *b) {
   s = rlc_buf_get(b, &r->added, sizeof r->added);
   if (!s) s = rlc_buf_get(b, &r->serial, sizeof r->serial);
   if (!s) s = rlc_buf_get(b, &r->max_priority, sizeof r->max_priority);
-  if (!s) s = rlc_buf_get(b, &r->rng, sizeof r->rng);
+  if (!s) s = rlc_rng_state_get(&r->rng, b);
   if (!s && (r->added < 0 || (size_t)size > used_slots(r) || (r->added < d->capacity && pos != r->added)))
     s = rlc_error(RLC_ERR_FORMAT, "replay: corrupted checkpoint (%d stored of %lld added)", size, (long long)r->added);
   if (!s && !r->fk && size != (int)used_slots(r))
@@ -816,19 +866,19 @@ rlcStatus rlc_replay_state_get(rlcReplay *r, rlcBuf *b) {
       if (r->w_head[i] < 0 || r->w_head[i] >= d->n_step || r->w_count[i] < 0 || r->w_count[i] >= d->n_step)
         s = rlc_error(RLC_ERR_FORMAT, "replay: corrupted checkpoint (n-step window %d)", i);
   }
+  if (!s) s = check_loaded(r);
   if (!s && d->prioritized) {
     // Rebuild the tree from its leaves: the same values as before (sums are
     // recomputed from children in the same order).
     rlcSumTree *t = &r->tree;
     for (int i = 0; i < 2 * t->capacity; i++) t->sum[i] = 0, t->min[i] = INFINITY;
     s = rlc_buf_get(b, t->sum + t->capacity, n * sizeof(double));
+    for (size_t i = 0; !s && i < n; i++)
+      if (!(t->sum[t->capacity + i] >= 0 && t->sum[t->capacity + i] < INFINITY))
+        s = rlc_error(RLC_ERR_FORMAT, "replay: corrupted checkpoint (priority %g)", t->sum[t->capacity + i]);
     if (!s) {
       // A zero leaf is a slot frames evicted: out of the minimum, as never set.
-      for (size_t i = 0; i < n; i++) {
-        double p = t->sum[t->capacity + i];
-        if (!(p >= 0) || !isfinite(p)) return rlc_error(RLC_ERR_FORMAT, "replay: corrupted checkpoint (priority)");
-        t->min[t->capacity + i] = p > 0 ? p : INFINITY;
-      }
+      for (size_t i = 0; i < n; i++) t->min[t->capacity + i] = t->sum[t->capacity + i] > 0 ? t->sum[t->capacity + i] : INFINITY;
       for (int node = t->capacity - 1; node >= 1; node--) {
         t->sum[node] = t->sum[2 * node] + t->sum[2 * node + 1];
         t->min[node] = t->min[2 * node] < t->min[2 * node + 1] ? t->min[2 * node] : t->min[2 * node + 1];

@@ -4,6 +4,7 @@
 // the rollout buffer (allocated once, saved whole in checkpoints).
 // Depends on: rlc/rollout.h, rlc/data.h, rlc/core.h (allocator, errors, byte buffers).
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "rlc/rollout.h"
@@ -148,6 +149,7 @@ rlcStatus rlc_rms_state_get(rlcRunningMeanStd *r, rlcBuf *b) {
     return rlc_error(RLC_ERR_FORMAT, "running mean/std of %d values for %d", (int)size, r->size);
   s = rlc_buf_get(b, &r->count, sizeof r->count);
   if (!s) s = rlc_buf_get(b, r->mean, sizeof(double) * 2 * (size_t)r->size);
+  if (!s && !(r->count > 0 && r->count < INFINITY)) s = rlc_error(RLC_ERR_FORMAT, "running mean/std: count %g", r->count);
   return s;
 }
 
@@ -231,8 +233,15 @@ rlcStatus rlc_rollout_create(int num_steps, int num_envs, rlcDType obs_dtype, in
     return rlc_error(RLC_ERR_ARG, "rollout: num_steps and num_envs must be >= 1");
   bool discrete = action_dim == 0;
   int act_size = discrete ? 1 : action_dim;
-  if ((double)num_steps * num_envs * (obs_size + act_size + 8) > 1e9)
+  double cells = (double)num_steps * num_envs;
+  if (cells * (obs_size + act_size + 8) > 1e12)
     return rlc_error(RLC_ERR_ARG, "rollout: %d steps x %d envs is too large", num_steps, num_envs);
+  char what[80];
+  snprintf(what, sizeof what, "a rollout of %d steps x %d envs", num_steps, num_envs);
+  double bytes = cells * ((double)obs_size * rlc_dtype_size(obs_dtype) + 4.0 * (discrete ? 0 : act_size) + 24 + 4 + 2) +
+                 4.0 * num_envs;
+  s = rlc_memory_check(bytes, what);
+  if (s) return s;
   rlcRollout *r = rlc_calloc(1, sizeof *r);
   if (!r) return RLC_ERR_NOMEM;
   r->num_steps = num_steps;
@@ -330,6 +339,8 @@ rlcStatus rlc_rollout_state_get(rlcRollout *r, rlcBuf *b) {
   if (!s) s = rlc_buf_get(b, float_block(r), sizeof(float) * rollout_floats(r));
   if (!s && r->act_i) s = rlc_buf_get(b, r->act_i, sizeof(int32_t) * tn(r));
   if (!s) s = rlc_buf_get(b, r->terminated, sizeof(bool) * 2 * tn(r));
+  for (size_t i = 0; !s && i < 2 * tn(r); i++)
+    if (!rlc_byte_is_bool(&r->terminated[i])) s = rlc_error(RLC_ERR_FORMAT, "rollout: corrupted end flags");
   if (!s) r->t = hdr[5];
   return s;
 }

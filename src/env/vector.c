@@ -80,28 +80,32 @@ static void step_slice(rlcVecEnv *v, const void *actions, int lo, int hi) {
 }
 
 //------------------------------------------------------------------------------
-// Worker pool: the caller runs slice 0, workers run slices 1..T-1. A step of
-// small envs takes microseconds, so workers spin on an atomic generation
-// counter for a while before they sleep on a condition variable.
+// Worker pool. A job is cut into slices that anyone takes from a shared
+// ticket (the caller included), so a worker that is descheduled or asleep
+// delays nothing: the caller steps the slices nobody took. Each copy has its
+// own state and RNG, so who steps a slice never changes a result. Workers
+// spin briefly on the job's generation, then sleep on a condition variable.
+// Batches too small to pay for a hand-over are not split at all.
 //------------------------------------------------------------------------------
 
 enum { JOB_STEP, JOB_RESET, JOB_QUIT };
-#define SPIN_LIMIT 2000  // ~tens of microseconds, then sleep or yield
+#define SPIN_LIMIT 256     // ~ten microseconds of pause, then sleep (workers) or yield (caller)
+#define MIN_SLICE 32       // copies per slice: fewer are stepped by the caller alone
 
 struct rlcVecWorkers {
   int n;                          // worker threads (num_threads - 1)
+  int parts;                      // slices per job: min(num_threads, num_envs / MIN_SLICE)
   pthread_t *threads;
   pthread_mutex_t lock;
   pthread_cond_t wake;
   _Atomic uint64_t generation;    // bumped for every job
-  _Atomic int pending;            // workers still busy with the current job
+  _Atomic uint64_t ticket;        // generation << 16 | next slice to take
+  _Atomic int done;               // slices finished in this job
   _Atomic int sleepers;           // workers blocked on `wake`
   int job;
   const void *actions;
   rlcVecEnv *v;
 };
-
-typedef struct { rlcVecWorkers *w; int index; } WorkerArg;
 
 static inline void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -114,17 +118,23 @@ static void slice_bounds(int num_envs, int parts, int k, int *lo, int *hi) {
   *hi = (int)((int64_t)num_envs * (k + 1) / parts);
 }
 
-static void run_job(rlcVecWorkers *w, int job, int slice) {
-  int lo, hi;
-  slice_bounds(w->v->num_envs, w->n + 1, slice, &lo, &hi);
-  if (job == JOB_STEP) step_slice(w->v, w->actions, lo, hi);
-  else if (job == JOB_RESET) reset_slice(w->v, lo, hi);
+// Takes and runs slices of job `gen` until none is left; the job's fields
+// are read after a slice is taken, so they belong to that job.
+static void take_slices(rlcVecWorkers *w, uint64_t gen) {
+  uint64_t t = atomic_load(&w->ticket);
+  while (t >> 16 == (gen & 0xffffffffffffULL) && (int)(t & 0xffff) < w->parts) {
+    if (!atomic_compare_exchange_weak(&w->ticket, &t, t + 1)) continue;
+    int lo, hi, k = (int)(t & 0xffff);
+    slice_bounds(w->v->num_envs, w->parts, k, &lo, &hi);
+    if (w->job == JOB_STEP) step_slice(w->v, w->actions, lo, hi);
+    else reset_slice(w->v, lo, hi);
+    atomic_fetch_add(&w->done, 1);
+    t = atomic_load(&w->ticket);
+  }
 }
 
 static void *worker_main(void *p) {
-  rlcVecWorkers *w = ((WorkerArg *)p)->w;
-  int slice = ((WorkerArg *)p)->index;
-  rlc_free(p);
+  rlcVecWorkers *w = p;
   uint64_t seen = 0;
   for (;;) {
     int spins = 0;
@@ -139,18 +149,18 @@ static void *worker_main(void *p) {
       pthread_mutex_unlock(&w->lock);
     }
     seen = atomic_load(&w->generation);
-    int job = w->job;
-    if (job == JOB_QUIT) return NULL;
-    run_job(w, job, slice);
-    atomic_fetch_sub(&w->pending, 1);
+    if (w->job == JOB_QUIT) return NULL;
+    take_slices(w, seen);
   }
 }
 
 static void post(rlcVecWorkers *w, int job, const void *actions) {
   w->job = job;
   w->actions = actions;
-  atomic_store(&w->pending, w->n);
-  atomic_fetch_add(&w->generation, 1);  // publishes job and actions
+  atomic_store(&w->done, 0);
+  uint64_t gen = atomic_load(&w->generation) + 1;
+  atomic_store(&w->ticket, (gen & 0xffffffffffffULL) << 16);
+  atomic_store(&w->generation, gen);  // publishes job, actions and the ticket
   if (atomic_load(&w->sleepers) > 0) {
     pthread_mutex_lock(&w->lock);
     pthread_cond_broadcast(&w->wake);
@@ -160,16 +170,17 @@ static void post(rlcVecWorkers *w, int job, const void *actions) {
 
 static void dispatch(rlcVecEnv *v, int job, const void *actions) {
   rlcVecWorkers *w = v->workers;
-  if (!w) {
+  if (!w || w->parts < 2) {
     if (job == JOB_STEP) step_slice(v, actions, 0, v->num_envs);
     else reset_slice(v, 0, v->num_envs);
     return;
   }
   post(w, job, actions);
-  run_job(w, job, 0);
-  for (int spins = 0; atomic_load(&w->pending) > 0; spins++) {
+  take_slices(w, atomic_load(&w->generation));
+  // Only slices a worker is running remain; one preempted mid-slice gets the core back.
+  for (int spins = 0; atomic_load(&w->done) < w->parts; spins++) {
     if (spins < SPIN_LIMIT) cpu_relax();
-    else sched_yield();  // a worker was descheduled: let it run
+    else sched_yield();
   }
 }
 
@@ -192,16 +203,15 @@ static rlcStatus workers_start(rlcVecEnv *v, int n) {
   }
   w->n = n;
   w->v = v;
+  int parts = v->num_envs / MIN_SLICE;
+  w->parts = parts < 1 ? 1 : parts > n + 1 ? n + 1 : parts;
   pthread_mutex_init(&w->lock, NULL);
   pthread_cond_init(&w->wake, NULL);
-  for (int i = 0; i < n; i++) {
-    WorkerArg *arg = rlc_malloc(sizeof *arg);
-    if (!arg || (*arg = (WorkerArg){w, i + 1}, pthread_create(&w->threads[i], NULL, worker_main, arg))) {
-      rlc_free(arg);
+  for (int i = 0; i < n; i++)
+    if (pthread_create(&w->threads[i], NULL, worker_main, w)) {
       workers_stop(w, i);
       return rlc_error(RLC_ERR_NOMEM, "could not start worker thread %d", i + 1);
     }
-  }
   v->workers = w;
   return RLC_OK;
 }
@@ -221,6 +231,14 @@ rlcStatus rlc_vec_env_create_from_spec(rlcEnvSpec *spec, const rlcVecEnvDef *def
                      d.num_envs, d.num_threads);
   }
   if (d.num_threads > d.num_envs) d.num_threads = d.num_envs;
+  char what[96];
+  snprintf(what, sizeof what, "%d copies of %.63s", d.num_envs, spec->id);
+  size_t ob = rlc_space_bytes(&spec->observation_space), sb = (spec->state_size + 15) & ~(size_t)15;
+  rlcStatus ms = rlc_memory_check((double)d.num_envs * (2.0 * ob + sb + sizeof(rlcRng) + 40), what);
+  if (ms) {
+    rlc_env_spec_destroy(spec);
+    return ms;
+  }
   rlcVecEnv *v = rlc_calloc(1, sizeof *v);
   if (!v) {
     rlc_env_spec_destroy(spec);

@@ -94,6 +94,8 @@ rlcStatus rlc_env_state_get(const rlcEnvSpec *spec, void *state, rlcBuf *b) {
                      spec->id, spec->state_size);
   for (; spec; state = rlc_inner_state(spec, state), spec = spec->inner) {
     s = spec->cls->state_get ? spec->cls->state_get(spec, state, b) : rlc_buf_get(b, state, own_bytes(spec));
+    if (!s && spec->cls->state_valid && !spec->cls->state_valid(spec, state))
+      s = rlc_error(RLC_ERR_FORMAT, "saved env state of '%s' is out of range", spec->id);
     if (s) return s;
   }
   return RLC_OK;
@@ -140,7 +142,12 @@ static void tl_step(const rlcEnvSpec *spec, void *state, rlcRng *rng, const void
   if (wrap_time_limit_tick(spec, state)) *truncated = true;
 }
 
+static bool tl_state_valid(const rlcEnvSpec *spec, const void *state) {
+  return ((const WrapTimeLimitState *)state)->elapsed >= 0;
+}
+
 const rlcEnvClass wrap_time_limit_class = {
+    .state_valid = tl_state_valid,
     .name = "TimeLimit", .state_size = sizeof(WrapTimeLimitState), .reset = tl_reset,
     .step = tl_step, .render = forward_render, .heuristic = forward_heuristic};
 

@@ -621,6 +621,16 @@ rlcStatus rlc_net_create(const rlcNetDef *def, rlcNet **out) {
   // of the kernels' 32-byte loads straddled two lines, which measured 40%
   // slower on the dense backward. At least one float each, so that none is
   // NULL (layers take offsets into them even in a net without parameters).
+  // Before the arena: the bytes it would take, against the memory limit
+  // (an optimizer adds up to two more copies of the parameters).
+  char what[96];
+  snprintf(what, sizeof what, "a network of %.3g parameters and %.3g activations", (double)n_params,
+           (double)n_acts);
+  rlcStatus ms = rlc_memory_check(4.0 * (2.0 * n_params + 2.0 * n_acts + n_aux), what);
+  if (ms) {
+    rlc_free(net);
+    return ms;
+  }
   rlcArenaItem items[] = {RLC_ARENA_ITEM(net->params, n_params + 1), RLC_ARENA_ITEM(net->grads, n_params + 1),
                           RLC_ARENA_ITEM(net->acts, n_acts + 1), RLC_ARENA_ITEM(net->dacts, n_acts + 1),
                           RLC_ARENA_ITEM(net->aux, n_aux + 1)};
@@ -1192,6 +1202,6 @@ rlcStatus rlc_net_state_get(rlcNet *net, rlcBuf *b) {
     return rlc_error(RLC_ERR_FORMAT, "network has %llu parameters in the checkpoint, %zu in the configuration",
                      (unsigned long long)n, net->n_params);
   s = rlc_buf_get(b, net->params, net->n_params * sizeof(float));
-  if (!s) s = rlc_buf_get(b, &net->rng, sizeof net->rng);
+  if (!s) s = rlc_rng_state_get(&net->rng, b);
   return s;
 }

@@ -280,7 +280,13 @@ void rlc_optim_step(rlcOptim *o, float *params, const float *grads, double lr) {
     OptimImpl *impl = (OptimImpl *)o;
     if (impl->mu_t != o->t - 1) {  // t was set from outside: rebuild the product
       impl->mu_product = 1.0;
-      for (int64_t s = 1; s < o->t; s++) impl->mu_product *= nadam_mu(d->beta1, s);
+      // Once the product is 0 or the factors are 1 it no longer changes: a
+      // step count read from a checkpoint costs thousands of factors, not t.
+      for (int64_t s = 1; s < o->t && impl->mu_product != 0; s++) {
+        double m = nadam_mu(d->beta1, s);
+        if (m == 1.0) break;
+        impl->mu_product *= m;
+      }
     }
     double mu = nadam_mu(d->beta1, o->t), mu_next = nadam_mu(d->beta1, o->t + 1);
     impl->mu_product *= mu;
@@ -407,6 +413,8 @@ rlcStatus rlc_optim_state_get(rlcOptim *o, rlcBuf *b) {
   if (s) return s;
   if (n != o->n) return rlc_error(RLC_ERR_FORMAT, "optimizer state of %llu values for %zu parameters", (unsigned long long)n, o->n);
   s = rlc_buf_get(b, &o->t, sizeof o->t);
+  if (!s && (o->t < 0 || o->t > ((int64_t)1 << 53)))
+    s = rlc_error(RLC_ERR_FORMAT, "optimizer state: %lld steps", (long long)o->t);
   if (!s && o->m) s = rlc_buf_get(b, o->m, o->n * sizeof(float));
   if (!s && o->v) s = rlc_buf_get(b, o->v, o->n * sizeof(float));
   if (!s && o->g) s = rlc_buf_get(b, o->g, o->n * sizeof(float));

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rlc/out.h"
+#include "out/out_internal.h"
 
 // Tableau-like palette, readable on white.
 static const double palette[10][3] = {
@@ -19,6 +19,19 @@ static const double palette[10][3] = {
 static double nice_step(double range, int target) {
   double raw = range / target, mag = pow(10, floor(log10(raw))), f = raw / mag;
   return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
+}
+
+// The y axis's outer ticks and tick step for data in [lo, hi]. A constant
+// series (epsilon held at 0.1) gets an axis from 0 through it, not one
+// centred on it that runs into negative values it never takes.
+void plot_axis(double lo, double hi, double *tmin, double *tmax, double *step) {
+  if (hi - lo < 1e-12 * fmax(1, fabs(hi))) {
+    if (lo > 0) lo = 0, hi *= 1.25;
+    else if (hi < 0) hi = 0, lo *= 1.25;
+    else lo = 0, hi = 1;
+  }
+  *step = nice_step(hi - lo, 5);
+  *tmin = floor(lo / *step) * *step, *tmax = ceil(hi / *step) * *step;
 }
 
 static void fmt_tick(char *buf, size_t n, double v, double step) {
@@ -47,21 +60,26 @@ static void draw_panel(cairo_t *cr, const rlcPlotPanel *p, double X, double Y, d
       double x = p->series[s].x[i], y = p->series[s].y[i];
       if (!isfinite(x) || !isfinite(y)) continue;
       xmin = fmin(xmin, x), xmax = fmax(xmax, x), ymin = fmin(ymin, y), ymax = fmax(ymax, y);
+      if (p->series[s].lo && isfinite(p->series[s].lo[i])) ymin = fmin(ymin, p->series[s].lo[i]);
+      if (p->series[s].hi && isfinite(p->series[s].hi[i])) ymax = fmax(ymax, p->series[s].hi[i]);
     }
   if (isfinite(p->hline)) ymin = fmin(ymin, p->hline), ymax = fmax(ymax, p->hline);
   bool empty = !(xmin <= xmax);
   if (empty) xmin = 0, xmax = 1, ymin = 0, ymax = 1;
   if (xmax - xmin < 1e-12) xmax = xmin + 1;
-  if (ymax - ymin < 1e-12 * fmax(1, fabs(ymax))) ymin -= 0.5, ymax += 0.5;
-  double ys = nice_step(ymax - ymin, 5), xs = nice_step(xmax - xmin, 6);
-  ymin = floor(ymin / ys) * ys, ymax = ceil(ymax / ys) * ys;
+  double ys, xs = nice_step(xmax - xmin, 6), tmin, tmax;
+  plot_axis(ymin, ymax, &tmin, &tmax, &ys);
+  // The frame reaches a little past the outer ticks, so points on them (a
+  // maximal return) keep their whole marker.
+  double ypad = (tmax - tmin) * 0.04;
+  ymin = tmin - ypad, ymax = tmax + ypad;
 #define PX(x) (x0 + ((x) - xmin) / (xmax - xmin) * (x1 - x0))
 #define PY(y) (y1 - ((y) - ymin) / (ymax - ymin) * (y1 - y0))
   // Grid and ticks.
   char buf[32];
   cairo_set_font_size(cr, 11);
   cairo_set_line_width(cr, 1);
-  for (double t = ymin; t <= ymax + ys * 0.5; t += ys) {
+  for (double t = tmin; t <= tmax + ys * 0.5; t += ys) {
     cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
     cairo_move_to(cr, x0, round(PY(t)) + 0.5);
     cairo_line_to(cr, x1, round(PY(t)) + 0.5);
@@ -114,6 +132,21 @@ static void draw_panel(cairo_t *cr, const rlcPlotPanel *p, double X, double Y, d
   for (int s = 0; s < p->n_series; s++) {
     const rlcPlotSeries *se = &p->series[s];
     const double *c = palette[((se->color % 10) + 10) % 10];
+    if (se->lo && se->hi) {
+      // The band: along hi, back along lo (points where all three are finite).
+      bool first = true;
+      for (int i = 0; i < se->n; i++)
+        if (isfinite(se->x[i]) && isfinite(se->lo[i]) && isfinite(se->hi[i])) {
+          if (first) cairo_move_to(cr, PX(se->x[i]), PY(se->hi[i]));
+          else cairo_line_to(cr, PX(se->x[i]), PY(se->hi[i]));
+          first = false;
+        }
+      for (int i = se->n - 1; i >= 0; i--)
+        if (isfinite(se->x[i]) && isfinite(se->lo[i]) && isfinite(se->hi[i])) cairo_line_to(cr, PX(se->x[i]), PY(se->lo[i]));
+      cairo_close_path(cr);
+      cairo_set_source_rgba(cr, c[0], c[1], c[2], 0.2);
+      cairo_fill(cr);
+    }
     cairo_set_source_rgba(cr, c[0], c[1], c[2], se->alpha > 0 ? se->alpha : 1);
     cairo_set_line_width(cr, se->width > 0 ? se->width : 1.5);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
@@ -164,9 +197,12 @@ static void draw_panel(cairo_t *cr, const rlcPlotPanel *p, double X, double Y, d
   for (int s = 0; s <= p->n_series; s++) {
     const char *label = s < p->n_series ? p->series[s].label : p->hline_label;
     if (!label || (s == p->n_series && !isfinite(p->hline))) continue;
+    // The swatch has its series' opacity: a faint line (every episode) and
+    // the solid running average of the same hue read as two entries.
     if (s < p->n_series) {
-      const double *c = palette[((p->series[s].color % 10) + 10) % 10];
-      cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+      const rlcPlotSeries *se = &p->series[s];
+      const double *c = palette[((se->color % 10) + 10) % 10];
+      cairo_set_source_rgba(cr, c[0], c[1], c[2], se->alpha > 0 ? se->alpha : 1);
     } else cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     cairo_rectangle(cr, x0 + 8, ly, 14, 3);
     cairo_fill(cr);

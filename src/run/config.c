@@ -30,6 +30,8 @@ static const rlcSetting run_settings[] = {
     RLC_SET_BOOL(S, stop_at_threshold, "stop_at_threshold", "false", "stop when an evaluation reaches the env's reward threshold"),
     RLC_SET_BOOL(S, gif, "gif", "true", "write agent.gif of the trained greedy agent"),
     RLC_SET_INT(S, gif_episodes, "gif_episodes", "1", 1, 1000, "episodes in agent.gif"),
+    RLC_SET_BOOL(S, video, "video", "false", "record MP4 videos: videos/eval-STEPS.mp4 of evaluations and agent.mp4 at the end"),
+    RLC_SET_INT(S, video_interval, "video_interval", "0", 0, 1 << 30, "with video: record every Nth evaluation's first episode (0: evaluations 0, 1, 8, 27, ... 1000, then every 1000th, as RecordVideo)"),
 };
 #undef S
 

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -66,6 +67,8 @@ struct rlcRun {
   int n_extra;
   char extra_name[4][32];
   double t0;                          // this session's start
+  double best_mean;                   // best evaluation so far, kept in best.rlc (NAN: none)
+  int64_t best_steps;
   double next_ckpt_time;              // rlc_time_s() of the next timed checkpoint
   double checkpoint_s;                // seconds spent writing checkpoints this session
   bool rewind_logs;                   // resumed: truncate the logs to the checkpoint before writing
@@ -165,16 +168,32 @@ static void counters_init(RunCounters *c, const rlcRun *r) {
   c->solved_at_steps = -1;
 }
 
+// A log of the run's own: a link planted in its place (to a file a resume
+// would truncate) or a FIFO is refused, not followed.
+static FILE *open_log(const char *p, bool fresh) {
+  int fd = open(p, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | (fresh ? O_CREAT | O_TRUNC : 0), 0644);
+  struct stat st;
+  if (fd >= 0 && (fstat(fd, &st) || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, 0))) {
+    close(fd);
+    errno = ELOOP;
+    return NULL;
+  }
+  FILE *f = fd >= 0 ? fdopen(fd, fresh ? "w" : "r+") : NULL;
+  if (fd >= 0 && !f) close(fd);
+  return f;
+}
+
 static rlcStatus open_logs(rlcRun *r, bool fresh) {
   char p[2200];
-  const char *mode = fresh ? "w" : "r+";
   path_in(r, "metrics.csv", p, sizeof p);
-  r->metrics = fopen(p, mode);
+  r->metrics = open_log(p, fresh);
   path_in(r, "episodes.csv", p, sizeof p);
-  r->episodes = r->metrics ? fopen(p, mode) : NULL;
+  r->episodes = r->metrics ? open_log(p, fresh) : NULL;
   path_in(r, r->tb_name, p, sizeof p);
-  r->tb = r->episodes ? fopen(p, fresh ? "wb" : "r+b") : NULL;
-  if (!r->tb) return rlc_error(RLC_ERR_IO, "cannot open the logs in '%s': %s", r->dir, strerror(errno));
+  r->tb = r->episodes ? open_log(p, fresh) : NULL;
+  if (!r->tb)
+    return rlc_error(RLC_ERR_IO, "cannot open the logs in '%s': %s", r->dir,
+                     errno == ELOOP ? "one is a link or not a regular file" : strerror(errno));
   if (fresh) {
     fprintf(r->metrics, "step,episodes,wall_s,steps_per_s,train_return,train_length,eval_return,eval_std,"
                         "eval_length,loss,epsilon,temperature,lr,updates");
@@ -203,7 +222,7 @@ static rlcStatus open_logs(rlcRun *r, bool fresh) {
 
 static rlcRun *run_alloc(void) {
   rlcRun *r = rlc_calloc(1, sizeof *r);
-  if (r) r->lock_fd = -1;
+  if (r) r->lock_fd = -1, r->best_mean = NAN, r->best_steps = -1;
   return r;
 }
 
@@ -301,8 +320,8 @@ rlcStatus rlc_run_create(rlcOpts *cfg, const char *dir, bool force, rlcRun **out
     char p[2200];
     if (!(s = make_dirs(dir)) && !(s = lock_dir(r, dir))) {
       // A forced overwrite starts clean: old checkpoints and events go.
-      const char *old[] = {"checkpoint.rlc", "curve.png", "agent.gif"};
-      for (int i = 0; i < 3; i++) {
+      const char *old[] = {"checkpoint.rlc", "curve.png", "agent.gif", "best.rlc", "agent.mp4"};
+      for (int i = 0; i < 5; i++) {
         path_in(r, old[i], p, sizeof p);
         remove(p);
       }
@@ -389,7 +408,7 @@ static rlcStatus get_venv(rlcBuf *b, rlcVecEnv *v) {
   if (n != v->num_envs || sb != v->state_bytes || ob != v->obs_bytes)
     return rlc_error(RLC_ERR_FORMAT, "env state does not match the configuration");
   for (int i = 0; i < n && !s; i++) s = rlc_env_state_get(v->spec, v->states + (size_t)i * v->state_bytes, b);
-  if (!s) s = rlc_buf_get(b, v->rngs, (size_t)n * sizeof *v->rngs);
+  for (int i = 0; i < n && !s; i++) s = rlc_rng_state_get(&v->rngs[i], b);
   if (!s) s = rlc_buf_get(b, v->obs, (size_t)n * v->obs_bytes);
   if (!s) s = rlc_buf_get(b, v->episode_return, (size_t)n * sizeof *v->episode_return);
   if (!s) s = rlc_buf_get(b, v->episode_length, (size_t)n * sizeof *v->episode_length);
@@ -398,17 +417,17 @@ static rlcStatus get_venv(rlcBuf *b, rlcVecEnv *v) {
   return s;
 }
 
-static rlcStatus checkpoint_write(rlcRun *r);
+static rlcStatus checkpoint_write(rlcRun *r, const char *name);
 
 // Checkpoints, timed: the time they take is reported (rlcRunStatus.checkpoint_s).
 static rlcStatus checkpoint(rlcRun *r) {
   double t = rlc_time_s();
-  rlcStatus s = checkpoint_write(r);
+  rlcStatus s = checkpoint_write(r, "checkpoint.rlc");
   r->checkpoint_s += rlc_time_s() - t;
   return s;
 }
 
-static rlcStatus checkpoint_write(rlcRun *r) {
+static rlcStatus checkpoint_write(rlcRun *r, const char *name) {
   if (!r->has_dir) return RLC_OK;
   // Logs that could not be written (a full disk) would not match what the
   // checkpoint says of them: no checkpoint then, the previous one stays.
@@ -436,21 +455,24 @@ static rlcStatus checkpoint_write(rlcRun *r) {
   rlcStatus s = b.err;
   if (!s) {
     char p[2200];
-    path_in(r, "checkpoint.rlc", p, sizeof p);
+    path_in(r, name, p, sizeof p);
     s = rlc_file_write_atomic(p, b.data, b.len, "checkpoint");
   }
   rlc_buf_free(&b);
   return s;
 }
 
+
 // Opens dir's checkpoint: checks magic, version and CRC, and reads the
 // configuration; b is left at the driver section.
-static rlcStatus ckpt_open(const char *dir, rlcBuf *b, rlcOpts *cfg) {
+static rlcStatus ckpt_open(const char *dir, const char *name, rlcBuf *b, rlcOpts *cfg) {
   char p[2100];
-  snprintf(p, sizeof p, "%s/checkpoint.rlc", dir);
+  snprintf(p, sizeof p, "%s/%s", dir, name);
   memset(b, 0, sizeof *b);
   if (!is_dir(dir)) return rlc_error(RLC_ERR_NOT_FOUND, "'%s' is not a run directory", dir);
   rlcStatus s = rlc_file_read(p, &b->data, &b->len);
+  if (s == RLC_ERR_NOT_FOUND && !strcmp(name, "best.rlc"))
+    return rlc_error(s, "'%s' has no best model (best.rlc): no evaluation has been made yet", dir);
   if (s == RLC_ERR_NOT_FOUND) return rlc_error(s, "'%s' has no checkpoint (checkpoint.rlc); is it a run directory?", dir);
   if (s) return s;
   uint32_t ver, crc;
@@ -477,7 +499,9 @@ static rlcStatus check_counters(const RunCounters *c) {
   bool ok = c->steps >= 0 && c->episodes >= 0 && c->next_log >= 0 && c->next_eval >= 0 && c->next_ckpt >= 0 &&
             c->eval_steps >= -1 && c->eval_count >= 0 && c->n_recent >= 0 && c->n_recent <= RECENT &&
             c->recent_pos >= 0 && c->recent_pos < RECENT && c->int_count >= 0 && c->metrics_bytes >= 0 &&
-            c->episodes_bytes >= 0 && c->tb_bytes >= 0 && c->loss_count >= 0 && c->solved_at_steps >= -1;
+            c->episodes_bytes >= 0 && c->tb_bytes >= 0 && c->loss_count >= 0 && c->solved_at_steps >= -1 &&
+            rlc_byte_is_bool(&c->stopped) && c->steps < ((int64_t)1 << 62) && c->episodes < ((int64_t)1 << 62) &&
+            c->eval_count < (1 << 30) && c->int_count < ((int64_t)1 << 62);
   return ok ? RLC_OK : rlc_error(RLC_ERR_FORMAT, "the driver's counters are out of range");
 }
 
@@ -512,7 +536,7 @@ static rlcStatus check_config_file(const char *dir, rlcOpts *ckpt_cfg) {
   return s;
 }
 
-static rlcStatus run_from_checkpoint(const char *dir, bool with_logs, rlcRun **out) {
+static rlcStatus run_from_checkpoint(const char *dir, const char *name, bool with_logs, rlcRun **out) {
   *out = NULL;
   rlcBuf b = {0};
   rlcRun *r = run_alloc();
@@ -520,7 +544,7 @@ static rlcStatus run_from_checkpoint(const char *dir, bool with_logs, rlcRun **o
   char ck[2100];
   snprintf(ck, sizeof ck, "%s/checkpoint.rlc", dir);
   rlcStatus s = with_logs && exists(ck) ? lock_dir(r, dir) : RLC_OK;  // a run directory: no other writer
-  if (!s) s = ckpt_open(dir, &b, &r->cfg);
+  if (!s) s = ckpt_open(dir, name, &b, &r->cfg);
   if (!s && with_logs) s = check_config_file(dir, &r->cfg);
   if (!s) s = read_settings(r);
   if (!s) s = ckpt_restore(r, &b, dir);
@@ -547,31 +571,91 @@ static rlcStatus run_from_checkpoint(const char *dir, bool with_logs, rlcRun **o
   return RLC_OK;
 }
 
-rlcStatus rlc_run_resume(const char *dir, rlcRun **out) { return run_from_checkpoint(dir, true, out); }
+// The best evaluation a run directory's best.rlc holds (NAN, -1: none), so a
+// resumed run replaces it only with a better one.
+static rlcStatus best_read(rlcRun *r, const char *dir) {
+  char p[2100];
+  snprintf(p, sizeof p, "%s/best.rlc", dir);
+  if (!exists(p)) return RLC_OK;
+  rlcBuf b = {0};
+  rlcOpts *cfg = rlc_malloc(sizeof *cfg);
+  RunCounters *c = rlc_malloc(sizeof *c);
+  rlcStatus s = cfg && c ? ckpt_open(dir, "best.rlc", &b, cfg) : RLC_ERR_NOMEM;
+  if (!s) s = rlc_buf_get_tag(&b, "driver");
+  if (!s) s = rlc_buf_get(&b, c, sizeof *c);
+  if (!s) r->best_mean = c->eval_mean, r->best_steps = c->eval_steps;
+  rlc_buf_free(&b);
+  rlc_free(cfg);
+  rlc_free(c);
+  return s;
+}
 
-rlcStatus rlc_run_load(const char *dir, rlcRun **out) {
-  rlcStatus s = run_from_checkpoint(dir, false, out);
+rlcStatus rlc_run_resume(const char *dir, rlcRun **out) {
+  rlcStatus s = run_from_checkpoint(dir, "checkpoint.rlc", true, out);
+  if (!s && (s = best_read(*out, dir))) {
+    rlc_run_destroy(*out);
+    *out = NULL;
+  }
+  return s;
+}
+
+static rlcStatus load_named(const char *dir, const char *name, rlcRun **out) {
+  rlcStatus s = run_from_checkpoint(dir, name, false, out);
   if (!s && (*out)->cls->finish) (*out)->cls->finish((*out)->agent);
   return s;
 }
+
+rlcStatus rlc_run_load(const char *dir, rlcRun **out) { return load_named(dir, "checkpoint.rlc", out); }
+rlcStatus rlc_run_load_best(const char *dir, rlcRun **out) { return load_named(dir, "best.rlc", out); }
 
 //------------------------------------------------------------------------------
 // Evaluation
 //------------------------------------------------------------------------------
 
+// Where an evaluation's frames go: a GIF, an MP4 video, or both (NULL: none).
+typedef struct Recording {
+  rlcGif *gif;
+  rlcVideo *video;
+  int frames;
+} Recording;
+
+static rlcStatus record_frame(Recording *rec, const uint8_t *rgb) {
+  rlcStatus s = rec->gif ? rlc_gif_add_frame(rec->gif, rgb) : RLC_OK;
+  if (!s && rec->video) s = rlc_video_add_frame(rec->video, rgb);
+  rec->frames++;
+  return s;
+}
+
+// Opens a recording to path: an MP4 video for a .mp4 name, else a GIF.
+static rlcStatus record_open(Recording *rec, const char *path, const rlcEnvSpec *es) {
+  memset(rec, 0, sizeof *rec);
+  if (!es->render_width || !es->cls->render) return rlc_error(RLC_ERR_UNSUPPORTED, "env '%s' cannot render", es->id);
+  size_t n = strlen(path);
+  int fps = es->render_fps > 0 ? es->render_fps : 30;
+  if (n > 4 && !strcasecmp(path + n - 4, ".mp4")) return rlc_video_create(path, es->render_width, es->render_height, fps, &rec->video);
+  return rlc_gif_create(path, es->render_width, es->render_height, fps, &rec->gif);
+}
+
+static rlcStatus record_close(Recording *rec, rlcStatus s) {
+  rlcStatus gs = rec->gif ? rlc_gif_close(rec->gif) : RLC_OK;
+  rlcStatus vs = rec->video ? rlc_video_close(rec->video) : RLC_OK;
+  memset(rec, 0, sizeof *rec);
+  return s ? s : gs ? gs : vs;
+}
+
 // Greedy episodes on env seeded seed, seed+1, ...; records the first
-// gif_episodes of them when gif is not NULL.
+// rec_episodes of them when rec is not NULL.
 static rlcStatus evaluate(rlcAgent *agent, rlcEnv *env, int episodes, int64_t seed, double *mean,
-                          double *std, double *mean_len, rlcGif *gif, int gif_episodes) {
+                          double *std, double *mean_len, Recording *rec, int rec_episodes) {
   const rlcEnvSpec *spec = env->spec;
   size_t ob = rlc_space_bytes(&spec->observation_space), ab = rlc_space_bytes(&spec->action_space);
   uint8_t *obs = rlc_malloc(ob), *act = rlc_malloc(ab), *rgb = NULL;
-  if (gif) rgb = rlc_malloc((size_t)spec->render_width * spec->render_height * 3);
-  rlcStatus s = (!obs || !act || (gif && !rgb)) ? RLC_ERR_NOMEM : RLC_OK;
+  if (rec) rgb = rlc_malloc((size_t)spec->render_width * spec->render_height * 3);
+  rlcStatus s = (!obs || !act || (rec && !rgb)) ? RLC_ERR_NOMEM : RLC_OK;
   double sum = 0, sum2 = 0, lsum = 0;
   rlcRenderArgs ra = {0};
   for (int e = 0; e < episodes && !s; e++) {
-    bool record = gif && e < gif_episodes;
+    bool record = rec && e < rec_episodes;
     s = rlc_env_reset(env, seed + e, obs);
     double ret = 0;
     int len = 0;
@@ -583,9 +667,9 @@ static rlcStatus evaluate(rlcAgent *agent, rlcEnv *env, int episodes, int64_t se
       if (record) {
         if (agent->cls->q_table) ra.q = agent->cls->q_table(agent, &ra.q_states, &ra.q_actions);
         s = rlc_env_render(env, &ra, rgb);
-        if (!s) s = rlc_gif_add_frame(gif, rgb);
-        // GIFs stay small: a recorded episode stops after GIF_CAP frames.
-        if (s || term || trunc || rlc_gif_frame_count(gif) >= GIF_CAP * (e + 1)) break;
+        if (!s) s = record_frame(rec, rgb);
+        // Recordings stay small: a recorded episode stops after GIF_CAP frames.
+        if (s || term || trunc || rec->frames >= GIF_CAP * (e + 1)) break;
       } else if (term || trunc) break;
       agent->cls->act(agent, obs, 1, false, act);
       double rew;
@@ -609,22 +693,16 @@ static rlcStatus evaluate(rlcAgent *agent, rlcEnv *env, int episodes, int64_t se
 }
 
 rlcStatus rlc_evaluate(rlcAgent *agent, const char *env_id, const char *env_options, int episodes,
-                       int64_t seed, double *mean, double *std, double *mean_length, const char *gif_path,
-                       int gif_episodes) {
+                       int64_t seed, double *mean, double *std, double *mean_length, const char *record_path,
+                       int record_episodes) {
   if (episodes < 1) return rlc_error(RLC_ERR_ARG, "evaluation needs at least one episode");
   rlcEnv *env;
   rlcStatus s = rlc_env_create(env_id, env_options, &env);
   if (s) return s;
-  rlcGif *gif = NULL;
-  if (gif_path) {
-    if (!env->spec->render_width) s = rlc_error(RLC_ERR_UNSUPPORTED, "env '%s' cannot render", env_id);
-    else s = rlc_gif_create(gif_path, env->spec->render_width, env->spec->render_height, env->spec->render_fps, &gif);
-  }
-  if (!s) s = evaluate(agent, env, episodes, seed, mean, std, mean_length, gif, gif_episodes);
-  if (gif) {
-    rlcStatus gs = rlc_gif_close(gif);
-    if (!s) s = gs;
-  }
+  Recording rec = {0};
+  if (record_path) s = record_open(&rec, record_path, env->spec);
+  if (!s) s = evaluate(agent, env, episodes, seed, mean, std, mean_length, record_path ? &rec : NULL, record_episodes);
+  s = record_close(&rec, s);
   rlc_env_destroy(env);
   return s;
 }
@@ -712,9 +790,43 @@ static void log_row(rlcRun *r, bool with_eval) {
   r->c.int_count = 0;
 }
 
+// EvalCallback's best model: an evaluation better than every earlier one is
+// written to best.rlc (atomically, as checkpoint.rlc; rlc eval DIR --best).
+static rlcStatus keep_best(rlcRun *r) {
+  if (!isnan(r->best_mean) && !(r->c.eval_mean > r->best_mean)) return RLC_OK;
+  r->best_mean = r->c.eval_mean;
+  r->best_steps = r->c.steps;
+  return checkpoint_write(r, "best.rlc");
+}
+
+// RecordVideo's triggers: every video_interval-th evaluation, or (0) its
+// capped cubic schedule: evaluations 0, 1, 8, 27, ..., 1000, then every 1000th.
+static bool video_due(int k, int interval) {
+  if (interval > 0) return k % interval == 0;
+  if (k >= 1000) return k % 1000 == 0;
+  int c = (int)lround(cbrt((double)k));
+  return c * c * c == k;
+}
+
+// With video=true, the first episode of a due evaluation goes to DIR/videos/eval-STEPS.mp4.
+static rlcStatus eval_video_open(rlcRun *r, Recording *rec, bool *on) {
+  *on = r->has_dir && r->set.video && r->eval_env->spec->render_width && video_due(r->c.eval_count, r->set.video_interval);
+  if (!*on) return RLC_OK;
+  char p[2200], name[64];
+  path_in(r, "videos", p, sizeof p);
+  if (mkdir(p, 0777) && errno != EEXIST) return rlc_error(RLC_ERR_IO, "cannot create '%s': %s", p, strerror(errno));
+  snprintf(name, sizeof name, "videos/eval-%09lld.mp4", (long long)r->c.steps);
+  path_in(r, name, p, sizeof p);
+  return record_open(rec, p, r->eval_env->spec);
+}
+
 static rlcStatus run_eval(rlcRun *r) {
-  rlcStatus s = evaluate(r->agent, r->eval_env, r->set.eval_episodes, eval_seed(r), &r->c.eval_mean, &r->c.eval_std,
-                         &r->c.eval_len, NULL, 0);
+  Recording rec = {0};
+  bool video;
+  rlcStatus s = eval_video_open(r, &rec, &video);
+  if (!s) s = evaluate(r->agent, r->eval_env, r->set.eval_episodes, eval_seed(r), &r->c.eval_mean, &r->c.eval_std,
+                       &r->c.eval_len, video ? &rec : NULL, 1);
+  s = record_close(&rec, s);
   if (s) return s;
   r->c.eval_count++;
   r->c.eval_steps = r->c.steps;
@@ -727,7 +839,7 @@ static rlcStatus run_eval(rlcRun *r) {
     if (r->set.stop_at_threshold) r->c.stopped = true;
   }
   log_row(r, true);
-  return RLC_OK;
+  return keep_best(r);
 }
 
 void rlc_run_status(const rlcRun *r, rlcRunStatus *st) {
@@ -749,10 +861,13 @@ void rlc_run_status(const rlcRun *r, rlcRunStatus *st) {
   double thr = r->venv->spec->reward_threshold;
   st->solved = !isnan(thr) && !isnan(r->c.eval_mean) && r->c.eval_mean >= thr;
   st->info = r->info;
+  st->best_eval_mean = r->best_mean;
+  st->best_eval_steps = r->best_steps;
   st->checkpoint_s = r->checkpoint_s;
 }
 
 rlcAgent *rlc_run_agent(rlcRun *r) { return r->agent; }
+rlcVecEnv *rlc_run_vec_env(rlcRun *r) { return r->venv; }
 const rlcEnvSpec *rlc_run_spec(const rlcRun *r) { return r->venv->spec; }
 rlcOpts *rlc_run_cfg(rlcRun *r) { return &r->cfg; }
 const rlcRunSettings *rlc_run_settings_of(const rlcRun *r) { return &r->set; }
@@ -774,14 +889,18 @@ static rlcStatus finish_files(rlcRun *r) {
   if (r->set.gif && r->eval_env->spec->render_width) {
     path_in(r, "agent.gif", p, sizeof p);
     double m, sd, len;
-    rlcGif *gif;
-    const rlcEnvSpec *es = r->eval_env->spec;
-    s = rlc_gif_create(p, es->render_width, es->render_height, es->render_fps, &gif);
-    if (!s) {
-      s = evaluate(r->agent, r->eval_env, r->set.gif_episodes, eval_seed(r), &m, &sd, &len, gif, r->set.gif_episodes);
-      rlcStatus gs = rlc_gif_close(gif);
-      if (!s) s = gs;
-    }
+    Recording rec;
+    s = record_open(&rec, p, r->eval_env->spec);
+    if (!s) s = evaluate(r->agent, r->eval_env, r->set.gif_episodes, eval_seed(r), &m, &sd, &len, &rec, r->set.gif_episodes);
+    s = record_close(&rec, s);
+  }
+  if (!s && r->set.video && r->eval_env->spec->render_width) {
+    path_in(r, "agent.mp4", p, sizeof p);
+    double m, sd, len;
+    Recording rec;
+    s = record_open(&rec, p, r->eval_env->spec);
+    if (!s) s = evaluate(r->agent, r->eval_env, r->set.gif_episodes, eval_seed(r), &m, &sd, &len, &rec, r->set.gif_episodes);
+    s = record_close(&rec, s);
   }
   return s;
 }

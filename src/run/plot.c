@@ -39,6 +39,8 @@ static bool any_finite(const double *v, int n) {
 
 rlcStatus rlc_run_plot(const char *const *dirs, int n_dirs, const char *png_path) {
   if (n_dirs < 1 || n_dirs > MAX_RUNS) return rlc_error(RLC_ERR_ARG, "plot: give 1 to %d run directories", MAX_RUNS);
+  for (int i = 0; i < n_dirs; i++)
+    if (run_is_seeds_dir(dirs[i])) return run_plot_seeds(dirs, n_dirs, png_path);
   RunData runs[MAX_RUNS];
   memset(runs, 0, sizeof runs);
   rlcStatus s = RLC_OK;
@@ -85,15 +87,15 @@ rlcStatus rlc_run_plot(const char *const *dirs, int n_dirs, const char *png_path
       const double *x = run_table_col(&runs[i].ep, "step"), *y = run_table_col(&runs[i].ep, "return");
       int n = runs[i].ep.nrows;
       if (n_dirs == 1 && x && y) {
-        ser[0][p->n_series++] = (rlcPlotSeries){"episode", x, y, n, 0, 1, 0.3, false};
-        ser[0][p->n_series++] = (rlcPlotSeries){"running average", x, runs[i].avg, n, 0, 2.2, 1, false};
+        ser[0][p->n_series++] = (rlcPlotSeries){"episode", x, y, n, 0, 1, 0.3, false, NULL, NULL};
+        ser[0][p->n_series++] = (rlcPlotSeries){"running average", x, runs[i].avg, n, 0, 2.2, 1, false, NULL, NULL};
       } else if (x && y)
-        ser[0][p->n_series++] = (rlcPlotSeries){runs[i].label, x, runs[i].avg, n, i, 2, 1, false};
+        ser[0][p->n_series++] = (rlcPlotSeries){runs[i].label, x, runs[i].avg, n, i, 2, 1, false, NULL, NULL};
       const double *mx = run_table_col(&runs[i].m, "step"), *ev = run_table_col(&runs[i].m, "eval_return");
       if (mx && any_finite(ev, runs[i].m.nrows)) {
         // Evaluations are the rows that have them; plot them as points joined.
         ser[0][p->n_series++] = (rlcPlotSeries){n_dirs == 1 ? "greedy evaluation" : NULL, mx, ev, runs[i].m.nrows,
-                                                n_dirs == 1 ? 1 : i, 1, 0.8, true};
+                                                n_dirs == 1 ? 1 : i, 1, 0.8, true, NULL, NULL};
       }
     }
     // Loss, exploration, extras: one series per run where there is data.
@@ -104,7 +106,7 @@ rlcStatus rlc_run_plot(const char *const *dirs, int n_dirs, const char *png_path
       for (int i = 0; i < n_dirs; i++) {
         const double *x = run_table_col(&runs[i].m, "step"), *y = run_table_col(&runs[i].m, cols[k]);
         if (!x || !any_finite(y, runs[i].m.nrows)) continue;
-        ser[np][n_ser++] = (rlcPlotSeries){n_dirs > 1 ? runs[i].label : NULL, x, y, runs[i].m.nrows, i, 1.5, 1, false};
+        ser[np][n_ser++] = (rlcPlotSeries){n_dirs > 1 ? runs[i].label : NULL, x, y, runs[i].m.nrows, i, 1.5, 1, false, NULL, NULL};
       }
       if (n_ser) pan[np] = (rlcPlotPanel){titles[k], "environment steps", cols[k], ser[np], n_ser, NAN, NULL}, np++;
     }
@@ -120,7 +122,7 @@ rlcStatus rlc_run_plot(const char *const *dirs, int n_dirs, const char *png_path
         const double *r = run_table_col(&runs[i].m, refname);
         if (r && runs[i].m.nrows && isnan(ref)) ref = r[runs[i].m.nrows - 1];
         if (!x || !any_finite(y, runs[i].m.nrows)) continue;
-        ser[np][n_ser++] = (rlcPlotSeries){n_dirs > 1 ? runs[i].label : name, x, y, runs[i].m.nrows, i, 1.5, 1, false};
+        ser[np][n_ser++] = (rlcPlotSeries){n_dirs > 1 ? runs[i].label : name, x, y, runs[i].m.nrows, i, 1.5, 1, false, NULL, NULL};
       }
       if (n_ser) pan[np] = (rlcPlotPanel){name, "environment steps", name, ser[np], n_ser, ref, "reference"}, np++;
     }

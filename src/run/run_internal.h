@@ -29,4 +29,11 @@ rlcStatus run_table_read(RunTable *t, const char *path);
 const double *run_table_col(const RunTable *t, const char *name);
 void run_table_free(RunTable *t);
 
+// Directories of `rlc train --seeds` (DIR/seed-S runs, no run of its own),
+// plotted as a mean with a ±1 std band per directory.
+bool run_is_seeds_dir(const char *dir);
+#define RUN_MAX_SEEDS 100
+int run_seed_dirs(const char *dir, int *seeds);  // the seeds S of DIR/seed-S runs, sorted
+rlcStatus run_plot_seeds(const char *const *dirs, int n_dirs, const char *png_path);
+
 #endif

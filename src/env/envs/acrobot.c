@@ -236,7 +236,14 @@ static void acrobot_heuristic(const rlcEnvSpec *spec, const void *obs, void *act
 
 static void acrobot_free_cfg(void *cfg) { rlc_free(cfg); }
 
+static bool acrobot_state_valid(const rlcEnvSpec *spec, const void *state) {
+  const rlcAcrobotState *s = state;
+  return isfinite(s->theta1) && isfinite(s->theta2) && isfinite(s->dtheta1) && isfinite(s->dtheta2) &&
+         rlc_byte_is_bool(&s->has_trig);
+}
+
 static const rlcEnvClass acrobot_class = {
+    .state_valid = acrobot_state_valid,
     .name = "Acrobot",
     .state_size = sizeof(rlcAcrobotState),
     .reset = acrobot_reset,

@@ -189,7 +189,21 @@ static void blackjack_heuristic(const rlcEnvSpec *spec, const void *obs, void *a
 
 static void blackjack_free_cfg(void *cfg) { rlc_free(cfg); }
 
+static bool hand_valid(const int8_t *hand, int n) {
+  if (n < 0 || n > RLC_BLACKJACK_MAX_CARDS) return false;
+  for (int i = 0; i < n; i++)
+    if (hand[i] < 1 || hand[i] > 10) return false;
+  return true;
+}
+
+static bool blackjack_state_valid(const rlcEnvSpec *spec, const void *state) {
+  const rlcBlackjackState *st = state;
+  return hand_valid(st->player, st->n_player) && hand_valid(st->dealer, st->n_dealer) && st->dealer_suit >= 0 &&
+         st->dealer_suit < 4 && st->dealer_face >= -1 && st->dealer_face < 3 && rlc_byte_is_bool(&st->done);
+}
+
 static const rlcEnvClass blackjack_class = {
+    .state_valid = blackjack_state_valid,
     .name = "Blackjack",
     .state_size = sizeof(rlcBlackjackState),
     .reset = blackjack_reset,

@@ -97,7 +97,14 @@ static void cartpole_heuristic(const rlcEnvSpec *spec, const void *obs, void *ac
   *(int32_t *)action = ((const float *)obs)[2] < 0 ? 0 : 1;
 }
 
+static bool cartpole_state_valid(const rlcEnvSpec *spec, const void *state) {
+  const rlcCartPoleState *s = state;
+  return isfinite(s->x) && isfinite(s->x_dot) && isfinite(s->theta) && isfinite(s->theta_dot) &&
+         s->steps_beyond_terminated >= -1;
+}
+
 static const rlcEnvClass cartpole_class = {
+    .state_valid = cartpole_state_valid,
     .name = "CartPole",
     .state_size = sizeof(rlcCartPoleState),
     .reset = cartpole_reset,

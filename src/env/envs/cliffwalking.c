@@ -131,6 +131,7 @@ static void cliff_heuristic(const rlcEnvSpec *spec, const void *obs, void *actio
 //------------------------------------------------------------------------------
 
 static const rlcEnvClass cliff_class = {
+    .state_valid = envs_toy_text_valid,
     .name = "CliffWalking",
     .state_size = sizeof(rlcToyTextState),
     .reset = cliff_reset,

@@ -399,6 +399,7 @@ static void lake_free_cfg(void *cfg) {
 }
 
 static const rlcEnvClass lake_class = {
+    .state_valid = envs_toy_text_valid,
     .name = "FrozenLake",
     .state_size = sizeof(rlcToyTextState),
     .reset = lake_reset,

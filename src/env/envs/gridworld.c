@@ -68,7 +68,10 @@ static void gridworld_step(const rlcEnvSpec *spec, void *state, rlcRng *rng, con
 #define COLOR_RED 0xE03232u
 #define COLOR_AGENT 0x1E50E6u
 #define COLOR_TEXT 0x000000u
+#define COLOR_AGENT_CELL 0xC8D8FFu
 #define MIN_TEXT_CELL 60.0  // px: below this the Q-values are too small to read
+#define TEXT_CELL 80        // px per cell the frame grows to (up to MAX_RENDER) so Q-values stay readable
+#define MAX_RENDER 1024
 
 static void gridworld_render(const rlcEnvSpec *spec, const void *state, const rlcRenderArgs *args,
                              uint8_t *rgb) {
@@ -83,13 +86,23 @@ static void gridworld_render(const rlcEnvSpec *spec, const void *state, const rl
   rlc_canvas_clear(c, 0xFFFFFF);
   rlc_canvas_fill_rect(c, (g->goal % n) * cw, (g->goal / n) * ch, cw, ch, COLOR_GOAL);
   for (int i = 0; i < 2; i++) rlc_canvas_fill_rect(c, (g->red[i] % n) * cw, (g->red[i] / n) * ch, cw, ch, COLOR_RED);
-  rlc_canvas_fill_circle(c, (st->x + 0.5) * cw, (st->y + 0.5) * ch, fmax(fmin(cw, ch) / 3, 1.5), COLOR_AGENT);
+  const double *q = args ? args->q : NULL;
+  bool show_q = q && args->q_states == n * n && args->q_actions == 4 && fmin(cw, ch) >= MIN_TEXT_CELL;
+  // With Q-values the agent is its cell tinted and a small disc in the middle,
+  // which the four values around it leave free.
+  double r = fmax(fmin(cw, ch) / 3, 1.5);
+  if (show_q) {
+    r = fmin(cw, ch) * 0.08;
+    int s = st->y * n + st->x;
+    if (s != g->goal && s != g->red[0] && s != g->red[1])
+      rlc_canvas_fill_rect(c, st->x * cw, st->y * ch, cw, ch, COLOR_AGENT_CELL);
+  }
+  rlc_canvas_fill_circle(c, (st->x + 0.5) * cw, (st->y + 0.5) * ch, r, COLOR_AGENT);
 
   // Q-values: each action's value near the edge it moves toward.
-  const double *q = args ? args->q : NULL;
-  if (q && args->q_states == n * n && args->q_actions == 4 && fmin(cw, ch) >= MIN_TEXT_CELL) {
+  if (show_q) {
     // "+100.00" left and right must fit side by side in one cell.
-    double fs = fmin(cw, ch) * 0.09, pad = lw / 2 + fmin(cw, ch) * 0.04;
+    double fs = fmax(fmin(cw, ch) * 0.09, 7.5), pad = lw / 2 + fmin(cw, ch) * 0.04;
     char text[32];
     for (int s = 0; s < n * n; s++) {
       double x0 = (s % n) * cw, y0 = (s / n) * ch, cx = x0 + cw / 2, cy = y0 + ch / 2;
@@ -181,7 +194,14 @@ static void gridworld_free_cfg(void *cfg) {
   rlc_free(g);
 }
 
+static bool gridworld_state_valid(const rlcEnvSpec *spec, const void *state) {
+  const GridCfg *g = spec->cfg;
+  const rlcGridWorldState *st = state;
+  return st->x >= 0 && st->x < g->size && st->y >= 0 && st->y < g->size;
+}
+
 static const rlcEnvClass gridworld_class = {
+    .state_valid = gridworld_state_valid,
     .name = "GridWorld",
     .state_size = sizeof(rlcGridWorldState),
     .reset = gridworld_reset,
@@ -228,8 +248,10 @@ rlcStatus envs_make_gridworld(rlcEnvSpec *spec, rlcOpts *opts) {
   int S = n * n;
   spec->observation_space = rlc_space_discrete(S);
   spec->action_space = rlc_space_discrete(4);
-  spec->render_width = 512;
-  spec->render_height = 512;
+  // 512 px as the exercise's window; larger grids get larger frames (even
+  // sizes, as video needs) so each cell still has room for its Q-values.
+  int px = n * TEXT_CELL > MAX_RENDER ? MAX_RENDER : n * TEXT_CELL < 512 ? 512 : n * TEXT_CELL;
+  spec->render_width = spec->render_height = px & ~1;
   spec->render_fps = 4;
 
   // The model lists each (s, a)'s single outcome; terminal cells loop on

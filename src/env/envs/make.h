@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "rlc/env.h"
+#include "rlc/envs.h"
 
 rlcStatus envs_make_cartpole(rlcEnvSpec *spec, rlcOpts *opts);
 rlcStatus envs_make_gridworld(rlcEnvSpec *spec, rlcOpts *opts);
@@ -25,6 +26,14 @@ rlcStatus envs_make_minatar_space_invaders(rlcEnvSpec *spec, rlcOpts *opts);
 
 // The registration table of the built-ins (the registry inserts it first).
 const rlcEnvRegistration *envs_builtin(int *count);
+
+// A toy-text state read from a checkpoint: the cell within the observation
+// space, the last action -1 or an action, an orientation 0..3.
+static inline bool envs_toy_text_valid(const rlcEnvSpec *spec, const void *state) {
+  const rlcToyTextState *st = state;
+  return st->s >= 0 && st->s < spec->observation_space.n && st->last_action >= -1 &&
+         st->last_action < spec->action_space.n && st->orientation >= 0 && st->orientation < 4;
+}
 
 // Toy text (frozenlake.c, cliffwalking.c, taxi.c, blackjack.c).
 rlcStatus envs_make_frozenlake(rlcEnvSpec *spec, rlcOpts *opts);

@@ -104,7 +104,14 @@ static void minatar_heuristic(const rlcEnvSpec *spec, const void *obs, void *act
 
 static void minatar_free_cfg(void *cfg) { rlc_free(cfg); }
 
+static bool minatar_state_valid(const rlcEnvSpec *spec, const void *state) {
+  const MinAtarCfg *cfg = spec->cfg;
+  const rlcMinAtarState *s = state;
+  return s->last_action >= 0 && s->last_action < 6 && cfg->game->valid((const char *)state + GAME_OFFSET);
+}
+
 static const rlcEnvClass minatar_class = {
+    .state_valid = minatar_state_valid,
     .name = "MinAtar",
     .reset = minatar_reset,
     .step = minatar_step,

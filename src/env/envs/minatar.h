@@ -42,7 +42,14 @@ typedef struct rlcMinAtarGame {
   // Optional: a simple hand-written policy for `rlc play --policy heuristic`,
   // from the observation to a full-set action (in the minimal set).
   int (*heuristic)(const uint8_t *obs);
+  // Whether a game state read from a checkpoint is one act and observe can
+  // take: everything drawn on the grid, counts within their arrays, bools 0/1.
+  bool (*valid)(const void *game);
 } rlcMinAtarGame;
+
+static inline bool minatar_in_grid(int x, int y) {
+  return x >= 0 && x < RLC_MINATAR_SIZE && y >= 0 && y < RLC_MINATAR_SIZE;
+}
 
 // The game behind an env spec (through any wrappers); NULL when it is not MinAtar.
 const rlcMinAtarGame *minatar_game_of(const rlcEnvSpec *spec);

@@ -167,7 +167,20 @@ static int asterix_internal(const void *game, int32_t *out, int max) {
   return n;
 }
 
+static bool asterix_valid(const void *game) {
+  const Asterix *g = game;
+  if (!minatar_in_grid(g->player_x, g->player_y) || !rlc_byte_is_bool(&g->terminal)) return false;
+  for (int i = 0; i < N_SLOTS; i++) {
+    const Entity *e = &g->slots[i];
+    if ((e->present != 0 && e->present != 1) || (e->present && (!minatar_in_grid(e->x, e->y) || (e->lr != 0 && e->lr != 1) ||
+                                                                 (e->gold != 0 && e->gold != 1))))
+      return false;
+  }
+  return true;
+}
+
 const rlcMinAtarGame minatar_asterix = {
+    .valid = asterix_valid,
     .name = "asterix",
     .title = "Asterix",
     .channels = N_CHANNELS,

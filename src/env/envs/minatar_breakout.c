@@ -147,7 +147,18 @@ static int breakout_heuristic(const uint8_t *obs) {
   return ball < paddle ? RLC_MINATAR_LEFT : RLC_MINATAR_RIGHT;
 }
 
+static bool breakout_valid(const void *game) {
+  const Breakout *g = game;
+  if (!minatar_in_grid(g->ball_x, g->ball_y) || !minatar_in_grid(g->last_x, g->last_y) || !minatar_in_grid(g->pos, 9) ||
+      g->ball_dir < 0 || g->ball_dir > 3 || !rlc_byte_is_bool(&g->strike) || !rlc_byte_is_bool(&g->terminal))
+    return false;
+  for (int i = 0; i < N * N; i++)
+    if (g->brick[i] > 1) return false;
+  return true;
+}
+
 const rlcMinAtarGame minatar_breakout = {
+    .valid = breakout_valid,
     .name = "breakout",
     .title = "Breakout",
     .channels = N_CH,

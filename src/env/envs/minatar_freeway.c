@@ -137,7 +137,16 @@ static int freeway_internal(const void *game, int32_t *out, int max) {
 // Always up: cars only push the chicken back, so pressing on scores.
 static int freeway_heuristic(const uint8_t *obs) { return RLC_MINATAR_UP; }
 
+static bool freeway_valid(const void *game) {
+  const Freeway *g = game;
+  if (!minatar_in_grid(CHICKEN_X, g->pos) || !rlc_byte_is_bool(&g->terminal)) return false;
+  for (int i = 0; i < N_CARS; i++)
+    if (!minatar_in_grid(g->cars[i].x, g->cars[i].y)) return false;
+  return true;
+}
+
 const rlcMinAtarGame minatar_freeway = {
+    .valid = freeway_valid,
     .name = "freeway",
     .title = "Freeway",
     .channels = 7,

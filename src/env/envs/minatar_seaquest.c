@@ -375,7 +375,24 @@ static int seaquest_internal(const void *game, int32_t *out, int max) {
   return k < max ? k : max;
 }
 
+static bool list_valid(const List *l) {
+  if (l->n < 0 || l->n > CAP) return false;
+  for (int i = 0; i < l->n; i++)
+    if (!minatar_in_grid(l->a[i].x, l->a[i].y)) return false;
+  return true;
+}
+
+static bool seaquest_valid(const void *game) {
+  const Seaquest *g = game;
+  if (!rlc_byte_is_bool(&g->sub_or) || !rlc_byte_is_bool(&g->surface) || !rlc_byte_is_bool(&g->terminal)) return false;
+  int back = g->sub_or ? g->sub_x - 1 : g->sub_x + 1;
+  return minatar_in_grid(g->sub_x, g->sub_y) && minatar_in_grid(back, g->sub_y) && g->oxygen <= MAX_OXYGEN &&
+         g->diver_count <= MAX_DIVERS && list_valid(&g->f_bullets) && list_valid(&g->e_bullets) &&
+         list_valid(&g->e_fish) && list_valid(&g->e_subs) && list_valid(&g->divers);
+}
+
 const rlcMinAtarGame minatar_seaquest = {
+    .valid = seaquest_valid,
     .name = "seaquest",
     .title = "Seaquest",
     .channels = N_CH,

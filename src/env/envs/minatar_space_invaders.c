@@ -202,7 +202,18 @@ static int space_invaders_heuristic(const uint8_t *obs) {
   return best < pos ? RLC_MINATAR_LEFT : RLC_MINATAR_RIGHT;
 }
 
+static bool space_invaders_valid(const void *game) {
+  const SpaceInvaders *g = game;
+  if (!minatar_in_grid(g->pos, 9) || (g->alien_dir != -1 && g->alien_dir != 1) || !rlc_byte_is_bool(&g->terminal))
+    return false;
+  for (int y = 0; y < N; y++)
+    for (int x = 0; x < N; x++)
+      if (g->alien[y][x] > 1 || g->f_bullet[y][x] > 1 || g->e_bullet[y][x] > 1) return false;
+  return true;
+}
+
 const rlcMinAtarGame minatar_space_invaders = {
+    .valid = space_invaders_valid,
     .name = "space_invaders",
     .title = "SpaceInvaders",
     .channels = 6,

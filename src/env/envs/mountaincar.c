@@ -151,7 +151,13 @@ static void mountaincar_continuous_heuristic(const rlcEnvSpec *spec, const void 
 
 static void mountaincar_free_cfg(void *cfg) { rlc_free(cfg); }
 
+static bool mountaincar_state_valid(const rlcEnvSpec *spec, const void *state) {
+  const rlcMountainCarState *s = state;
+  return isfinite(s->position) && isfinite(s->velocity);
+}
+
 static const rlcEnvClass mountaincar_class = {
+    .state_valid = mountaincar_state_valid,
     .name = "MountainCar",
     .state_size = sizeof(rlcMountainCarState),
     .reset = mountaincar_reset,
@@ -162,6 +168,7 @@ static const rlcEnvClass mountaincar_class = {
 };
 
 static const rlcEnvClass mountaincar_continuous_class = {
+    .state_valid = mountaincar_state_valid,
     .name = "MountainCarContinuous",
     .state_size = sizeof(rlcMountainCarState),
     .reset = mountaincar_reset,

@@ -148,7 +148,13 @@ static void pendulum_heuristic(const rlcEnvSpec *spec, const void *obs, void *ac
 
 static void pendulum_free_cfg(void *cfg) { rlc_free(cfg); }
 
+static bool pendulum_state_valid(const rlcEnvSpec *spec, const void *state) {
+  const rlcPendulumState *s = state;
+  return isfinite(s->theta) && isfinite(s->theta_dot) && isfinite(s->last_u) && rlc_byte_is_bool(&s->has_last_u);
+}
+
 static const rlcEnvClass pendulum_class = {
+    .state_valid = pendulum_state_valid,
     .name = "Pendulum",
     .state_size = sizeof(rlcPendulumState),
     .reset = pendulum_reset,

@@ -266,6 +266,7 @@ static void build_planner(TaxiCfg *g) {
 static void taxi_free_cfg(void *cfg) { rlc_free(cfg); }
 
 static const rlcEnvClass taxi_class = {
+    .state_valid = envs_toy_text_valid,
     .name = "Taxi",
     .state_size = sizeof(rlcToyTextState),
     .reset = taxi_reset,

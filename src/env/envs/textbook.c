@@ -156,7 +156,13 @@ static void mdp_heuristic(const rlcEnvSpec *spec, const void *obs, void *action)
   *(int32_t *)action = s >= 0 && s < 3 ? MDP_OPTIMAL[s] : 0;
 }
 
+static bool tabular_state_valid(const rlcEnvSpec *spec, const void *state) {
+  int s = ((const rlcTabularState *)state)->s;
+  return s >= 0 && s < spec->observation_space.n;
+}
+
 static const rlcEnvClass mdp_class = {
+    .state_valid = tabular_state_valid,
     .name = "ThreeStateMDP",
     .state_size = sizeof(rlcTabularState),
     .reset = tabular_reset,
@@ -210,6 +216,7 @@ static void chain_heuristic(const rlcEnvSpec *spec, const void *obs, void *actio
 }
 
 static const rlcEnvClass chain_class = {
+    .state_valid = tabular_state_valid,
     .name = "MarkovChain",
     .state_size = sizeof(rlcTabularState),
     .reset = tabular_reset,

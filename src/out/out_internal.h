@@ -1,0 +1,10 @@
+// out_internal.h: what the out layer's files share with its tests (not public).
+#ifndef RLC_OUT_INTERNAL_H
+#define RLC_OUT_INTERNAL_H
+
+#include "rlc/out.h"
+
+// The y axis of a plot panel over data in [lo, hi]: outer ticks and step.
+void plot_axis(double lo, double hi, double *tmin, double *tmax, double *step);
+
+#endif

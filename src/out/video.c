@@ -1,0 +1,313 @@
+// video.c: H.264 MP4 files through FFmpeg's libraries (libavcodec's libx264
+// encoder, libavformat's mp4 muxer, libswscale for RGB -> YUV 4:2:0), written
+// to a temp file and renamed on close, as every rlc output. The moov atom goes
+// first (faststart) so browsers play the file while it loads. Reading back
+// (frame count, size, frames) serves tests and tools.
+// Depends on: rlc/out.h, libavcodec, libavformat, libswscale.
+#include <errno.h>
+#include <fcntl.h>
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/opt.h>
+#include <libswscale/swscale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rlc/out.h"
+
+struct rlcVideo {
+  char path[2048], tmp[2100];
+  int w, h, ew, eh;          // frame size, encoded size (even: 4:2:0 halves it)
+  AVFormatContext *oc;
+  AVCodecContext *enc;
+  AVStream *st;
+  AVFrame *frame;
+  AVPacket *pkt;
+  struct SwsContext *sws;
+  uint8_t *padded;           // an odd-sized frame copied to the even size (edge pixels repeated)
+  int64_t frames;
+  rlcStatus status;          // the first error; later calls return it
+};
+
+static rlcStatus av_fail(const char *what, int err) {
+  char buf[AV_ERROR_MAX_STRING_SIZE] = {0};
+  av_strerror(err, buf, sizeof buf);
+  return rlc_error(RLC_ERR_IO, "video: %s: %s", what, buf);
+}
+
+static void video_free(rlcVideo *v) {
+  if (v->enc) avcodec_free_context(&v->enc);
+  if (v->oc) {
+    if (v->oc->pb) avio_closep(&v->oc->pb);
+    avformat_free_context(v->oc);
+  }
+  av_frame_free(&v->frame);
+  av_packet_free(&v->pkt);
+  sws_freeContext(v->sws);
+  rlc_free(v->padded);
+  rlc_free(v);
+}
+
+static const AVCodec *h264_encoder(void) {
+  const AVCodec *c = avcodec_find_encoder_by_name("libx264");
+  return c ? c : avcodec_find_encoder(AV_CODEC_ID_H264);
+}
+
+static rlcStatus open_encoder(rlcVideo *v, int fps) {
+  const AVCodec *codec = h264_encoder();
+  if (!codec) return rlc_error(RLC_ERR_UNSUPPORTED, "video: this FFmpeg has no H.264 encoder (Debian's libavcodec has libx264)");
+  v->enc = avcodec_alloc_context3(codec);
+  if (!v->enc) return RLC_ERR_NOMEM;
+  v->enc->width = v->ew;
+  v->enc->height = v->eh;
+  v->enc->time_base = (AVRational){1, fps};
+  v->enc->framerate = (AVRational){fps, 1};
+  v->enc->pix_fmt = AV_PIX_FMT_YUV420P;
+  v->enc->gop_size = fps * 2;
+  // One thread: training runs beside it, and frames come one at a time.
+  v->enc->thread_count = 1;
+  if (v->oc->oformat->flags & AVFMT_GLOBALHEADER) v->enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  // veryfast keeps recording cheap next to training; crf 23 is x264's default quality.
+  av_opt_set(v->enc->priv_data, "preset", "ultrafast", 0);
+  av_opt_set(v->enc->priv_data, "crf", "23", 0);
+  int err = avcodec_open2(v->enc, codec, NULL);
+  if (err < 0) return av_fail("cannot open the H.264 encoder", err);
+  v->st = avformat_new_stream(v->oc, NULL);
+  if (!v->st) return RLC_ERR_NOMEM;
+  v->st->time_base = v->enc->time_base;
+  v->st->avg_frame_rate = v->enc->framerate;
+  err = avcodec_parameters_from_context(v->st->codecpar, v->enc);
+  if (err < 0) return av_fail("stream parameters", err);
+  return RLC_OK;
+}
+
+rlcStatus rlc_video_create(const char *path, int w, int h, int fps, rlcVideo **out) {
+  *out = NULL;
+  if (w < 2 || h < 2 || w > 8192 || h > 8192 || fps < 1 || fps > 1000)
+    return rlc_error(RLC_ERR_ARG, "video: size %d x %d at %d fps is out of range", w, h, fps);
+  av_log_set_level(AV_LOG_QUIET);  // errors come back as statuses; x264 would print its settings
+  rlcVideo *v = rlc_calloc(1, sizeof *v);
+  if (!v) return RLC_ERR_NOMEM;
+  if (snprintf(v->path, sizeof v->path, "%s", path) >= (int)sizeof v->path) {
+    rlc_free(v);
+    return rlc_error(RLC_ERR_ARG, "video: path is too long");
+  }
+  snprintf(v->tmp, sizeof v->tmp, "%s.tmp.%ld", path, (long)getpid());
+  v->w = w, v->h = h, v->ew = (w + 1) & ~1, v->eh = (h + 1) & ~1;
+  rlcStatus s = RLC_OK;
+  int err = avformat_alloc_output_context2(&v->oc, NULL, "mp4", v->tmp);
+  if (err < 0 || !v->oc) s = av_fail("no mp4 muxer", err);
+  if (!s) s = open_encoder(v, fps);
+  if (!s && (err = avio_open(&v->oc->pb, v->tmp, AVIO_FLAG_WRITE)) < 0) s = av_fail(path, err);
+  AVDictionary *mo = NULL;
+  av_dict_set(&mo, "movflags", "+faststart", 0);
+  if (!s && (err = avformat_write_header(v->oc, &mo)) < 0) s = av_fail("cannot write the header", err);
+  av_dict_free(&mo);
+  if (!s) {
+    v->frame = av_frame_alloc();
+    v->pkt = av_packet_alloc();
+    v->sws = sws_getContext(v->ew, v->eh, AV_PIX_FMT_RGB24, v->ew, v->eh, AV_PIX_FMT_YUV420P, SWS_BILINEAR, NULL,
+                            NULL, NULL);
+    if (v->ew != w || v->eh != h) v->padded = rlc_malloc((size_t)v->ew * v->eh * 3);
+    if (!v->frame || !v->pkt || !v->sws || (v->ew != w || v->eh != h ? !v->padded : false)) s = RLC_ERR_NOMEM;
+  }
+  if (!s) {
+    v->frame->format = AV_PIX_FMT_YUV420P;
+    v->frame->width = v->ew;
+    v->frame->height = v->eh;
+    if ((err = av_frame_get_buffer(v->frame, 0)) < 0) s = av_fail("frame buffer", err);
+  }
+  if (s) {
+    bool opened = v->oc && v->oc->pb;
+    char tmp[sizeof v->tmp];
+    memcpy(tmp, v->tmp, sizeof tmp);
+    video_free(v);
+    if (opened) remove(tmp);
+    return s;
+  }
+  *out = v;
+  return RLC_OK;
+}
+
+// Sends one frame (NULL: flush) and writes the packets that come out.
+static rlcStatus encode(rlcVideo *v, AVFrame *frame) {
+  int err = avcodec_send_frame(v->enc, frame);
+  if (err < 0) return av_fail("encoding", err);
+  for (;;) {
+    err = avcodec_receive_packet(v->enc, v->pkt);
+    if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return RLC_OK;
+    if (err < 0) return av_fail("encoding", err);
+    av_packet_rescale_ts(v->pkt, v->enc->time_base, v->st->time_base);
+    v->pkt->stream_index = v->st->index;
+    err = av_interleaved_write_frame(v->oc, v->pkt);
+    if (err < 0) return av_fail(v->path, err);
+  }
+}
+
+rlcStatus rlc_video_add_frame(rlcVideo *v, const uint8_t *rgb) {
+  if (v->status) return v->status;
+  const uint8_t *src = rgb;
+  if (v->padded) {
+    for (int y = 0; y < v->eh; y++) {
+      const uint8_t *row = rgb + (size_t)(y < v->h ? y : v->h - 1) * v->w * 3;
+      uint8_t *o = v->padded + (size_t)y * v->ew * 3;
+      memcpy(o, row, (size_t)v->w * 3);
+      if (v->ew > v->w) memcpy(o + (size_t)v->w * 3, row + (size_t)(v->w - 1) * 3, 3);
+    }
+    src = v->padded;
+  }
+  int err = av_frame_make_writable(v->frame);
+  if (err < 0) return v->status = av_fail("frame buffer", err);
+  const uint8_t *planes[1] = {src};
+  int strides[1] = {v->ew * 3};
+  sws_scale(v->sws, planes, strides, 0, v->eh, v->frame->data, v->frame->linesize);
+  v->frame->pts = v->frames++;
+  return v->status = encode(v, v->frame);
+}
+
+int rlc_video_frame_count(const rlcVideo *v) { return (int)v->frames; }
+
+rlcStatus rlc_video_close(rlcVideo *v) {
+  if (!v) return RLC_OK;
+  rlcStatus s = v->status;
+  if (!s && v->frames == 0) s = rlc_error(RLC_ERR_STATE, "video: '%s' has no frames", v->path);
+  if (!s) s = encode(v, NULL);
+  int err;
+  if (!s && (err = av_write_trailer(v->oc)) < 0) s = av_fail(v->path, err);
+  if (v->oc->pb) avio_closep(&v->oc->pb);
+  if (!s) {
+    // fsync before the rename, as the other writers do.
+    int fd = open(v->tmp, O_RDONLY);
+    if (fd >= 0) fsync(fd), close(fd);
+    if (rename(v->tmp, v->path) != 0)
+      s = rlc_error(RLC_ERR_IO, "video: cannot rename '%s' to '%s': %s", v->tmp, v->path, strerror(errno));
+  }
+  if (s) remove(v->tmp);
+  video_free(v);
+  return s;
+}
+
+//------------------------------------------------------------------------------
+// Reading back
+//------------------------------------------------------------------------------
+
+typedef struct {
+  AVFormatContext *ic;
+  AVCodecContext *dec;
+  int stream;
+} Reader;
+
+static void reader_close(Reader *r) {
+  avcodec_free_context(&r->dec);
+  avformat_close_input(&r->ic);
+}
+
+static rlcStatus reader_open(Reader *r, const char *path) {
+  memset(r, 0, sizeof *r);
+  av_log_set_level(AV_LOG_QUIET);
+  int err = avformat_open_input(&r->ic, path, NULL, NULL);
+  if (err < 0) return err == AVERROR(ENOENT) ? rlc_error(RLC_ERR_NOT_FOUND, "video: '%s' does not exist", path)
+                                             : av_fail(path, err);
+  if ((err = avformat_find_stream_info(r->ic, NULL)) < 0) return av_fail(path, err);
+  const AVCodec *codec = NULL;
+  r->stream = av_find_best_stream(r->ic, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
+  if (r->stream < 0 || !codec) return rlc_error(RLC_ERR_FORMAT, "video: '%s' has no video stream", path);
+  r->dec = avcodec_alloc_context3(codec);
+  if (!r->dec) return RLC_ERR_NOMEM;
+  avcodec_parameters_to_context(r->dec, r->ic->streams[r->stream]->codecpar);
+  if ((err = avcodec_open2(r->dec, codec, NULL)) < 0) return av_fail(path, err);
+  return RLC_OK;
+}
+
+// Decodes frames in order; calls fn on each until it returns false.
+static rlcStatus reader_each(Reader *r, bool (*fn)(AVFrame *, void *), void *user) {
+  AVPacket *pkt = av_packet_alloc();
+  AVFrame *fr = av_frame_alloc();
+  rlcStatus s = pkt && fr ? RLC_OK : RLC_ERR_NOMEM;
+  bool go = true, flushing = false;
+  while (!s && go) {
+    int err = 0;
+    if (!flushing) {
+      err = av_read_frame(r->ic, pkt);
+      if (err == AVERROR_EOF) flushing = true, err = avcodec_send_packet(r->dec, NULL);
+      else if (err < 0) s = av_fail("reading", err);
+      else {
+        if (pkt->stream_index == r->stream) err = avcodec_send_packet(r->dec, pkt);
+        av_packet_unref(pkt);
+      }
+      if (!s && err < 0 && err != AVERROR_EOF) s = av_fail("decoding", err);
+    }
+    while (!s && go) {
+      err = avcodec_receive_frame(r->dec, fr);
+      if (err == AVERROR(EAGAIN)) break;
+      if (err == AVERROR_EOF) {
+        go = false;
+        break;
+      }
+      if (err < 0) s = av_fail("decoding", err);
+      else go = fn(fr, user);
+    }
+  }
+  av_packet_free(&pkt);
+  av_frame_free(&fr);
+  return s;
+}
+
+static bool count_frame(AVFrame *f, void *user) {
+  (void)f;
+  ++*(int *)user;
+  return true;
+}
+
+rlcStatus rlc_video_read_info(const char *path, int *frames, int *w, int *h, double *fps) {
+  Reader r;
+  rlcStatus s = reader_open(&r, path);
+  int n = 0;
+  if (!s) s = reader_each(&r, count_frame, &n);
+  if (!s) {
+    if (frames) *frames = n;
+    if (w) *w = r.dec->width;
+    if (h) *h = r.dec->height;
+    AVRational fr = r.ic->streams[r.stream]->avg_frame_rate;
+    if (fps) *fps = fr.den ? av_q2d(fr) : 0;
+  }
+  reader_close(&r);
+  return s;
+}
+
+typedef struct {
+  int want, seen;
+  uint8_t *rgb;
+  rlcStatus s;
+} FrameGrab;
+
+static bool grab_frame(AVFrame *f, void *user) {
+  FrameGrab *g = user;
+  if (g->seen++ < g->want) return true;
+  g->rgb = rlc_malloc((size_t)f->width * f->height * 3);
+  struct SwsContext *sws = sws_getContext(f->width, f->height, f->format, f->width, f->height, AV_PIX_FMT_RGB24,
+                                          SWS_BILINEAR, NULL, NULL, NULL);
+  if (!g->rgb || !sws) g->s = RLC_ERR_NOMEM;
+  else {
+    uint8_t *planes[1] = {g->rgb};
+    int strides[1] = {f->width * 3};
+    sws_scale(sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, planes, strides);
+  }
+  sws_freeContext(sws);
+  return false;
+}
+
+rlcStatus rlc_video_read_frame(const char *path, int index, uint8_t **rgb) {
+  *rgb = NULL;
+  Reader r;
+  FrameGrab g = {index, 0, NULL, RLC_OK};
+  rlcStatus s = reader_open(&r, path);
+  if (!s) s = reader_each(&r, grab_frame, &g);
+  reader_close(&r);
+  if (!s) s = g.s;
+  if (!s && !g.rgb) s = rlc_error(RLC_ERR_ARG, "video: '%s' has no frame %d", path, index);
+  if (s) rlc_free(g.rgb);
+  else *rgb = g.rgb;
+  return s;
+}
