@@ -5,13 +5,15 @@
 #   libgif-dev         animated GIFs
 #   fonts-dejavu-core  the font for text in frames and plots
 #   clang              the clang build variant of `make check`
+#   libclang-rt-14-dev clang's libFuzzer and sanitizer runtimes (make fuzz)
 #   libavcodec-dev libavformat-dev libswscale-dev  MP4 video (H.264 through Debian's libx264 in libavcodec)
 #   libsdl2-dev        the live window of rlc play --render human / eval --watch / train --watch
 #   xvfb xauth         a virtual display, so the window's tests run headless
 #   chromium           headless browser: the tests play the MP4 and open the HTML report in it
+#   libbox2d-dev       Box2D 2.4 physics for LunarLander (C++; behind src/env/envs/box2d_shim.cpp)
 set -e
-PKGS="build-essential pkg-config libcairo2-dev libpng-dev libgif-dev fonts-dejavu-core clang"
-PKGS="$PKGS libavcodec-dev libavformat-dev libswscale-dev libsdl2-dev xvfb xauth chromium"
+PKGS="build-essential pkg-config libcairo2-dev libpng-dev libgif-dev fonts-dejavu-core clang libclang-rt-14-dev"
+PKGS="$PKGS libavcodec-dev libavformat-dev libswscale-dev libsdl2-dev xvfb xauth chromium libbox2d-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

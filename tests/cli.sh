@@ -54,7 +54,7 @@ if timeout 120 "$RLC" play --env MinAtar/Seaquest-v1 --policy heuristic --episod
 else ko "play without a time limit: $(head -c 200 "$T/out") $(head -c 200 "$T/err")"; fi
 # --algos --json: a JSON object per algorithm, then the count.
 if "$RLC" list --algos --json >"$T/algos" && tail -n 1 "$T/algos" | grep -q '^{"algorithms": [0-9]*}$' &&
-  grep -q '^{"algo": "ppo", .*"presets": "cleanrl-ppo[,"]' "$T/algos" && ! grep -qv '^{' "$T/algos"; then
+  grep '^{"algo": "ppo", ' "$T/algos" | grep -q '"presets": "cleanrl-ppo[,"]' && ! grep -qv '^{' "$T/algos"; then
   ok "list --algos --json"
 else ko "list --algos --json: $(head -c 200 "$T/algos")"; fi
 # Long ids keep the columns aligned: every row's max-steps column ends at the header's.

@@ -118,7 +118,7 @@ san=""
 nm "$B/librlc.a" 2>/dev/null | grep -q __asan_ && san="-fsanitize=address,undefined"
 if command -v Xvfb >/dev/null &&
   cc -O1 $san -Iinclude tests/tools/x11_shot.c "$B/librlc.a" $(pkg-config --libs cairo libpng libavformat libavcodec libswscale libavutil x11) \
-    -lgif -lm -lpthread -o "$T/x11_shot" 2>"$T/cc.err"; then
+    -lgif -lbox2d -lm -lpthread -o "$T/x11_shot" 2>"$T/cc.err"; then
   Xvfb -displayfd 5 -screen 0 1280x1024x24 -nolisten tcp 5>"$T/display" 2>/dev/null &
   xvfb=$!
   i=0

@@ -89,6 +89,9 @@ static const RefFile files[] = {
     {"minatar_freeway.txt", "MinAtar/Freeway-v1", replay_minatar},
     {"minatar_asterix.txt", "MinAtar/Asterix-v1", replay_minatar},
     {"minatar_seaquest.txt", "MinAtar/Seaquest-v1", replay_minatar},
+    {"lunarlander_v3_resets.txt", "LunarLander-v3", replay_lunarlander_resets},
+    {"lunarlander_v3_rollouts.txt", "LunarLander-v3", replay_lunarlander_rollouts},
+    {"lunarlander_v3_stats.txt", "LunarLander-v3", replay_lunarlander_stats},
 };
 
 int main(int argc, char **argv) {

@@ -41,4 +41,9 @@ int replay_blackjack(const char *path, const char *env_id, Counts *c);
 // tests/reference_minatar.c: the five MinAtar games, replayed from the seeds.
 int replay_minatar(const char *path, const char *env_id, Counts *c);
 
+// tests/reference_lunarlander.c: LunarLander resets, rollouts and statistics (README tolerances).
+int replay_lunarlander_resets(const char *path, const char *env_id, Counts *c);
+int replay_lunarlander_rollouts(const char *path, const char *env_id, Counts *c);
+int replay_lunarlander_stats(const char *path, const char *env_id, Counts *c);
+
 #endif

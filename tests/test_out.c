@@ -672,7 +672,8 @@ TEST(gif_timing_and_loop) {
       CHECK_EQ_INT(gcb.DelayTime, want[t]);
       CHECK_EQ_INT(gcb.TransparentColor, NO_TRANSPARENT_COLOR);
       CHECK(gif->SavedImages[i].ImageDesc.ColorMap != NULL);
-      CHECK_EQ_INT(gif->SavedImages[i].ImageDesc.Width, 4);
+      // The first frame whole, an unchanged one as a 1x1 image over it.
+      CHECK_EQ_INT(gif->SavedImages[i].ImageDesc.Width, i == 0 ? 4 : 1);
     }
     // NETSCAPE2.0 application block with loop count 0 before the first frame.
     bool looped = false;
@@ -940,4 +941,37 @@ TEST(plot_legend_and_top_markers) {
   CHECK_EQ_INT(above, 0);
   CHECK_MSG(marker >= 18, "the top-right marker has %d pixels", marker);
   rlc_free(rgb);
+}
+
+// Only the rectangle that changed is encoded, and reading composes the frames
+// back exactly.
+TEST(gif_encodes_changed_rectangles) {
+  enum { W = 40, H = 30 };
+  static uint8_t a[W * H * 3], b[W * H * 3];
+  for (int i = 0; i < W * H; i++) a[3 * i] = (uint8_t)(i % 7 * 30), a[3 * i + 1] = 200, a[3 * i + 2] = (uint8_t)(i % 3);
+  memcpy(b, a, sizeof a);
+  for (int y = 10; y < 14; y++)
+    for (int x = 5; x < 25; x++) b[(y * W + x) * 3 + 1] = 17;
+  char path[512];
+  tmp_path(path, sizeof path, "delta.gif");
+  rlcGif *g;
+  CHECK_OK(rlc_gif_create(path, W, H, 30, &g));
+  CHECK_OK(rlc_gif_add_frame(g, a));
+  CHECK_OK(rlc_gif_add_frame(g, b));
+  CHECK_OK(rlc_gif_add_frame(g, a));
+  CHECK_OK(rlc_gif_close(g));
+  int err;
+  GifFileType *gif = DGifOpenFileName(path, &err);
+  CHECK(gif && DGifSlurp(gif) == GIF_OK);
+  if (!gif) return;
+  const GifImageDesc *d = &gif->SavedImages[1].ImageDesc;
+  CHECK(d->Left == 5 && d->Top == 10 && d->Width == 20 && d->Height == 4);
+  DGifCloseFile(gif, &err);
+  const uint8_t *want[3] = {a, b, a};
+  for (int i = 0; i < 3; i++) {
+    uint8_t *rgb;
+    CHECK_OK(rlc_gif_read_frame(path, i, &rgb));
+    CHECK_MSG(rgb && !memcmp(rgb, want[i], sizeof a), "frame %d differs after reading back", i);
+    rlc_free(rgb);
+  }
 }

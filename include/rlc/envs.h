@@ -262,6 +262,60 @@ typedef struct rlcMinAtarState {
   // The game's own state follows (internal; see src/env/envs/minatar.h).
 } rlcMinAtarState;
 
+//------------------------------------------------------------------------------
+// Box2D
+//------------------------------------------------------------------------------
+
+// LunarLander-v3 and LunarLanderContinuous-v3 (continuous=true): Gymnasium
+// 1.4's lunar_lander.py on Box2D 2.4 (Debian's libbox2d): land between the
+// flags at (8, 12) on a random moon. Observation (x, y, vx, vy, angle,
+// angular velocity, leg 0 contact, leg 1 contact) as float32, scaled as
+// Gymnasium does; actions 0 nothing, 1 left engine, 2 main engine, 3 right
+// engine, or (continuous) float32 (main, lateral) in [-1, 1]: main > 0
+// throttles from 50% to 100%, |lateral| > 0.5 fires a side engine. Reward:
+// the change of the shaping (-100 distance, -100 speed, -100 |angle|, +10 a
+// leg on the ground), -0.3 per main-engine frame (times its power), -0.03
+// per side-engine frame; crashing the body or leaving |x| >= 1 ends it with
+// -100, coming to rest (Box2D puts the lander to sleep) with +100. TimeLimit
+// 1000, threshold 200. reset(seed) draws what Gymnasium draws, in its order,
+// from numpy's PCG64 (terrain, initial push, wind indices) and is one
+// step(0); every step draws the engines' two dispersion numbers. Box2D 2.4
+// differs from Gymnasium's 2.3 after the legs reach their joint limits and
+// at contacts, so trajectories agree closely until the first leg contact and
+// statistically afterwards (tests/reference_lunarlander.c).
+// Options: continuous (false), gravity (-10, in (-12, 0)), enable_wind
+// (false), wind_power (15, in [0, 20]), turbulence_power (1.5, in [0, 2]).
+// Render 600x400 at 50 fps: Gymnasium's moon, flags, lander, legs and the
+// engines' flame particles. Heuristic: Gymnasium's heuristic(), discrete and
+// continuous. The Box2D world is not plain data: copies and checkpoints
+// replay the episode (its reset's generator and the actions since) into a
+// fresh world, which Box2D's determinism makes exact; resets allocate a world,
+// as Gymnasium's do.
+typedef struct rlcLunarLanderState {
+  void *world;                // the Box2D world (owned; NULL before the first reset)
+  double height[12];          // the reset's raw heights (before the pad is flattened)
+  double smooth_y[11];        // the terrain's edge heights
+  double force[2];            // the reset's initial push
+  int64_t wind_idx, torque_idx;  // the next wind and turbulence indices
+  double dispersion[2];       // the last step's two uniform(-1, 1) draws
+  double prev_shaping;
+  float lander[6];            // the lander body after the last step: x y angle vx vy omega
+  double m_power, s_power;    // the last step's engine powers (0: off)
+  bool game_over, awake;
+  bool leg_contact[2];
+  // Internal: the episode's log (copies and checkpoints replay it) and the
+  // flame particles the render draws.
+  rlcRng rng0;                // np_random as the episode's reset found it
+  int32_t n_log, cap_log;     // logged steps; capacity of `log`
+  float *log;                 // (cap_log, 2) actions since the reset (owned)
+  bool log_lost;              // the log could not grow: no copies or checkpoints
+  int32_t t, n_particles;     // steps since the reset; particles in the ring
+  struct rlcLunarLanderParticle {
+    float x, y, vx, vy, ttl;
+    int32_t t;                // the step that fired it
+  } particles[16];
+} rlcLunarLanderState;
+
 #ifdef __cplusplus
 }
 #endif

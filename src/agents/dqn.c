@@ -902,6 +902,12 @@ static const rlcSetting settings[] = {
 
 #define MINATAR_DEFAULT(id) {NULL, id, MINATAR_DQN, "the MinAtar paper's DQN (minatar-dqn)"}
 
+#define LANDER_DQN                                                                                  \
+  "steps=100000,hidden=256-256,activation=relu,lr=6.3e-4,batch_size=128,buffer_size=50000,"          \
+  "learning_starts=0,gamma=0.99,target_update=250,train_freq=4,gradient_steps=4,"                    \
+  "epsilon_schedule=linear,epsilon=1,epsilon_end=0.1,epsilon_steps=12000,loss=huber,max_grad_norm=10," \
+  "double=false"
+
 static const rlcPreset pr_dqn[] = {
     {NULL, "CartPole-v1", CP_BASE CP_EPS ",double=true",
      "rlc's CartPole-v1 default for DQN: 64-64, Adam 2e-3, Double, Huber, stops at 475"},
@@ -942,6 +948,11 @@ static const rlcPreset pr_dqn[] = {
      "target_update=1,tau=1,double=false,epsilon_schedule=constant,epsilon=0.1,replacement=true",
      "TF-Agents DQN tutorial: 100 random steps, then 1 collect step + 1 batch of 64 per iteration, "
      "gamma 1"},
+    // SB3's DQN: Huber, gradient norm 10, no Double; gradient_steps -1 is 4
+    // here (one env), so the target syncs every 250 updates = 250 steps.
+    {"rlzoo-dqn-lander", "LunarLander-v3", "env=LunarLander-v3," LANDER_DQN,
+     "rl-zoo's tuned DQN for LunarLander (100k steps, 256-256, target every 250 steps, train every 4)"},
+    {NULL, "LunarLander-v3", LANDER_DQN, "rl-zoo's tuned DQN for LunarLander"},
 };
 
 static const rlcPreset pr_double[] = {

@@ -123,6 +123,11 @@ static const rlcSetting settings[] = {
   "num_steps=5,gae_lambda=1.0,lr=7e-4,anneal_lr=false,optimizer=rmsprop,optim_eps=1e-10,"        \
   "num_minibatches=1,update_epochs=1,norm_adv=false,ent_coef=0.0,vf_coef=1.0"
 
+#define LANDER_PPO_DEFAULT                                                                        \
+  "num_envs=16,steps=1000000,num_steps=1024,lr=3e-4,anneal_lr=false,gamma=0.999,gae_lambda=0.98,"   \
+  "num_minibatches=256,update_epochs=4,clip_coef=0.2,clip_vloss=false,ent_coef=0.01,"               \
+  "eval_interval=100000,eval_episodes=100,stop_at_threshold=true"
+
 static const rlcPreset ppo_presets[] = {
     {"cleanrl-ppo", "CartPole-v1",
      "env=CartPole-v1,num_envs=4,steps=500000,num_steps=128,lr=2.5e-4,anneal_lr=true,gamma=0.99,"
@@ -148,11 +153,27 @@ static const rlcPreset ppo_presets[] = {
      "num_minibatches=16,update_epochs=2,clip_coef=0.2,ent_coef=0.0,norm_obs=true,norm_reward=true,hidden=64-64,"
      "activation=relu,log_std_init=0.693",
      "RLtools' PPO Pendulum benchmark (307,200 steps, batch 256, 2 epochs, gamma 0.9) with reward scaling"},
+    // rl-zoo's PPO for LunarLander (SB3 defaults beside: lr 3e-4 constant, clip
+    // 0.2, no value clipping, 64-64 tanh); batch 64 of 16 x 1024 = 256 minibatches.
+    {"rlzoo-ppo-lander", "LunarLander-v3",
+     "env=LunarLander-v3,num_envs=16,steps=1000000,num_steps=1024,lr=3e-4,anneal_lr=false,gamma=0.999,"
+     "gae_lambda=0.98,num_minibatches=256,update_epochs=4,clip_coef=0.2,clip_vloss=false,ent_coef=0.01,"
+     "vf_coef=0.5,max_grad_norm=0.5,hidden=64-64,activation=tanh",
+     "rl-zoo's tuned PPO for LunarLander (16 envs x 1024 steps, batch 64, 4 epochs, 1M steps)"},
+    {NULL, "LunarLander-v3", LANDER_PPO_DEFAULT,
+     "rlc's LunarLander-v3 default: rl-zoo's PPO, 100 greedy episodes every 100k steps, stops at 200"},
+    {NULL, "LunarLanderContinuous-v3", LANDER_PPO_DEFAULT,
+     "rl-zoo's PPO for LunarLanderContinuous (its settings are the discrete ones), stops at 200"},
 };
+
+#define LANDER_A2C "num_envs=8,steps=200000,num_steps=5,gamma=0.995,lr=8.3e-4,anneal_lr=true,ent_coef=1e-5"
 
 static const rlcPreset a2c_presets[] = {
     {NULL, "CartPole-v1", "num_envs=8,steps=500000,ent_coef=0.0",
      "rl-zoo's A2C for CartPole-v1 (8 envs x 5 steps)"},
+    {"rlzoo-a2c-lander", "LunarLander-v3", "env=LunarLander-v3," LANDER_A2C,
+     "rl-zoo's A2C for LunarLander (8 envs x 5 steps, linear lr 8.3e-4, 200k steps)"},
+    {NULL, "LunarLander-v3", LANDER_A2C, "rl-zoo's A2C for LunarLander"},
 };
 
 //------------------------------------------------------------------------------

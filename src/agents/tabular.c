@@ -625,14 +625,15 @@ static rlcStatus tab_create(const rlcAgentDef *def, rlcAgent **out, const rlcAge
   rlc_rng_seed_child(&t->rng, def->seed, 0x7ab);
 
   // Q*(0,0) for the plot's reference line, when the model is small enough to
-  // solve in a moment and has a fixed point at this gamma.
+  // solve in a moment (at most 2e7 cell updates: a fraction of a second,
+  // which keeps creation quick for huge grids) and has a fixed point at this gamma.
   t->q_ref = NAN;
   if (m && m->n_states == t->S && m->n_actions == t->A && cells <= 1000000 &&
       os->type == RLC_SPACE_DISCRETE && os->start == 0) {
     rlcPlanDef pd = rlc_plan_default_def();
     pd.method = RLC_PLAN_Q_ITERATION;
     pd.gamma = t->set.gamma;
-    pd.max_sweeps = (int)fmin(100000.0, 2e8 / (double)cells);
+    pd.max_sweeps = (int)fmin(100000.0, 2e7 / (double)cells);
     rlcPlanResult r;
     if (!rlc_plan_solve(m, &pd, &r) && r.converged) t->q_ref = r.q[0];
     rlc_plan_result_free(&r);

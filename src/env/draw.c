@@ -14,6 +14,7 @@ struct rlcCanvas {
   int w, h;
   cairo_surface_t *surface;
   cairo_t *cr;
+  bool loaded;   // the surface holds the caller's pixels (or a clear replaced them)
 };
 
 static rlcStatus cairo_failure(cairo_status_t st, int w, int h) {
@@ -48,21 +49,7 @@ rlcStatus rlc_canvas_begin(uint8_t *rgb, int w, int h, rlcCanvas **out) {
     cairo_surface_destroy(surface);
     return RLC_ERR_NOMEM;
   }
-  *c = (rlcCanvas){rgb, w, h, surface, cr};
-
-  // Start from the caller's pixels (opaque), so drawing over an existing frame
-  // keeps what is not painted over.
-  cairo_surface_flush(surface);
-  unsigned char *data = cairo_image_surface_get_data(surface);
-  int stride = cairo_image_surface_get_stride(surface);
-  for (int y = 0; y < h; y++) {
-    uint32_t *row = (uint32_t *)(data + (size_t)y * stride);
-    const uint8_t *src = rgb + (size_t)y * w * 3;
-    for (int x = 0; x < w; x++, src += 3)
-      row[x] = 0xff000000u | (uint32_t)src[0] << 16 | (uint32_t)src[1] << 8 | src[2];
-  }
-  cairo_surface_mark_dirty(surface);
-
+  *c = (rlcCanvas){rgb, w, h, surface, cr, false};
   cairo_set_antialias(cr, CAIRO_ANTIALIAS_GOOD);
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
@@ -71,8 +58,41 @@ rlcStatus rlc_canvas_begin(uint8_t *rgb, int w, int h, rlcCanvas **out) {
   return RLC_OK;
 }
 
+// Drawing starts from the caller's pixels (opaque), so drawing over an
+// existing frame keeps what is not painted over. They are copied in on the
+// first drawing call: a frame that starts with a clear (most env frames)
+// skips the copy.
+static void load(rlcCanvas *c) {
+  if (c->loaded) return;
+  c->loaded = true;
+  cairo_surface_flush(c->surface);
+  unsigned char *data = cairo_image_surface_get_data(c->surface);
+  int stride = cairo_image_surface_get_stride(c->surface);
+  for (int y = 0; y < c->h; y++) {
+    uint32_t *row = (uint32_t *)(data + (size_t)y * stride);
+    const uint8_t *src = c->rgb + (size_t)y * c->w * 3;
+    for (int x = 0; x < c->w; x++, src += 3)
+      row[x] = 0xff000000u | (uint32_t)src[0] << 16 | (uint32_t)src[1] << 8 | src[2];
+  }
+  cairo_surface_mark_dirty(c->surface);
+}
+
+// A row of pixels that are all opaque (the usual case) converts without
+// un-premultiplying.
+static bool row_opaque(const uint32_t *row, int w) {
+  uint32_t all = 0xffffffffu;
+  for (int x = 0; x < w; x++) all &= row[x];
+  return all >> 24 == 255;
+}
+
 void rlc_canvas_end(rlcCanvas *c) {
   if (!c) return;
+  if (!c->loaded) {  // nothing was drawn: the caller's pixels stay
+    cairo_destroy(c->cr);
+    cairo_surface_destroy(c->surface);
+    rlc_free(c);
+    return;
+  }
   cairo_surface_flush(c->surface);
   const unsigned char *data = cairo_image_surface_get_data(c->surface);
   int stride = cairo_image_surface_get_stride(c->surface);
@@ -82,6 +102,13 @@ void rlc_canvas_end(rlcCanvas *c) {
   for (int y = 0; y < c->h; y++) {
     const uint32_t *row = (const uint32_t *)(data + (size_t)y * stride);
     uint8_t *dst = c->rgb + (size_t)y * c->w * 3;
+    if (row_opaque(row, c->w)) {
+      for (int x = 0; x < c->w; x++, dst += 3) {
+        uint32_t p = row[x];
+        dst[0] = (uint8_t)(p >> 16), dst[1] = (uint8_t)(p >> 8), dst[2] = (uint8_t)p;
+      }
+      continue;
+    }
     for (int x = 0; x < c->w; x++, dst += 3) {
       uint32_t p = row[x], a = p >> 24;
       uint32_t r = (p >> 16) & 255, g = (p >> 8) & 255, b = p & 255;
@@ -129,6 +156,11 @@ static bool finite_points(const double *xy, int n) {
 }
 
 void rlc_canvas_clear(rlcCanvas *c, rlcColor color) {
+  // Every pixel is replaced (a clip would have loaded them already).
+  if (!c->loaded) {
+    c->loaded = true;
+    cairo_surface_mark_dirty(c->surface);
+  }
   cairo_save(c->cr);
   cairo_set_operator(c->cr, CAIRO_OPERATOR_SOURCE);
   set_color(c->cr, color);
@@ -137,6 +169,7 @@ void rlc_canvas_clear(rlcCanvas *c, rlcColor color) {
 }
 
 void rlc_canvas_fill_rect(rlcCanvas *c, double x, double y, double w, double h, rlcColor color) {
+  load(c);
   if (!finite4(x, y, w, h) || w <= 0 || h <= 0) return;
   cairo_new_path(c->cr);
   cairo_rectangle(c->cr, x, y, w, h);
@@ -146,6 +179,7 @@ void rlc_canvas_fill_rect(rlcCanvas *c, double x, double y, double w, double h, 
 
 void rlc_canvas_stroke_rect(rlcCanvas *c, double x, double y, double w, double h, double width,
                             rlcColor color) {
+  load(c);
   if (!finite4(x, y, w, h) || !isfinite(width) || width <= 0 || w < 0 || h < 0) return;
   cairo_new_path(c->cr);
   cairo_rectangle(c->cr, x, y, w, h);
@@ -155,6 +189,7 @@ void rlc_canvas_stroke_rect(rlcCanvas *c, double x, double y, double w, double h
 }
 
 void rlc_canvas_fill_polygon(rlcCanvas *c, const double *xy, int n, rlcColor color) {
+  load(c);
   if (!xy || n < 3 || !finite_points(xy, n)) return;
   cairo_new_path(c->cr);
   cairo_move_to(c->cr, xy[0], xy[1]);
@@ -165,6 +200,7 @@ void rlc_canvas_fill_polygon(rlcCanvas *c, const double *xy, int n, rlcColor col
 }
 
 void rlc_canvas_fill_circle(rlcCanvas *c, double x, double y, double r, rlcColor color) {
+  load(c);
   if (!finite4(x, y, r, 0) || r <= 0) return;
   cairo_new_path(c->cr);
   cairo_arc(c->cr, x, y, r, 0, 2 * M_PI);
@@ -174,6 +210,7 @@ void rlc_canvas_fill_circle(rlcCanvas *c, double x, double y, double r, rlcColor
 
 void rlc_canvas_stroke_circle(rlcCanvas *c, double x, double y, double r, double width,
                               rlcColor color) {
+  load(c);
   if (!finite4(x, y, r, width) || r <= 0 || width <= 0) return;
   cairo_new_path(c->cr);
   cairo_arc(c->cr, x, y, r, 0, 2 * M_PI);
@@ -185,6 +222,7 @@ void rlc_canvas_stroke_circle(rlcCanvas *c, double x, double y, double r, double
 
 void rlc_canvas_line(rlcCanvas *c, double x0, double y0, double x1, double y1, double width,
                      rlcColor color) {
+  load(c);
   if (!finite4(x0, y0, x1, y1) || !isfinite(width) || width <= 0) return;
   cairo_new_path(c->cr);
   cairo_move_to(c->cr, x0, y0);
@@ -195,6 +233,7 @@ void rlc_canvas_line(rlcCanvas *c, double x0, double y0, double x1, double y1, d
 }
 
 void rlc_canvas_polyline(rlcCanvas *c, const double *xy, int n, double width, rlcColor color) {
+  load(c);
   if (!xy || n < 2 || !isfinite(width) || width <= 0 || !finite_points(xy, n)) return;
   cairo_new_path(c->cr);
   cairo_move_to(c->cr, xy[0], xy[1]);
@@ -234,6 +273,7 @@ static bool valid_utf8(const unsigned char *s) {
 
 void rlc_canvas_text(rlcCanvas *c, double x, double y, double size, rlcAlign align,
                      rlcColor color, const char *text) {
+  load(c);
   if (!text || !*text || !finite4(x, y, size, 0) || size <= 0 ||
       !valid_utf8((const unsigned char *)text))
     return;
@@ -254,6 +294,7 @@ void rlc_canvas_text(rlcCanvas *c, double x, double y, double size, rlcAlign ali
 }
 
 void rlc_canvas_clip(rlcCanvas *c, double x, double y, double w, double h) {
+  load(c);
   cairo_reset_clip(c->cr);
   if (!(w > 0)) return;
   if (!finite4(x, y, w, h)) return;

@@ -246,7 +246,9 @@ struct rlcGif {
   int write_errno;
   rlcStatus err;        // first error of the recording
   char err_msg[512];
-  uint8_t *index;       // (h, w) palette indices of the current frame
+  uint8_t *index;       // palette indices of the current frame's changed rectangle
+  uint8_t *prev, *rect; // the previous frame (h, w, 3); the changed rectangle, packed
+  bool have_prev;
   struct Quant *quant;  // median-cut scratch, made on the first frame that needs it
   uint32_t keys[HASH_SIZE];
   uint8_t slot_index[HASH_SIZE];
@@ -294,6 +296,8 @@ static void gif_free(rlcGif *g) {
   rlc_free(g->path);
   rlc_free(g->tmp);
   rlc_free(g->index);
+  rlc_free(g->prev);
+  rlc_free(g->rect);
   quant_free(g->quant);
   rlc_free(g);
 }
@@ -317,7 +321,9 @@ rlcStatus rlc_gif_create(const char *path, int w, int h, int fps, rlcGif **out) 
   g->path = rlc_strdup(path);
   g->tmp = rlc_malloc(n);
   g->index = rlc_malloc((size_t)w * h);
-  if (!g->path || !g->tmp || !g->index) {
+  g->prev = rlc_malloc((size_t)w * h * 3);
+  g->rect = rlc_malloc((size_t)w * h * 3);
+  if (!g->path || !g->tmp || !g->index || !g->prev || !g->rect) {
     gif_free(g);
     return rlc_error(RLC_ERR_NOMEM, "%s: out of memory for a %dx%d GIF", path, w, h);
   }
@@ -365,12 +371,11 @@ int rlc_gif_frame_count(const rlcGif *g) { return g ? g->frames : 0; }
 
 // Exact palette: returns the number of distinct colours and fills g->index and
 // colors, or -1 as soon as a 257th colour shows up.
-static int exact_palette(rlcGif *g, const uint8_t *rgb, GifColorType *colors) {
+static int exact_palette(rlcGif *g, const uint8_t *rgb, size_t npix, GifColorType *colors) {
   memset(g->keys, 0xff, sizeof g->keys);
   int count = 0;
   uint32_t last_key = HASH_EMPTY;
   uint8_t last_idx = 0;
-  size_t npix = (size_t)g->w * g->h;
   for (size_t i = 0; i < npix; i++, rgb += 3) {
     uint32_t key = (uint32_t)rgb[0] << 16 | (uint32_t)rgb[1] << 8 | rgb[2];
     if (key != last_key) {  // runs of one colour are the common case
@@ -392,18 +397,52 @@ static int exact_palette(rlcGif *g, const uint8_t *rgb, GifColorType *colors) {
   return count;
 }
 
+// The rectangle of pixels that differ from the previous frame (the whole
+// frame for the first): only it is encoded, over the previous frame, which
+// stays (most env frames change in a small part: a cart and its pole).
+// An unchanged frame still takes its 1x1 image, so it keeps its time.
+typedef struct {
+  int x, y, w, h;
+} Rect;
+
+static Rect changed_rect(const rlcGif *g, const uint8_t *rgb) {
+  int W = g->w, H = g->h;
+  if (!g->have_prev) return (Rect){0, 0, W, H};
+  size_t row = (size_t)W * 3;
+  int y0 = 0, y1 = H;
+  while (y0 < H && !memcmp(rgb + y0 * row, g->prev + y0 * row, row)) y0++;
+  if (y0 == H) return (Rect){0, 0, 1, 1};
+  while (y1 > y0 && !memcmp(rgb + (y1 - 1) * row, g->prev + (y1 - 1) * row, row)) y1--;
+  int x0 = W, x1 = 0;
+  for (int y = y0; y < y1; y++) {
+    const uint8_t *a = rgb + y * row, *b = g->prev + y * row;
+    int l = 0, r = W;
+    while (l < x0 && !memcmp(a + 3 * l, b + 3 * l, 3)) l++;
+    while (r > x1 && r > l && !memcmp(a + 3 * (r - 1), b + 3 * (r - 1), 3)) r--;
+    if (l < x0) x0 = l;
+    if (r > x1) x1 = r;
+  }
+  return (Rect){x0, y0, x1 - x0, y1 - y0};
+}
+
 rlcStatus rlc_gif_add_frame(rlcGif *g, const uint8_t *rgb) {
   if (!g) return rlc_error(RLC_ERR_ARG, "rlc_gif_add_frame: NULL gif");
   if (g->err != RLC_OK) return rlc_error(g->err, "%s", g->err_msg);
   if (!rgb) return gif_fail(g, RLC_ERR_ARG, "%s: frame %d is NULL", g->path, g->frames);
 
+  Rect rc = changed_rect(g, rgb);
+  for (int y = 0; y < rc.h; y++)
+    memcpy(g->rect + (size_t)y * rc.w * 3, rgb + ((size_t)(rc.y + y) * g->w + rc.x) * 3, (size_t)rc.w * 3);
+  memcpy(g->prev, rgb, (size_t)g->w * g->h * 3);
+  g->have_prev = true;
+  size_t npix = (size_t)rc.w * rc.h;
   GifColorType colors[256];
   memset(colors, 0, sizeof colors);  // unused entries of a padded map are black
-  int ncolors = exact_palette(g, rgb, colors);
+  int ncolors = exact_palette(g, g->rect, npix, colors);
   if (ncolors < 0) {
     if (!g->quant && !(g->quant = quant_new()))
       return gif_fail(g, RLC_ERR_NOMEM, "%s: out of memory", g->path);
-    ncolors = quantize(g->quant, rgb, (size_t)g->w * g->h, g->index, colors);
+    ncolors = quantize(g->quant, g->rect, npix, g->index, colors);
   }
   // Map sizes must be powers of two (at least 2).
   int bits = 1;
@@ -416,10 +455,10 @@ rlcStatus rlc_gif_add_frame(rlcGif *g, const uint8_t *rgb) {
   GifByteType ext[4];
   size_t ext_len = EGifGCBToExtension(&gcb, ext);
   bool ok = EGifPutExtension(g->gif, GRAPHICS_EXT_FUNC_CODE, (int)ext_len, ext) != GIF_ERROR &&
-            EGifPutImageDesc(g->gif, 0, 0, g->w, g->h, false, &map) != GIF_ERROR;
+            EGifPutImageDesc(g->gif, rc.x, rc.y, rc.w, rc.h, false, &map) != GIF_ERROR;
   // Row by row: w * h can exceed the int that EGifPutLine takes.
-  for (int y = 0; ok && y < g->h; y++)
-    ok = EGifPutLine(g->gif, g->index + (size_t)y * g->w, g->w) != GIF_ERROR;
+  for (int y = 0; ok && y < rc.h; y++)
+    ok = EGifPutLine(g->gif, g->index + (size_t)y * rc.w, rc.w) != GIF_ERROR;
   if (!ok) {
     char what[64];
     snprintf(what, sizeof what, "cannot write frame %d", g->frames);

@@ -25,7 +25,8 @@ struct rlcVideo {
   AVFrame *frame;
   AVPacket *pkt;
   struct SwsContext *sws;
-  uint8_t *padded;           // an odd-sized frame copied to the even size (edge pixels repeated)
+  uint8_t *padded;           // the frame at the even size (edge pixels repeated), with slack
+                             // after it: swscale's SIMD reads up to 16 bytes past a row's end
   int64_t frames;
   rlcStatus status;          // the first error; later calls return it
 };
@@ -109,8 +110,8 @@ rlcStatus rlc_video_create(const char *path, int w, int h, int fps, rlcVideo **o
     v->pkt = av_packet_alloc();
     v->sws = sws_getContext(v->ew, v->eh, AV_PIX_FMT_RGB24, v->ew, v->eh, AV_PIX_FMT_YUV420P, SWS_BILINEAR, NULL,
                             NULL, NULL);
-    if (v->ew != w || v->eh != h) v->padded = rlc_malloc((size_t)v->ew * v->eh * 3);
-    if (!v->frame || !v->pkt || !v->sws || (v->ew != w || v->eh != h ? !v->padded : false)) s = RLC_ERR_NOMEM;
+    v->padded = rlc_malloc((size_t)v->ew * v->eh * 3 + 64);
+    if (!v->frame || !v->pkt || !v->sws || !v->padded) s = RLC_ERR_NOMEM;
   }
   if (!s) {
     v->frame->format = AV_PIX_FMT_YUV420P;
@@ -147,15 +148,13 @@ static rlcStatus encode(rlcVideo *v, AVFrame *frame) {
 
 rlcStatus rlc_video_add_frame(rlcVideo *v, const uint8_t *rgb) {
   if (v->status) return v->status;
-  const uint8_t *src = rgb;
-  if (v->padded) {
-    for (int y = 0; y < v->eh; y++) {
-      const uint8_t *row = rgb + (size_t)(y < v->h ? y : v->h - 1) * v->w * 3;
-      uint8_t *o = v->padded + (size_t)y * v->ew * 3;
-      memcpy(o, row, (size_t)v->w * 3);
-      if (v->ew > v->w) memcpy(o + (size_t)v->w * 3, row + (size_t)(v->w - 1) * 3, 3);
-    }
-    src = v->padded;
+  // Always through the padded copy: the caller's buffer ends where its frame does.
+  const uint8_t *src = v->padded;
+  for (int y = 0; y < v->eh; y++) {
+    const uint8_t *row = rgb + (size_t)(y < v->h ? y : v->h - 1) * v->w * 3;
+    uint8_t *o = v->padded + (size_t)y * v->ew * 3;
+    memcpy(o, row, (size_t)v->w * 3);
+    if (v->ew > v->w) memcpy(o + (size_t)v->w * 3, row + (size_t)(v->w - 1) * 3, 3);
   }
   int err = av_frame_make_writable(v->frame);
   if (err < 0) return v->status = av_fail("frame buffer", err);

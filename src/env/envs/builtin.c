@@ -22,6 +22,8 @@ static const rlcEnvRegistration builtin[] = {
     {"Taxi-v3", envs_make_taxi, 200, 8.0, NULL, "pick up a passenger and drop them at the destination (Gymnasium)", NULL},
     {"Taxi-v4", envs_make_taxi, 200, 8.0, NULL, "Taxi with the is_rainy option (Gymnasium; same dry dynamics as v3)", NULL},
     {"Blackjack-v1", envs_make_blackjack, 0, NAN, "sab=true", "beat the dealer at blackjack (Gymnasium, Sutton & Barto 5.1)", NULL},
+    {"LunarLander-v3", envs_make_lunarlander, 1000, 200.0, NULL, "land on the pad between the flags (Gymnasium, Box2D)", "ppo"},
+    {"LunarLanderContinuous-v3", envs_make_lunarlander, 1000, 200.0, "continuous=true", "LunarLander with continuous throttles (Gymnasium, Box2D)", "ppo"},
     {"MinAtar/Asterix-v1", envs_make_minatar_asterix, 0, NAN, NULL, "collect gold, dodge enemies (MinAtar, minimal actions)", NULL},
     {"MinAtar/Asterix-v0", envs_make_minatar_asterix, 0, NAN, "minimal_action_set=false", "MinAtar Asterix with all 6 actions", NULL},
     {"MinAtar/Breakout-v1", envs_make_minatar_breakout, 0, NAN, NULL, "bounce the ball into the bricks (MinAtar, minimal actions)", NULL},

@@ -24,6 +24,9 @@ rlcStatus envs_make_minatar_freeway(rlcEnvSpec *spec, rlcOpts *opts);
 rlcStatus envs_make_minatar_seaquest(rlcEnvSpec *spec, rlcOpts *opts);
 rlcStatus envs_make_minatar_space_invaders(rlcEnvSpec *spec, rlcOpts *opts);
 
+// Box2D (lunarlander.c).
+rlcStatus envs_make_lunarlander(rlcEnvSpec *spec, rlcOpts *opts);
+
 // The registration table of the built-ins (the registry inserts it first).
 const rlcEnvRegistration *envs_builtin(int *count);
 
