@@ -975,3 +975,26 @@ TEST(gif_encodes_changed_rectangles) {
     rlc_free(rgb);
   }
 }
+
+// Every width takes the row conversion's vector body and its tail: a cleared
+// canvas with one pixel set per row comes back exactly, at widths 1..40.
+TEST(draw_rows_convert_at_every_width) {
+  for (int w = 1; w <= 40; w++) {
+    int h = 3;
+    uint8_t rgb[40 * 3 * 3 + 16];
+    memset(rgb, 0xab, sizeof rgb);
+    rlcCanvas *c;
+    CHECK_OK(rlc_canvas_begin(rgb, w, h, &c));
+    rlc_canvas_clear(c, 0x123456);
+    for (int y = 0; y < h; y++) rlc_canvas_fill_rect(c, (y * 7) % w, y, 1, 1, 0xfedcba);
+    rlc_canvas_end(c);
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++) {
+        const uint8_t *p = rgb + (y * w + x) * 3;
+        bool mark = x == (y * 7) % w;
+        uint8_t want[3] = {mark ? 0xfe : 0x12, mark ? 0xdc : 0x34, mark ? 0xba : 0x56};
+        CHECK_MSG(!memcmp(p, want, 3), "width %d: pixel (%d, %d) is %02x%02x%02x", w, x, y, p[0], p[1], p[2]);
+      }
+    CHECK_MSG(rgb[w * h * 3] == 0xab, "width %d: written past the frame", w);
+  }
+}

@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include <cairo.h>
+#ifdef __SSSE3__
+#include <tmmintrin.h>
+#endif
 
 #include "rlc/draw.h"
 
@@ -77,11 +80,37 @@ static void load(rlcCanvas *c) {
   cairo_surface_mark_dirty(c->surface);
 }
 
-// A row of pixels that are all opaque (the usual case) converts without
-// un-premultiplying.
-static bool row_opaque(const uint32_t *row, int w) {
+// One row of ARGB32 to RGB; false when a pixel is not opaque (the row must
+// then be un-premultiplied). Each pixel is stored as 4 bytes whose fourth the
+// next pixel overwrites: no byte-by-byte stores in the common case.
+static bool row_to_rgb_opaque(const uint32_t *row, uint8_t *dst, int w) {
   uint32_t all = 0xffffffffu;
-  for (int x = 0; x < w; x++) all &= row[x];
+  int x = 0;
+#ifdef __SSSE3__
+  // Four pixels a shuffle: B G R A x4 -> R G B x4 in 12 of the 16 bytes
+  // stored (the next store overwrites the other 4; the loop stops while a
+  // whole store still fits in the row).
+  const __m128i order = _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+  __m128i acc = _mm_set1_epi32(-1);
+  for (; x + 6 <= w; x += 4) {
+    __m128i p = _mm_loadu_si128((const __m128i *)(row + x));
+    acc = _mm_and_si128(acc, p);
+    _mm_storeu_si128((__m128i *)(dst + 3 * x), _mm_shuffle_epi8(p, order));
+  }
+  uint32_t lanes[4];
+  _mm_storeu_si128((__m128i *)lanes, acc);
+  all = lanes[0] & lanes[1] & lanes[2] & lanes[3];
+#endif
+  for (; x + 1 < w; x++) {
+    uint32_t p = row[x];
+    all &= p;
+    uint32_t v = (p >> 16 & 255) | (p & 0xff00) | (p & 255) << 16;  // bytes R, G, B, 0
+    memcpy(dst + 3 * x, &v, 4);
+  }
+  uint32_t p = row[w - 1];
+  all &= p;
+  uint8_t *d = dst + 3 * (w - 1);
+  d[0] = (uint8_t)(p >> 16), d[1] = (uint8_t)(p >> 8), d[2] = (uint8_t)p;
   return all >> 24 == 255;
 }
 
@@ -102,13 +131,7 @@ void rlc_canvas_end(rlcCanvas *c) {
   for (int y = 0; y < c->h; y++) {
     const uint32_t *row = (const uint32_t *)(data + (size_t)y * stride);
     uint8_t *dst = c->rgb + (size_t)y * c->w * 3;
-    if (row_opaque(row, c->w)) {
-      for (int x = 0; x < c->w; x++, dst += 3) {
-        uint32_t p = row[x];
-        dst[0] = (uint8_t)(p >> 16), dst[1] = (uint8_t)(p >> 8), dst[2] = (uint8_t)p;
-      }
-      continue;
-    }
+    if (row_to_rgb_opaque(row, dst, c->w)) continue;
     for (int x = 0; x < c->w; x++, dst += 3) {
       uint32_t p = row[x], a = p >> 24;
       uint32_t r = (p >> 16) & 255, g = (p >> 8) & 255, b = p & 255;

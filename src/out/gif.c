@@ -405,6 +405,21 @@ typedef struct {
   int x, y, w, h;
 } Rect;
 
+// The first and the last byte where a and b differ in [0, n) (-1: none).
+static int first_diff(const uint8_t *a, const uint8_t *b, int n) {
+  if (n <= 0 || !memcmp(a, b, (size_t)n)) return -1;
+  int i = 0;
+  while (a[i] == b[i]) i++;
+  return i;
+}
+
+static int last_diff(const uint8_t *a, const uint8_t *b, int n) {
+  if (n <= 0 || !memcmp(a, b, (size_t)n)) return -1;
+  int i = n - 1;
+  while (a[i] == b[i]) i--;
+  return i;
+}
+
 static Rect changed_rect(const rlcGif *g, const uint8_t *rgb) {
   int W = g->w, H = g->h;
   if (!g->have_prev) return (Rect){0, 0, W, H};
@@ -413,15 +428,16 @@ static Rect changed_rect(const rlcGif *g, const uint8_t *rgb) {
   while (y0 < H && !memcmp(rgb + y0 * row, g->prev + y0 * row, row)) y0++;
   if (y0 == H) return (Rect){0, 0, 1, 1};
   while (y1 > y0 && !memcmp(rgb + (y1 - 1) * row, g->prev + (y1 - 1) * row, row)) y1--;
+  // Columns: each row only needs a look outside the columns found so far.
   int x0 = W, x1 = 0;
   for (int y = y0; y < y1; y++) {
     const uint8_t *a = rgb + y * row, *b = g->prev + y * row;
-    int l = 0, r = W;
-    while (l < x0 && !memcmp(a + 3 * l, b + 3 * l, 3)) l++;
-    while (r > x1 && r > l && !memcmp(a + 3 * (r - 1), b + 3 * (r - 1), 3)) r--;
-    if (l < x0) x0 = l;
-    if (r > x1) x1 = r;
+    int l = first_diff(a, b, 3 * x0);
+    if (l >= 0) x0 = l / 3;
+    int r = last_diff(a + 3 * x1, b + 3 * x1, (int)row - 3 * x1);
+    if (r >= 0) x1 += r / 3 + 1;
   }
+  if (x1 <= x0) x0 = 0, x1 = W;  // (cannot happen: some row differs)
   return (Rect){x0, y0, x1 - x0, y1 - y0};
 }
 
