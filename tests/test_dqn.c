@@ -548,9 +548,14 @@ TEST(dqn_classes_and_presets) {
       CHECK_OK(rlc_agent_settings_resolve(cls, NULL, cfg));
       CHECK_OK(rlc_settings_apply(cfg, pr->settings, cls->settings, cls->n_settings, driver, nd, "preset"));
       const char *env = pr->env ? pr->env : "CartPole-v1";
-      char opts[64] = "";
-      for (int k = 0; k < cfg->n; k++)
-        if (!strcmp(cfg->key[k], "max_episode_steps")) snprintf(opts, sizeof opts, "max_episode_steps=%s", cfg->val[k]);
+      char opts[512] = "";
+      for (int k = 0; k < cfg->n; k++) {
+        size_t used = strlen(opts);
+        if (!strcmp(cfg->key[k], "max_episode_steps"))
+          snprintf(opts + used, sizeof opts - used, "%smax_episode_steps=%s", used ? "," : "", cfg->val[k]);
+        else if (!strcmp(cfg->key[k], "env_options") && cfg->val[k][0])
+          snprintf(opts + used, sizeof opts - used, "%s%s", used ? "," : "", cfg->val[k]);
+      }
       rlcEnvSpec *spec;
       CHECK_OK(rlc_env_spec_create(env, opts, &spec));
       rlcAgent *ag = NULL;
@@ -564,8 +569,28 @@ TEST(dqn_classes_and_presets) {
     CHECK_MSG(has_default, "%s has no CartPole-v1 default preset", names[i]);
   }
   static const char *const presets[] = {"homl-dqn", "homl-double-dqn", "homl-dueling-dqn",
-                                        "tfagents-dqn", "rainbow-nstep"};
-  for (int i = 0; i < 5; i++) CHECK_MSG(rlc_preset_find(presets[i], NULL), "no preset %s", presets[i]);
+                                        "tfagents-dqn", "rainbow-nstep", "minatar-dqn",
+                                        "minatar-rainbow", "homl-breakout", "homl-spaceinvaders"};
+  for (int i = 0; i < 9; i++) CHECK_MSG(rlc_preset_find(presets[i], NULL), "no preset %s", presets[i]);
+}
+
+// `rlc train --env MinAtar/X` trains the paper's DQN on every game.
+TEST(dqn_minatar_games_default_to_the_paper) {
+  static const char *const games[] = {"Asterix", "Breakout", "Freeway", "Seaquest", "SpaceInvaders"};
+  for (int g = 0; g < 5; g++)
+    for (int v = 0; v < 2; v++) {
+      char id[64];
+      snprintf(id, sizeof id, "MinAtar/%s-v%d", games[g], v);
+      rlcOpts *cfg = calloc(1, sizeof *cfg);
+      CHECK_MSG(rlc_run_config(cfg, NULL, id, NULL, NULL, 0) == RLC_OK, "%s: %s", id, rlc_last_error());
+      CHECK_MSG(!strcmp(rlc_opts_str(cfg, "algo", ""), "dqn") &&
+                    !strcmp(rlc_opts_str(cfg, "hidden", ""), "c16k3-128") &&
+                    !strcmp(rlc_opts_str(cfg, "optimizer", ""), "rmsprop_torch") &&
+                    !strcmp(rlc_opts_str(cfg, "steps", ""), "5000000"),
+                "%s: %s %s %s", id, rlc_opts_str(cfg, "algo", ""), rlc_opts_str(cfg, "hidden", ""),
+                rlc_opts_str(cfg, "optimizer", ""));
+      free(cfg);
+    }
 }
 
 TEST(dqn_rejects_unsupported_spaces_and_bad_settings) {

@@ -248,6 +248,15 @@ TEST(run_resume_heap_state_env) {
   CHECK(resume_equals_uninterrupted(rlc_agent_find("dqn"), "HeapWalk-v0", set));
 }
 
+// Image observations: the frame-mode replay (wrapped past its capacity,
+// with n-step and PER in Rainbow) is checkpointed and resumed exactly.
+TEST(run_resume_image_replay) {
+  const char *set = "eval_interval=1000,eval_episodes=2,log_interval=250,gif=false,seed=3,num_envs=2,"
+                    "hidden=c4k3-16,batch_size=8,learning_starts=200,buffer_size=400,target_update=50";
+  CHECK(resume_equals_uninterrupted(rlc_agent_find("dqn"), "MinAtar/Breakout-v1", set));
+  CHECK(resume_equals_uninterrupted(rlc_agent_find("rainbow"), "MinAtar/Breakout-v1", set));
+}
+
 // LunarLander's Box2D world: checkpoints replay each copy's episode into a
 // fresh world (the runs stop mid-episode), so resuming to 2N equals 2N.
 TEST(run_resume_lunarlander) {

@@ -120,6 +120,9 @@ typedef struct rlcEnvClass {
   // garbage, never a crash; on an error the state stays valid (freeable).
   void (*state_put)(const rlcEnvSpec *spec, const void *state, rlcBuf *b);
   rlcStatus (*state_get)(const rlcEnvSpec *spec, void *state, rlcBuf *b);
+  // Optional: lives left (ALE's lives()), for wrappers that act on a lost
+  // life. NULL: the env has no lives (rlc_env_lives gives 0).
+  int (*lives)(const rlcEnvSpec *spec, const void *state);
   // Optional, for plain-data states: whether bytes read from a checkpoint are
   // a state this env can step and draw (indices in range, numbers finite,
   // bools 0 or 1: rlc_byte_is_bool); rlc_env_state_get refuses others with
@@ -169,6 +172,19 @@ RLC_API const rlcEnvRegistration *rlc_env_registry_find(const char *id);
 //   action_repeat=K      repeat each action K times, summing rewards
 //   max_episode_steps=N  time limit (default: the registered one; 0 removes it)
 //   frame_stack=K        stack the last K observations (along a new first axis)
+// and, for learning from images (in this order, innermost first, before the
+// three above; src/env/wrappers_atari.c):
+//   pixels=true          the rendered RGB frame is the observation (AddRenderObservation)
+//   atari_preprocessing=true  Gymnasium's AtariPreprocessing, with noop_max=30,
+//                        frame_skip=4, screen_size=84, grayscale_obs=true,
+//                        grayscale_newaxis=false, scale_obs=false,
+//                        terminal_on_life_loss=false
+//   fire_reset=true      FIRE (action 1) after each reset
+//   autofire=true        FIRE after each reset and each lost life (Hands-On ML)
+//   skip_start=N         N no-ops after each reset and each lost life (Hands-On ML)
+//   clip_reward=M        rewards clipped to [-M, M] (ClipReward)
+//   frame_stack_axis=last  stack along the last axis instead: (H, W, K C), as
+//                        TF-Agents' FrameStack4 and the conv nets read images
 RLC_API rlcStatus rlc_env_spec_create(const char *id, const char *options, rlcEnvSpec **out);
 RLC_API void rlc_env_spec_destroy(rlcEnvSpec *spec);
 
@@ -176,6 +192,34 @@ RLC_API void rlc_env_spec_destroy(rlcEnvSpec *spec);
 RLC_API rlcStatus rlc_wrap_time_limit(rlcEnvSpec *inner, int max_episode_steps, rlcEnvSpec **out);
 RLC_API rlcStatus rlc_wrap_action_repeat(rlcEnvSpec *inner, int repeat, rlcEnvSpec **out);
 RLC_API rlcStatus rlc_wrap_frame_stack(rlcEnvSpec *inner, int k, rlcEnvSpec **out);
+// The same along the last axis of an (H, W) or (H, W, C) observation: (H, W, k C).
+RLC_API rlcStatus rlc_wrap_frame_stack_last(rlcEnvSpec *inner, int k, rlcEnvSpec **out);
+
+typedef struct rlcAtariDef {
+  int noop_max;               // 30: up to this many no-ops after a reset (0: none)
+  int frame_skip;             // 4: steps per action; the observation is the max of the last two
+  int screen_size;            // 84: square output, area resampling
+  bool grayscale_obs;         // true
+  bool grayscale_newaxis;     // false: (S, S); true: (S, S, 1)
+  bool scale_obs;             // false: uint8; true: float32 in [0, 1]
+  bool terminal_on_life_loss; // false
+} rlcAtariDef;
+RLC_API rlcAtariDef rlc_atari_default_def(void);
+RLC_API rlcStatus rlc_wrap_atari_preprocessing(rlcEnvSpec *inner, const rlcAtariDef *def, rlcEnvSpec **out);
+RLC_API rlcStatus rlc_wrap_pixels(rlcEnvSpec *inner, rlcEnvSpec **out);
+// `count` presses of `action` after each reset and, if on_life_loss, after
+// each lost life that did not end the episode (their rewards are added).
+RLC_API rlcStatus rlc_wrap_start_actions(rlcEnvSpec *inner, int action, int count, bool on_life_loss,
+                                         rlcEnvSpec **out);
+RLC_API rlcStatus rlc_wrap_clip_reward(rlcEnvSpec *inner, double lo, double hi, rlcEnvSpec **out);
+// Lives left: the first layer with a lives hook, else 0.
+RLC_API int rlc_env_lives(const rlcEnvSpec *spec, const void *state);
+
+// How observations split into frames, for replays that store each frame once:
+// `frames` stacked frames (1: none) of `channels` elements at each position
+// (0: the stack is along the first axis, a frame is obs_size / frames
+// contiguous elements).
+RLC_API void rlc_spec_frame_layout(const rlcEnvSpec *spec, int *frames, int *channels);
 
 // The innermost spec (Gymnasium's env.unwrapped), and the transition model if any.
 RLC_API const rlcEnvSpec *rlc_spec_unwrapped(const rlcEnvSpec *spec);

@@ -130,6 +130,7 @@ typedef struct rlcOptimDef {
   bool centered;       // RMSprop, Keras semantics (eps inside the sqrt; see optim.c)
   bool nesterov;       // SGD
   double weight_decay; // L2 added to the gradient (0)
+  bool eps_outside;    // RMSprop, PyTorch semantics: g / (sqrt(ms - mg^2) + eps) (false: Keras)
 } rlcOptimDef;
 
 RLC_API rlcOptimDef rlc_optim_default_def(rlcOptimType type);

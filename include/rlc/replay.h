@@ -24,6 +24,21 @@
 // plus the action (4 or 4 x action_dim) and 16 (32 with n-step; 32 to 64 more with
 // PER) for the rest. next_id names the next observations (equal ids, equal
 // rows) so learners can cache by id; the rows themselves are not shared.
+//
+// Frames (frame_stack >= 1): observations are stored frame by frame in a
+// ring of frames shared by all slots, each frame once. An observation is
+// viewed as (P, k, c): k frames of c elements at each of P positions (a stack
+// along the first axis is P = 1; along the last axis of an H x W x kc image,
+// P = H W). A slot keeps k frame indices per observation (4 bytes each).
+// Equal frames are found by comparing bytes, never assumed: an obs equal to
+// its stream's previous next_obs reuses its frames, a next_obs frame equal to
+// the obs frame after it (the stack shifted by one) or to the frame before it
+// (the reset's repeated frame) reuses that one, so a stacked stream stores
+// about one frame per transition plus one per episode; whatever the env does,
+// the memory gives back exactly the bytes it was given. Frames are
+// reference-counted; the frame ring holds capacity x (1 + frame_slack) frames
+// and, should it fill (many very short episodes), the oldest transitions
+// leave early: size stays below capacity until frames are free again.
 // Depends on: rlc/core.h, rlc/data.h.
 #ifndef RLC_REPLAY_H
 #define RLC_REPLAY_H
@@ -82,6 +97,10 @@ typedef struct rlcReplayDef {
   double priority_eps;     // added to |TD error| (1e-6)
   int max_batch;           // largest sample (256)
   uint64_t seed;           // the memory's own sampling stream
+  int frame_stack;         // 0: whole rows (default); k >= 1: frame by frame, k frames an observation
+  int frame_channels;      // frame mode: c, elements of a frame at one position (obs_size / k: a
+                           // stack along the first axis; 0 means that)
+  double frame_slack;      // frame mode: frames kept beyond one per slot, as a fraction (1/32)
 } rlcReplayDef;
 
 RLC_API rlcReplayDef rlc_replay_default_def(void);
@@ -139,6 +158,19 @@ typedef struct rlcReplay {
   rlcReplayBatch batch;    // scratch for samples
   int *pick;               // (max_batch) without-replacement draws
   void *batch_action;      // (max_batch, act_bytes): batch.action or batch.action_f
+  size_t bytes;            // memory allocated for this replay, in all
+  // Frame mode (frame_stack >= 1): frames and reference counts, and k frame
+  // indices per observation: slots (obs, next, n-step next), windows, and
+  // each stream's last next_obs (-1: none).
+  int fk, fc, fpos;        // k, c, positions P
+  size_t frame_bytes;      // P x c x element size
+  int fcap, fnext;         // frames allocated, next to try
+  uint8_t *frames;         // (fcap, frame_bytes)
+  int32_t *fref;           // (fcap) references held
+  int32_t *o_ref, *x_ref, *n_ref;  // (capacity, k) each (n_ref: n-step only)
+  int32_t *w_oref, *w_xref;        // (streams, n, k)
+  int32_t *s_last;                 // (streams, k)
+  int64_t frames_stored;           // frames written so far
 } rlcReplay;
 
 // RLC_ERR_ARG for impossible settings (capacity < 1, n_step < 1, gamma
@@ -146,6 +178,9 @@ typedef struct rlcReplay {
 // with a one-line message. Everything is allocated here: adding and sampling
 // allocate nothing.
 RLC_API rlcStatus rlc_replay_create(const rlcReplayDef *def, rlcReplay **out);
+// The bytes rlc_replay_create would allocate for def (0 when def is invalid),
+// without allocating; bytes / capacity is the cost of a transition.
+RLC_API size_t rlc_replay_bytes(const rlcReplayDef *def);
 RLC_API void rlc_replay_destroy(rlcReplay *r);  // NULL is fine
 
 // One transition of stream `stream` (0 <= stream < num_streams). obs and

@@ -35,7 +35,7 @@ typedef struct DqnSettings {
   int activation, init, out_init, optimizer, loss, train_mode, dueling_type, c51_projection;
   int epsilon_schedule, schedule_unit;
   int batch_size, buffer_size, train_freq, gradient_steps, train_start_episode, target_update, n_step, atoms;
-  int64_t lr_decay_steps, learning_starts, random_steps, per_beta_steps;
+  int64_t lr_decay_steps, learning_starts, random_steps, per_beta_steps, epsilon_delay;
   double out_init_range, out_bias_init, lr, lr_end, optim_eps, rmsprop_rho, momentum, huber_delta;
   double gamma, tau, per_alpha, per_beta0, per_eps, sigma0, v_min, v_max;
   double epsilon, epsilon_end, epsilon_steps, epsilon_power, max_grad_norm;
@@ -141,6 +141,8 @@ static void c51_q(const Dqn *a, const float *z, float *q) {
 static double eps_now(const Dqn *a) {
   int u = a->set.schedule_unit;
   double t = u == UNIT_STEP ? (double)a->steps : u == UNIT_EPISODE ? (double)a->episodes : (double)a->updates;
+  t -= (double)a->set.epsilon_delay;
+  if (t < 0) t = 0;
   return rlc_schedule_value(&a->eps, t);
 }
 
@@ -662,13 +664,14 @@ static rlcStatus build_net(Dqn *a, uint64_t seed) {
     rlc_rng_seed_child(&a->target_pre, nd.seed, 1);
     rlc_params_copy(a->target->params, a->net->params, a->net->n_params);
   }
-  rlcOptimType ot[] = {RLC_OPTIM_ADAM, RLC_OPTIM_SGD, RLC_OPTIM_RMSPROP, RLC_OPTIM_NADAM};
+  rlcOptimType ot[] = {RLC_OPTIM_ADAM, RLC_OPTIM_SGD, RLC_OPTIM_RMSPROP, RLC_OPTIM_NADAM, RLC_OPTIM_RMSPROP};
   rlcOptimDef od = rlc_optim_default_def(ot[set->optimizer]);
   od.lr = set->lr;
   if (set->optim_eps > 0) od.eps = set->optim_eps;
   od.rho = set->rmsprop_rho;
   od.momentum = set->momentum;
   od.centered = set->centered;
+  od.eps_outside = set->optimizer == 4;  // rmsprop_torch
   return rlc_optim_create(&od, a->net->n_params, &a->opt);
 }
 
@@ -688,6 +691,9 @@ static rlcStatus build_replay(Dqn *a, uint64_t seed) {
   rd.priority_eps = set->per_eps;
   rd.max_batch = set->batch_size;
   rd.seed = seed;
+  // Images: each frame stored once (a stacked stream costs about one frame
+  // a transition instead of two stacks).
+  if (rd.obs_dtype == RLC_U8) rlc_spec_frame_layout(a->base.spec, &rd.frame_stack, &rd.frame_channels);
   return rlc_replay_create(&rd, &a->replay);
 }
 
@@ -787,7 +793,8 @@ static const rlcSetting settings[] = {
                    "uniform: output weights U(+-out_init_range), bias out_bias_init"),
     RLC_SET_DOUBLE(S, out_init_range, "out_init_range", "0.03", 0, 1e3, "range of out_init=uniform"),
     RLC_SET_DOUBLE(S, out_bias_init, "out_bias_init", "0", -1e6, 1e6, "output bias of out_init=uniform"),
-    RLC_SET_CHOICE(S, optimizer, "optimizer", "adam", "adam|sgd|rmsprop|nadam", "optimizer"),
+    RLC_SET_CHOICE(S, optimizer, "optimizer", "adam", "adam|sgd|rmsprop|nadam|rmsprop_torch",
+                   "optimizer (rmsprop: Keras, eps inside the sqrt; rmsprop_torch: PyTorch, eps outside)"),
     RLC_SET_DOUBLE(S, lr, "lr", "1e-3", 1e-12, 10, "learning rate"),
     RLC_SET_DOUBLE(S, lr_end, "lr_end", "0", 0, 10, "final learning rate of a linear decay"),
     RLC_SET_INT64(S, lr_decay_steps, "lr_decay_steps", "0", 0, INFINITY, "updates of the linear lr decay (0: constant lr)"),
@@ -837,6 +844,8 @@ static const rlcSetting settings[] = {
     RLC_SET_DOUBLE(S, epsilon_end, "epsilon_end", "0.05", 0, 1, "final epsilon"),
     RLC_SET_DOUBLE(S, epsilon_steps, "epsilon_steps", "10000", 0, 1e15,
                    "schedule length (linear, polynomial, decrement) or time constant (exponential)"),
+    RLC_SET_INT64(S, epsilon_delay, "epsilon_delay", "0", 0, INFINITY,
+                  "schedule units before the epsilon schedule starts (the MinAtar DQN: its replay start)"),
     RLC_SET_DOUBLE(S, epsilon_power, "epsilon_power", "1", 1e-6, 1e3, "polynomial schedule power"),
     RLC_SET_BOOL(S, replacement, "replacement", "true", "uniform sampling with replacement"),
     RLC_SET_BOOL(S, truncation_terminal, "truncation_terminal", "false",
@@ -866,6 +875,33 @@ static const rlcSetting settings[] = {
   "target_update=200,steps=100000,eval_interval=1000,eval_episodes=10,stop_at_threshold=true"
 #define CP_EPS ",epsilon_end=0.02,epsilon_steps=5000"
 
+// The MinAtar paper's DQN (Young & Tian 2019, its examples/dqn.py): conv 16
+// 3x3 -> dense 128, PyTorch's centered RMSprop (eps 0.01 outside the sqrt),
+// random actions for the 5,000-frame replay start, then epsilon 1 -> 0.1 over
+// 100k frames, one update of 32 per frame, target copied every 1000.
+#define MINATAR_DQN                                                                               \
+  "hidden=c16k3-128,activation=relu,init=torch,optimizer=rmsprop_torch,lr=2.5e-4,"                \
+  "rmsprop_rho=0.95,optim_eps=0.01,centered=true,momentum=0,loss=huber,huber_delta=1,gamma=0.99," \
+  "batch_size=32,buffer_size=100000,learning_starts=5000,random_steps=5000,train_freq=1,"         \
+  "gradient_steps=1,target_update=1000,tau=1,double=false,epsilon_schedule=linear,epsilon=1,"     \
+  "epsilon_end=0.1,epsilon_steps=100000,epsilon_delay=5000,steps=5000000,eval_interval=250000,"   \
+  "eval_episodes=10,log_interval=10000"
+// Hands-On ML ch. 18's TF-Agents DQN for Atari (../shared/SEEDS.md): the
+// Nature CNN over 4 stacked 84x84 frames (inputs / 255, TF-Agents' init),
+// centered RMSprop (TF 2's, eps outside the sqrt), epsilon 1 -> 0.01 over
+// 62,500 training steps, 4 collect steps per training step of 64, target
+// every 2000 training steps, 20,000 random steps first. The budget is
+// rlc's: 1M env steps.
+#define HOML_ATARI                                                                                \
+  "hidden=c32k8s4-c64k4s2-c64k3-512,activation=relu,init=he_trunc,out_init=uniform,"              \
+  "out_init_range=0.03,out_bias_init=-0.2,optimizer=rmsprop_torch,lr=2.5e-4,rmsprop_rho=0.95,"     \
+  "momentum=0,optim_eps=1e-5,centered=true,loss=huber,gamma=0.99,batch_size=64,buffer_size=100000," \
+  "random_steps=20000,learning_starts=20000,train_freq=4,gradient_steps=1,target_update=2000,"     \
+  "epsilon_schedule=linear,schedule_unit=update,epsilon=1,epsilon_end=0.01,epsilon_steps=62500,"   \
+  "steps=1000000,eval_interval=50000,eval_episodes=5,log_interval=5000"
+
+#define MINATAR_DEFAULT(id) {NULL, id, MINATAR_DQN, "the MinAtar paper's DQN (minatar-dqn)"}
+
 #define LANDER_DQN                                                                                  \
   "steps=100000,hidden=256-256,activation=relu,lr=6.3e-4,batch_size=128,buffer_size=50000,"          \
   "learning_starts=0,gamma=0.99,target_update=250,train_freq=4,gradient_steps=4,"                    \
@@ -875,6 +911,25 @@ static const rlcSetting settings[] = {
 static const rlcPreset pr_dqn[] = {
     {NULL, "CartPole-v1", CP_BASE CP_EPS ",double=true",
      "rlc's CartPole-v1 default for DQN: 64-64, Adam 2e-3, Double, Huber, stops at 475"},
+    MINATAR_DEFAULT("MinAtar/Asterix-v1"), MINATAR_DEFAULT("MinAtar/Asterix-v0"),
+    MINATAR_DEFAULT("MinAtar/Breakout-v1"), MINATAR_DEFAULT("MinAtar/Breakout-v0"),
+    MINATAR_DEFAULT("MinAtar/Freeway-v1"), MINATAR_DEFAULT("MinAtar/Freeway-v0"),
+    MINATAR_DEFAULT("MinAtar/Seaquest-v1"), MINATAR_DEFAULT("MinAtar/Seaquest-v0"),
+    MINATAR_DEFAULT("MinAtar/SpaceInvaders-v1"), MINATAR_DEFAULT("MinAtar/SpaceInvaders-v0"),
+    {"minatar-dqn", "MinAtar/Breakout-v0", "env=MinAtar/Breakout-v0," MINATAR_DQN,
+     "the MinAtar paper's DQN (Young & Tian 2019): conv 16 3x3 -> 128, centered RMSprop, 5M frames "
+     "(any MinAtar game: --env; v0 = all six actions, as the paper)"},
+    {"homl-breakout", "MinAtar/Breakout-v1", "env=MinAtar/Breakout-v1," HOML_ATARI ",max_episode_steps=27000,"
+     "env_options=\"pixels=true,atari_preprocessing=true,noop_max=0,frame_skip=4,screen_size=84,"
+     "frame_stack=4,frame_stack_axis=last\"",
+     "Hands-On ML ch. 18's TF-Agents Breakout pipeline on rendered MinAtar frames: pixels -> "
+     "AtariPreprocessing (84x84 gray, skip 4) -> FrameStack 4, Nature CNN, RMSprop 2.5e-4 "
+     "(MinAtar's Breakout launches the ball itself and has no lives: no autofire)"},
+    {"homl-spaceinvaders", "MinAtar/SpaceInvaders-v1", "env=MinAtar/SpaceInvaders-v1," HOML_ATARI ","
+     "max_episode_steps=27000,env_options=\"pixels=true,atari_preprocessing=true,noop_max=0,frame_skip=4,"
+     "screen_size=84,skip_start=40,frame_stack=4,frame_stack_axis=last\"",
+     "Hands-On ML ch. 18 exercise 9: the Breakout pipeline on Space Invaders with 40 skipped "
+     "no-op steps after the reset (and each lost life) instead of autofire"},
     {"homl-dqn", "CartPole-v1",
      HOML_BASE ",train_start_episode=51,target_update=0,loss=mse,lr=1e-2",
      "Hands-On ML ch. 18 DQN: 600 episodes of <= 200 steps, one update per episode from episode 51"},
@@ -934,6 +989,16 @@ static const rlcPreset pr_c51[] = {
 
 static const rlcPreset pr_rainbow[] = {
     {NULL, "CartPole-v1", CP_BASE ",v_min=0,v_max=100", "rlc's CartPole-v1 default for Rainbow"},
+    // Revisiting Rainbow (Obando-Ceron & Castro 2021), its MinAtar
+    // configuration; the torso and one update a frame as minatar-dqn.
+    {"minatar-rainbow", "MinAtar/Breakout-v0",
+     "env=MinAtar/Breakout-v0,hidden=c16k3-128,activation=relu,init=torch,optimizer=adam,lr=1e-4,"
+     "optim_eps=3.125e-4,n_step=3,n_step_combined=false,atoms=51,v_min=-100,v_max=100,noisy=true,"
+     "dueling=true,double=true,per=true,c51=true,buffer_size=100000,batch_size=32,learning_starts=1000,"
+     "train_freq=1,target_update=1000,gamma=0.99,loss=huber,steps=10000000,eval_interval=250000,"
+     "eval_episodes=10,log_interval=10000",
+     "Revisiting Rainbow's MinAtar Rainbow: Adam 1e-4 (eps 3.125e-4), 3-step, 51 atoms up to 100, "
+     "noisy, dueling, double, prioritized; 10M frames"},
 };
 
 // Each class's create names the class in the agent's head.

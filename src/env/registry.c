@@ -71,6 +71,52 @@ static rlcStatus unknown_id(const char *id) {
   return rlc_error(RLC_ERR_NOT_FOUND, "unknown env id '%s' (`rlc list` shows all)", id);
 }
 
+// The image options (rlc/env.h lists them).
+typedef struct ImageOpts {
+  bool pixels, atari, fire_reset, autofire, stack_last;
+  int skip_start;
+  double clip;
+  rlcAtariDef ad;
+} ImageOpts;
+
+static rlcStatus image_opts(rlcOpts *o, ImageOpts *m) {
+  memset(m, 0, sizeof *m);
+  m->ad = rlc_atari_default_def();
+  rlcStatus s = rlc_opts_bool(o, "pixels", false, &m->pixels);
+  if (!s) s = rlc_opts_bool(o, "atari_preprocessing", false, &m->atari);
+  if (!s && m->atari) {
+    rlcAtariDef *a = &m->ad;
+    s = rlc_opts_int(o, "noop_max", a->noop_max, &a->noop_max);
+    if (!s) s = rlc_opts_int(o, "frame_skip", a->frame_skip, &a->frame_skip);
+    if (!s) s = rlc_opts_int(o, "screen_size", a->screen_size, &a->screen_size);
+    if (!s) s = rlc_opts_bool(o, "grayscale_obs", a->grayscale_obs, &a->grayscale_obs);
+    if (!s) s = rlc_opts_bool(o, "grayscale_newaxis", a->grayscale_newaxis, &a->grayscale_newaxis);
+    if (!s) s = rlc_opts_bool(o, "scale_obs", a->scale_obs, &a->scale_obs);
+    if (!s) s = rlc_opts_bool(o, "terminal_on_life_loss", a->terminal_on_life_loss, &a->terminal_on_life_loss);
+  }
+  if (!s) s = rlc_opts_bool(o, "fire_reset", false, &m->fire_reset);
+  if (!s) s = rlc_opts_bool(o, "autofire", false, &m->autofire);
+  if (!s) s = rlc_opts_int(o, "skip_start", 0, &m->skip_start);
+  if (!s) s = rlc_opts_double(o, "clip_reward", 0, &m->clip);
+  const char *axis = s ? "first" : rlc_opts_str(o, "frame_stack_axis", "first");
+  m->stack_last = !strcmp(axis, "last");
+  if (!s && !m->stack_last && strcmp(axis, "first"))
+    s = rlc_error(RLC_ERR_ARG, "frame_stack_axis=%s: first or last", axis);
+  if (!s && (m->skip_start < 0 || m->skip_start > 100000))
+    s = rlc_error(RLC_ERR_ARG, "skip_start=%d: must be in [0, 100000]", m->skip_start);
+  if (!s && !(m->clip >= 0)) s = rlc_error(RLC_ERR_ARG, "clip_reward=%g: must be > 0 (0: off)", m->clip);
+  return s;
+}
+
+static rlcStatus wrap_images_inner(rlcEnvSpec **spec, const ImageOpts *m) {
+  rlcStatus s = RLC_OK;
+  if (m->pixels && (s = rlc_wrap_pixels(*spec, spec))) return s;
+  if (m->atari && (s = rlc_wrap_atari_preprocessing(*spec, &m->ad, spec))) return s;
+  if ((m->fire_reset || m->autofire) && (s = rlc_wrap_start_actions(*spec, 1, 1, m->autofire, spec))) return s;
+  if (m->skip_start > 0 && (s = rlc_wrap_start_actions(*spec, 0, m->skip_start, true, spec))) return s;
+  return s;
+}
+
 rlcStatus rlc_env_spec_create(const char *id, const char *options, rlcEnvSpec **out) {
   *out = NULL;
   if (!id) return rlc_error(RLC_ERR_ARG, "env id is NULL");
@@ -89,6 +135,8 @@ rlcStatus rlc_env_spec_create(const char *id, const char *options, rlcEnvSpec **
   if (!s && max_steps < 0) s = rlc_error(RLC_ERR_ARG, "max_episode_steps=%d: must be >= 0 (0: no limit)", max_steps);
   if (!s && repeat < 1) s = rlc_error(RLC_ERR_ARG, "action_repeat=%d: must be >= 1", repeat);
   if (!s && (stack < 1 || stack > 64)) s = rlc_error(RLC_ERR_ARG, "frame_stack=%d: must be in [1, 64]", stack);
+  ImageOpts img;
+  if (!s) s = image_opts(&opts, &img);
   if (s) return s;
 
   rlcEnvSpec *spec = rlc_calloc(1, sizeof *spec);
@@ -111,11 +159,14 @@ rlcStatus rlc_env_spec_create(const char *id, const char *options, rlcEnvSpec **
                      id, c->name, hooks);
   }
 
-  // Wrapper order: repeat acts on base steps, the time limit counts the
-  // agent's steps, and the stack sees what the agent sees.
+  // Wrapper order: the image wrappers and repeat act on base steps, the time
+  // limit counts the agent's steps, and the stack sees what the agent sees.
+  if ((s = wrap_images_inner(&spec, &img))) return s;
   if (repeat > 1 && (s = rlc_wrap_action_repeat(spec, repeat, &spec))) return s;
   if (max_steps > 0 && (s = rlc_wrap_time_limit(spec, max_steps, &spec))) return s;
-  if (stack > 1 && (s = rlc_wrap_frame_stack(spec, stack, &spec))) return s;
+  if (img.clip > 0 && (s = rlc_wrap_clip_reward(spec, -img.clip, img.clip, &spec))) return s;
+  if (stack > 1 && (s = (img.stack_last ? rlc_wrap_frame_stack_last : rlc_wrap_frame_stack)(spec, stack, &spec)))
+    return s;
   *out = spec;
   return RLC_OK;
 }

@@ -209,30 +209,53 @@ rlcStatus rlc_wrap_action_repeat(rlcEnvSpec *inner, int repeat, rlcEnvSpec **out
 // State: k frames, oldest first, then the inner state.
 static size_t fs_frame_bytes(const rlcEnvSpec *spec) { return rlc_space_bytes(&spec->inner->observation_space); }
 
+// cfg: k, negative for a stack along the last axis.
+static int fs_k(const rlcEnvSpec *spec) {
+  int k = (int)(intptr_t)spec->cfg;
+  return k < 0 ? -k : k;
+}
+
+// The frames (oldest first) as the observation: back to back, or
+// interleaved along the last axis (position p of frame f at (p k + f) c).
+static void fs_emit(const rlcEnvSpec *spec, const char *frames, void *obs) {
+  size_t fb = fs_frame_bytes(spec);
+  int k = fs_k(spec);
+  if ((intptr_t)spec->cfg > 0) {
+    memcpy(obs, frames, fb * k);
+    return;
+  }
+  const rlcSpace *in = &spec->inner->observation_space;
+  size_t run = (in->ndim == 3 ? (size_t)in->shape[2] : 1) * (fb / (size_t)in->size), P = fb / run;
+  char *o = obs;
+  for (size_t p = 0; p < P; p++)
+    for (int f = 0; f < k; f++, o += run) memcpy(o, frames + f * fb + p * run, run);
+}
+
 static void fs_reset(const rlcEnvSpec *spec, void *state, rlcRng *rng, void *obs) {
   size_t fb = fs_frame_bytes(spec);
-  int k = spec->observation_space.shape[0];
+  int k = fs_k(spec);
   char *frames = state;
   spec->inner->cls->reset(spec->inner, rlc_inner_state(spec, state), rng, frames);
   for (int i = 1; i < k; i++) memcpy(frames + i * fb, frames, fb);
-  memcpy(obs, frames, fb * k);
+  fs_emit(spec, frames, obs);
 }
 
 static void fs_step(const rlcEnvSpec *spec, void *state, rlcRng *rng, const void *action,
                     void *obs, double *reward, bool *terminated, bool *truncated) {
   size_t fb = fs_frame_bytes(spec);
-  int k = spec->observation_space.shape[0];
+  int k = fs_k(spec);
   char *frames = state;
   memmove(frames, frames + fb, fb * (k - 1));
   spec->inner->cls->step(spec->inner, rlc_inner_state(spec, state), rng, action,
                          frames + fb * (k - 1), reward, terminated, truncated);
-  memcpy(obs, frames, fb * k);
+  fs_emit(spec, frames, obs);
 }
 
 static void fs_heuristic(const rlcEnvSpec *spec, const void *obs, void *action) {
   const rlcEnvSpec *in = spec->inner;
-  int k = spec->observation_space.shape[0];
-  if (in->cls->heuristic) in->cls->heuristic(in, (const char *)obs + fs_frame_bytes(spec) * (k - 1), action);
+  int k = fs_k(spec);
+  if (in->cls->heuristic && (intptr_t)spec->cfg > 0)
+    in->cls->heuristic(in, (const char *)obs + fs_frame_bytes(spec) * (k - 1), action);
 }
 
 static const rlcEnvClass frame_stack_class = {
@@ -256,6 +279,39 @@ rlcStatus rlc_wrap_frame_stack(rlcEnvSpec *inner, int k, rlcEnvSpec **out) {
   for (int i = 0; i < in->ndim; i++) st.shape[i + 1] = in->shape[i];
   st.size = in->size * k;  // bounds repeat with the frame: nbounds stays
   s = new_wrapper(inner, &frame_stack_class, rlc_space_bytes(in) * k, out);
-  if (!s) (*out)->observation_space = st;
+  if (!s) (*out)->observation_space = st, (*out)->cfg = (void *)(intptr_t)k;
   return s;
+}
+
+rlcStatus rlc_wrap_frame_stack_last(rlcEnvSpec *inner, int k, rlcEnvSpec **out) {
+  *out = NULL;
+  const rlcSpace *in = &inner->observation_space;
+  rlcStatus s = RLC_OK;
+  if (k < 1) s = rlc_error(RLC_ERR_ARG, "frame_stack must be >= 1, got %d", k);
+  else if (in->type != RLC_SPACE_BOX || (in->ndim != 2 && in->ndim != 3) || in->nbounds != 1)
+    s = rlc_error(RLC_ERR_UNSUPPORTED, "frame_stack_axis=last needs (H, W) or (H, W, C) images");
+  if (s) {
+    rlc_env_spec_destroy(inner);
+    return s;
+  }
+  rlcSpace st = *in;  // (H, W, k C)
+  st.ndim = 3;
+  st.shape[2] = (in->ndim == 3 ? in->shape[2] : 1) * k;
+  st.size = in->size * k;
+  s = new_wrapper(inner, &frame_stack_class, rlc_space_bytes(in) * k, out);
+  if (!s) (*out)->observation_space = st, (*out)->cfg = (void *)(intptr_t)-k;
+  return s;
+}
+
+// What a replay needs to store observations frame by frame: the outermost
+// layer that makes observations, looked through the wrappers that pass them
+// on unchanged (time limit, action repeat).
+void rlc_spec_frame_layout(const rlcEnvSpec *spec, int *frames, int *channels) {
+  while (spec->inner && (spec->cls == &wrap_time_limit_class || spec->cls == &action_repeat_class))
+    spec = spec->inner;
+  *frames = 1, *channels = 0;
+  if (spec->cls != &frame_stack_class) return;
+  *frames = fs_k(spec);
+  const rlcSpace *in = &spec->inner->observation_space;
+  if ((intptr_t)spec->cfg < 0) *channels = in->ndim == 3 ? in->shape[2] : 1;
 }

@@ -21,8 +21,11 @@
 //     momentum 0: p -= inc;  else: mom = momentum * mom + inc;  p -= mom
 //     eps goes INSIDE the square root. Differences elsewhere: PyTorch adds eps
 //     outside (g / (sqrt(ms - mg^2) + eps)) and keeps lr out of its momentum
-//     buffer; TF 2.x's optimizer_v2 RMSprop (Keras <= 2.10) put eps outside
-//     without momentum and inside with momentum (the raw ApplyRMSProp ops).
+//     buffer (def.eps_outside selects PyTorch's placement, as the MinAtar
+//     paper's centered RMSprop with eps = 0.01 needs: inside, that eps would
+//     dwarf every ms; the momentum buffers agree while lr is constant);
+//     TF 2.x's optimizer_v2 RMSprop (Keras <= 2.10) put eps outside without
+//     momentum and inside with momentum (the raw ApplyRMSProp ops).
 //     The placements differ by about eps / (2 ms) relative: 5e-4 for
 //     gradients near 1e-2, several percent near 1e-3 (eps = 1e-7).
 //     ms - mg^2 is clamped at 0 before eps is added (Keras does not clamp):
@@ -217,8 +220,8 @@ static void nadam(float *restrict p, float *restrict m, float *restrict v,
 // `mom` kept gcc from vectorizing).
 static inline __attribute__((always_inline)) void
 rmsprop_body(float *restrict p, float *restrict ms, float *restrict mg, float *restrict mom,
-             const float *restrict grad, size_t n, float lr, float rho, float eps,
-             float momentum, float wd, const bool centered, const bool use_mom) {
+             const float *restrict grad, size_t n, float lr, float rho, float eps_in,
+             float eps_out, float momentum, float wd, const bool centered, const bool use_mom) {
   const float c = 1.0f - rho;
   for (size_t i = 0; i < n; i++) {
     float g = grad[i] + wd * p[i];
@@ -231,7 +234,7 @@ rmsprop_body(float *restrict p, float *restrict ms, float *restrict mg, float *r
       float var = s - a * a;
       den = var > 0.0f ? var : 0.0f;  // (not fmaxf: its NaN rule blocks vectorizing)
     }
-    float inc = lr * g / sqrtf(den + eps);
+    float inc = lr * g / (sqrtf(den + eps_in) + eps_out);  // one of the two is 0
     if (use_mom) {
       inc = momentum * mom[i] + inc;
       mom[i] = inc;
@@ -240,17 +243,18 @@ rmsprop_body(float *restrict p, float *restrict ms, float *restrict mg, float *r
   }
 }
 
-// mg and mom may be NULL (not centered / no momentum).
+// mg and mom may be NULL (not centered / no momentum). Exactly one of eps_in
+// (Keras) and eps_out (PyTorch) is nonzero; adding +0 changes no value.
 static void rmsprop(float *p, float *ms, float *mg, float *mom, const float *grad, size_t n,
-                    float lr, float rho, float eps, float momentum, float wd) {
+                    float lr, float rho, float eps_in, float eps_out, float momentum, float wd) {
   if (mg && mom)
-    rmsprop_body(p, ms, mg, mom, grad, n, lr, rho, eps, momentum, wd, true, true);
+    rmsprop_body(p, ms, mg, mom, grad, n, lr, rho, eps_in, eps_out, momentum, wd, true, true);
   else if (mg)
-    rmsprop_body(p, ms, mg, NULL, grad, n, lr, rho, eps, momentum, wd, true, false);
+    rmsprop_body(p, ms, mg, NULL, grad, n, lr, rho, eps_in, eps_out, momentum, wd, true, false);
   else if (mom)
-    rmsprop_body(p, ms, NULL, mom, grad, n, lr, rho, eps, momentum, wd, false, true);
+    rmsprop_body(p, ms, NULL, mom, grad, n, lr, rho, eps_in, eps_out, momentum, wd, false, true);
   else
-    rmsprop_body(p, ms, NULL, NULL, grad, n, lr, rho, eps, momentum, wd, false, false);
+    rmsprop_body(p, ms, NULL, NULL, grad, n, lr, rho, eps_in, eps_out, momentum, wd, false, false);
 }
 
 void rlc_optim_step(rlcOptim *o, float *params, const float *grads, double lr) {
@@ -293,10 +297,12 @@ void rlc_optim_step(rlcOptim *o, float *params, const float *grads, double lr) {
           (float)d->beta1, (float)d->beta2, (float)d->eps, wd);
     break;
   }
-  case RLC_OPTIM_RMSPROP:
-    rmsprop(params, o->v, o->g, o->m, grads, o->n, (float)lr, (float)d->rho, (float)d->eps,
-            (float)d->momentum, wd);
+  case RLC_OPTIM_RMSPROP: {
+    float eps = (float)d->eps;
+    rmsprop(params, o->v, o->g, o->m, grads, o->n, (float)lr, (float)d->rho,
+            d->eps_outside ? 0.0f : eps, d->eps_outside ? eps : 0.0f, (float)d->momentum, wd);
     break;
+  }
   }
 }
 

@@ -1,0 +1,67 @@
+#!/bin/sh
+# bench/bench_minatar_speed.sh: training frames per second of the MinAtar
+# paper's DQN on MinAtar/Breakout-v0, rlc (`--preset minatar-dqn`) against the
+# PyTorch script written from the paper (bench/minatar_dqn_torch.py), one
+# after the other on one core (taskset -c 0), over the 25,000 frames after
+# the 5,000-frame replay start (one update of 32 per frame).
+#   rlc:     wall from metrics.csv (the rows at 5,000 and 30,000 frames); CPU
+#            from two runs, 5,000 and 30,000 frames, the difference of their
+#            user + sys times
+#   PyTorch: wall and CPU over the same frames, measured inside the script;
+#            one thread; the BLAS it uses is printed (it should be OpenBLAS:
+#            bench/deps.sh installs libopenblas0 and python3-torch)
+# Then the update alone (`rlc bench-nn --arch minatar`, forward + backward +
+# optimizer step at batch 32; CPU time of its warm-up and timed rounds) as a
+# fraction of this core's FMA peak measured
+# by bench/fma_peak.c (12 independent 8-wide FMA chains).
+# Usage: sh bench/bench_minatar_speed.sh [FRAMES_AFTER_START]   (default 25000)
+cd "$(dirname "$0")/.." || exit 1
+B=${BUILD:-build}
+N=${1:-25000}
+TOTAL=$((N + 5000))
+make -s BUILD="$B" "$B/rlc" || exit 1
+PIN=""
+command -v taskset >/dev/null && PIN="taskset -c 0"
+T=$(mktemp -d /tmp/rlc-bench-minatar-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+cc -O2 -o "$T/fma_peak" bench/fma_peak.c || exit 1
+blas=$(update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | sed -n 's/^Value: //p')
+echo "libblas.so.3 -> ${blas:-unknown}"
+
+cpu_of() { awk '{print $1 + $2}' "$1"; }
+for steps in 5000 "$TOTAL"; do
+  /usr/bin/time -f "%U %S" -o "$T/time$steps" $PIN "$B/rlc" train --preset minatar-dqn --steps "$steps" \
+    --out "$T/run$steps" --quiet --set gif=false,eval_interval=0,eval_episodes=1,log_interval=5000 || exit 1
+done
+w0=$(awk -F, '$1 == 5000 { print $3; exit }' "$T/run$TOTAL/metrics.csv")
+w1=$(awk -F, -v n="$TOTAL" '$1 == n { print $3; exit }' "$T/run$TOTAL/metrics.csv")
+c0=$(cpu_of "$T/time5000")
+c1=$(cpu_of "$T/time$TOTAL")
+rlc_wall=$(echo "$N $w0 $w1" | awk '{ printf "%.1f", $1 / ($3 - $2) }')
+rlc_cpu=$(echo "$N $c0 $c1" | awk '{ printf "%.1f", $1 / ($3 - $2) }')
+echo "rlc: $N frames after the replay start: $rlc_wall frames/s wall, $rlc_cpu frames/s CPU"
+
+PY=""
+for p in /usr/bin/python3 python3; do
+  if $p -c "import torch" 2>/dev/null; then PY=$p; break; fi
+done
+if [ -z "$PY" ]; then
+  echo "python3-torch is missing (sh bench/deps.sh)"
+else
+  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $PIN $PY bench/minatar_dqn_torch.py "$TOTAL" 0 > "$T/torch.txt" || exit 1
+  cat "$T/torch.txt"
+  t_wall=$(sed -n 's/.*: \([0-9.]*\) frames\/s wall.*/\1/p' "$T/torch.txt")
+  t_cpu=$(sed -n 's/.*wall, \([0-9.]*\) frames\/s CPU.*/\1/p' "$T/torch.txt")
+  echo "rlc / PyTorch: $(echo "$rlc_wall $t_wall" | awk '{ printf "%.2f", $1 / $2 }')x wall, $(echo "$rlc_cpu $t_cpu" | awk '{ printf "%.2f", $1 / $2 }')x CPU"
+fi
+
+peak=$("$T/fma_peak")
+# CPU time, not bench-nn's wall clock: the machine may be shared.
+ITERS=3000
+/usr/bin/time -f "%U %S" -o "$T/nn.time" $PIN "$B/rlc" bench-nn --arch minatar --iters "$ITERS" --json > "$T/nn.json"
+nn=$(tail -n 1 "$T/nn.json")
+us=$(echo "$nn" | sed -n 's/.*"us_per_update": *\([0-9.e+-]*\).*/\1/p')
+gf=$(echo "$nn" | sed -n 's/.*"gflops": *\([0-9.e+-]*\).*/\1/p')
+cpu_us=$(awk -v n="$ITERS" '{ printf "%.1f", 1e6 * ($1 + $2) / (2 * n) }' "$T/nn.time")  # a warm-up round, then the timed one
+echo "$us $gf $cpu_us $peak" | awk '{ flop = $1 * 1e-6 * $2 * 1e9; g = flop / ($3 * 1e-6) / 1e9;
+  printf "update (bench-nn --arch minatar, batch 32): %.0f us CPU (%.0f us wall), %.1f GFLOP/s = %.0f%% of the measured FMA peak (%.1f GFLOP/s)\n", $3, $1, g, 100 * g / $4, $4 }'
