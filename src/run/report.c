@@ -92,7 +92,7 @@ static void put_config(rlcBuf *b, const rlcOpts *cfg) {
 // Evaluations of one run: step, wall time, mean ± std, length; and timings.
 static rlcStatus put_run_tables(rlcBuf *b, const char *dir) {
   char p[2300];
-  snprintf(p, sizeof p, "%s/metrics.csv", dir);
+  snprintf(p, sizeof p, "%.2200s/metrics.csv", dir);
   RunTable t;
   rlcStatus s = run_table_read(&t, p);
   if (s) return rlc_error(s, "report: '%s' is not a run directory (%s)", dir, rlc_last_error());
@@ -129,10 +129,10 @@ static rlcStatus put_run_tables(rlcBuf *b, const char *dir) {
 // The trained agent: agent.mp4 (a playing video), else agent.gif.
 static void put_agent(rlcBuf *b, const char *dir) {
   char p[2300];
-  snprintf(p, sizeof p, "%s/agent.mp4", dir);
+  snprintf(p, sizeof p, "%.2200s/agent.mp4", dir);
   put(b, "<h3>The trained agent</h3>");
   if (put_file(b, p, "<video controls autoplay muted loop playsinline src=\"", "video/mp4", "\"></video>")) return;
-  snprintf(p, sizeof p, "%s/agent.gif", dir);
+  snprintf(p, sizeof p, "%.2200s/agent.gif", dir);
   if (put_file(b, p, "<img class=\"agent\" alt=\"the trained agent\" src=\"", "image/gif", "\">")) return;
   put(b, "<p>(no agent.mp4 or agent.gif in this run)</p>");
 }
