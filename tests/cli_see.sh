@@ -13,7 +13,7 @@ expect_fail "play --gif x.png refused" "must end in .gif" "$RLC" play --env Taxi
 # Ctrl-C: a checkpoint, one line saying so, exit status 130; progress lines
 # (whole lines, no carriage returns) while stderr is a file.
 : >"$T/int.err"
-"$RLC" train --algo dqn --steps 100000000 --out "$T/int" --progress 0.2 >"$T/int.out" 2>"$T/int.err" &
+"$RLC" train --algo dqn --steps 100000000 --set stop_at_threshold=false --out "$T/int" --progress 0.2 >"$T/int.out" 2>"$T/int.err" &
 pid=$!
 i=0
 while [ $i -lt 200 ] && [ "$(grep -c '% | ' "$T/int.err")" -lt 3 ]; do sleep 0.1; i=$((i + 1)); done
