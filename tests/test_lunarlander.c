@@ -80,6 +80,7 @@ TEST(lunarlander_saved_state_continues_and_crafted_refused) {
     CHECK_OK(rlc_env_create(id, "enable_wind=true", &b));
     rlcRng ra, rb;
     rlc_rng_seed(&ra, 5);
+    rlc_rng_seed(&rb, 6);
     rlc_env_reset(a, 11, NULL);
     run_hash(a, &ra, 40);  // mid-episode
     rlcBuf buf = {0};
