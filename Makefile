@@ -144,20 +144,25 @@ test:
 	@$(MAKE) --no-print-directory test-run
 
 # Every build variant, each a verdict of its own, warnings as errors: native
-# (-march=native), portable (no -march), clang, and ASan+UBSan. What CI runs.
-VARIANTS := native portable clang sanitize
+# (-march=native), portable (no -march), clang, and ASan+UBSan; then every
+# fuzzer briefly. What CI runs. The tests are single-threaded, so two lanes
+# use the two cores: the sanitized build (the slowest) beside the other three.
 check: deps
-	@for v in $(VARIANTS); do \
-	  case $$v in \
-	    native) a="" ;; portable) a="PORTABLE=1 BUILD=build-portable" ;; \
-	    clang) a="CC=clang BUILD=build-clang" ;; sanitize) a="SANITIZE=1" ;; \
-	  esac; \
-	  echo "== make test $$a (WERROR=1)"; \
-	  $(MAKE) --no-print-directory -s -j2 WERROR=1 $$a all || exit 1; \
-	  $(MAKE) --no-print-directory WERROR=1 $$a test-run > "/tmp/rlc-check-$$v.log" 2>&1; rc=$$?; \
-	  grep "^FAIL" "/tmp/rlc-check-$$v.log"; tail -n 1 "/tmp/rlc-check-$$v.log"; \
-	  [ $$rc -eq 0 ] || { echo "make check: the $$v variant failed (log: /tmp/rlc-check-$$v.log)"; exit 1; }; \
-	done; echo "make check: all $(words $(VARIANTS)) variants passed"
+	@lane() { \
+	  for v in "$$@"; do \
+	    case $$v in \
+	      native) a="" ;; portable) a="PORTABLE=1 BUILD=build-portable" ;; \
+	      clang) a="CC=clang BUILD=build-clang" ;; sanitize) a="SANITIZE=1" ;; \
+	    esac; \
+	    log="/tmp/rlc-check-$$v.log"; \
+	    { $(MAKE) --no-print-directory -s WERROR=1 $$a all && $(MAKE) --no-print-directory WERROR=1 $$a test-run; } >"$$log" 2>&1; \
+	    rc=$$?; echo "== make test $$a (WERROR=1): $$(tail -n 1 "$$log")"; grep "^FAIL" "$$log"; \
+	    [ $$rc -eq 0 ] || { echo "make check: the $$v variant failed (log: $$log)"; return 1; }; \
+	  done; }; \
+	lane sanitize & pid=$$!; \
+	lane native portable clang; a=$$?; wait $$pid; b=$$?; \
+	[ $$a -eq 0 ] && [ $$b -eq 0 ] || exit 1; \
+	echo "make check: all 4 variants passed"
 	@echo "== make fuzz-smoke (each harness a few seconds from its corpus)"
 	@$(MAKE) --no-print-directory -s fuzz-smoke > /tmp/rlc-check-fuzz.log 2>&1; rc=$$?; tail -n 8 /tmp/rlc-check-fuzz.log; \
 	  [ $$rc -eq 0 ] || { echo "make check: fuzz-smoke failed (log: /tmp/rlc-check-fuzz.log)"; exit 1; }

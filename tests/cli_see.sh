@@ -72,7 +72,7 @@ len=$(sed -n 's/.*"steps": \([0-9]*\).*/\1/p' "$T/out")
   ok "play --video on Taxi (550 x 350)" || ko "play --video Taxi"
 # browser PAGE: Chromium's DOM after the page ran (virtual time: no waiting).
 browser() {
-  timeout 120 chromium --headless=new --no-sandbox --disable-gpu --autoplay-policy=no-user-gesture-required \
+  timeout 120 chromium --headless=new --user-data-dir="$T/chrome" --no-sandbox --disable-gpu --autoplay-policy=no-user-gesture-required \
     --virtual-time-budget=10000 --dump-dom "file://$1" 2>/dev/null
 }
 cat >"$T/video.html" <<'HTML'
@@ -192,14 +192,14 @@ document.getElementById('f').addEventListener('load', () => {
 });
 </script></body></html>
 HTML
-  res=$(timeout 120 chromium --headless=new --no-sandbox --disable-gpu --allow-file-access-from-files \
+  res=$(timeout 120 chromium --headless=new --user-data-dir="$T/chrome" --no-sandbox --disable-gpu --allow-file-access-from-files \
     --autoplay-policy=no-user-gesture-required --virtual-time-budget=10000 --dump-dom "file://$T/look.html" 2>/dev/null |
     sed -n 's/.*<pre id="out">\([^<]*\)<.*/\1/p')
   case "$res" in
     "images=3 loaded=3 video=4 600x400 time="*) ok "in Chromium the report's curves load and its video plays ($res)" ;;
     *) ko "the report in Chromium: '$res'" ;;
   esac
-  timeout 120 chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=1000,1400 \
+  timeout 120 chromium --headless=new --user-data-dir="$T/chrome" --no-sandbox --disable-gpu --hide-scrollbars --window-size=1000,1400 \
     --screenshot="$T/report.png" "file://$T/report.html" >/dev/null 2>&1
   [ "$(wc -c <"$T/report.png" 2>/dev/null || echo 0)" -gt 50000 ] && ok "a screenshot of the report ($(wc -c <"$T/report.png") bytes)" ||
     ko "no screenshot of the report"
