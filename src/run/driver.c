@@ -886,16 +886,12 @@ static rlcStatus finish_files(rlcRun *r) {
   const char *dirs[1] = {r->dir};
   s = rlc_run_plot(dirs, 1, p);
   if (s) rlc_log(RLC_LOG_WARN, "curve.png not written: %s", rlc_last_error());
-  if (r->set.gif && r->eval_env->spec->render_width) {
-    path_in(r, "agent.gif", p, sizeof p);
-    double m, sd, len;
-    Recording rec;
-    s = record_open(&rec, p, r->eval_env->spec);
-    if (!s) s = evaluate(r->agent, r->eval_env, r->set.gif_episodes, eval_seed(r), &m, &sd, &len, &rec, r->set.gif_episodes);
-    s = record_close(&rec, s);
-  }
-  if (!s && r->set.video && r->eval_env->spec->render_width) {
-    path_in(r, "agent.mp4", p, sizeof p);
+  // The trained agent as agent.gif and, with video=true, agent.mp4.
+  const char *names[2] = {r->set.gif ? "agent.gif" : NULL, r->set.video ? "agent.mp4" : NULL};
+  s = RLC_OK;
+  for (int i = 0; i < 2 && !s; i++) {
+    if (!names[i] || !r->eval_env->spec->render_width) continue;
+    path_in(r, names[i], p, sizeof p);
     double m, sd, len;
     Recording rec;
     s = record_open(&rec, p, r->eval_env->spec);
