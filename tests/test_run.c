@@ -150,6 +150,49 @@ TEST(run_directory_files) {
   rlc_run_destroy(run);
 }
 
+// eval_screen: a periodic evaluation below the threshold is its first
+// eval_screen episodes; one that passes, and the run's last, play all.
+TEST(run_eval_screen) {
+  rlcOpts cfg;
+  char dir[512], p[700];
+  snprintf(dir, sizeof dir, "%s/screen", test_tmpdir());
+  // CartPole's basic policy (~42) never reaches 475: screens at 1000 and 2000, all 6 at 3000.
+  CHECK_OK(config(&cfg, "heuristic", "CartPole-v1", NULL,
+                  "steps=3000,eval_interval=1000,eval_episodes=6,eval_screen=2,gif=false,seed=5"));
+  rlcRun *run;
+  CHECK_OK(rlc_run_create(&cfg, dir, true, &run));
+  CHECK_OK(rlc_run_train(run, 0, 0, NULL, NULL));
+  double m2, m6, sd;
+  CHECK_OK(rlc_evaluate(rlc_run_agent(run), "CartPole-v1", "", 2, 5 + 1000003, &m2, &sd, NULL, NULL, 0));
+  CHECK_OK(rlc_evaluate(rlc_run_agent(run), "CartPole-v1", "", 6, 5 + 1000003, &m6, &sd, NULL, NULL, 0));
+  CHECK(m2 != m6);
+  rlc_run_destroy(run);
+  snprintf(p, sizeof p, "%s/metrics.csv", dir);
+  RunTable t;
+  CHECK_OK(run_table_read(&t, p));
+  const double *step = run_table_col(&t, "step"), *ev = run_table_col(&t, "eval_return");
+  int seen = 0;
+  for (int i = 0; step && ev && i < t.nrows; i++) {
+    if (isnan(ev[i])) continue;
+    CHECK_NEAR(ev[i], step[i] < 3000 ? m2 : m6, 1e-4 * fabs(m6));
+    seen++;
+  }
+  CHECK_EQ_INT(seen, 3);
+  run_table_free(&t);
+  // The lander's heuristic (~270) passes the screen: the evaluation that stops the run plays all 5.
+  CHECK_OK(config(&cfg, "heuristic", "LunarLander-v3", NULL,
+                  "steps=5000,eval_interval=1000,eval_episodes=5,eval_screen=2,stop_at_threshold=true,gif=false"));
+  CHECK_OK(rlc_run_create(&cfg, NULL, false, &run));
+  CHECK_OK(rlc_run_train(run, 0, 0, NULL, NULL));
+  rlcRunStatus st;
+  rlc_run_status(run, &st);
+  CHECK_EQ_INT(st.solved_at_steps, 1000);
+  CHECK_EQ_INT(st.eval_count, 1);  // no second evaluation at the end
+  CHECK_OK(rlc_evaluate(rlc_run_agent(run), "LunarLander-v3", "", 5, 1000003, &m6, &sd, NULL, NULL, 0));
+  CHECK_NEAR(st.eval_mean, m6, 1e-9 * fabs(m6));
+  rlc_run_destroy(run);
+}
+
 static rlcStatus save_agent(rlcRun *r, rlcBuf *b) {
   rlcAgent *a = rlc_run_agent(r);
   memset(b, 0, sizeof *b);

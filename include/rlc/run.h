@@ -37,6 +37,7 @@ typedef struct rlcRunSettings {
   bool stop_at_threshold, gif;
   bool video;                   // MP4 of evaluations (every video_interval-th) and agent.mp4
   int video_interval;
+  int eval_screen;              // episodes of a screening evaluation before a full one (0: none)
 } rlcRunSettings;
 
 RLC_API const rlcSetting *rlc_run_settings(int *n);

@@ -24,6 +24,9 @@ static const rlcSetting run_settings[] = {
     RLC_SET_INT(S, max_episode_steps, "max_episode_steps", "-1", -1, 1 << 30, "time limit (-1: the env's registered one, 0: none)"),
     RLC_SET_INT(S, eval_interval, "eval_interval", "10000", 0, 1 << 30, "evaluate the greedy policy every N env steps (0: only at the end)"),
     RLC_SET_INT(S, eval_episodes, "eval_episodes", "10", 1, 100000, "episodes per evaluation"),
+    RLC_SET_INT(S, eval_screen, "eval_screen", "0", 0, 100000,
+                "periodic evaluations first play this many episodes and go on to eval_episodes only when their "
+                "mean reaches the env's reward threshold (0: always eval_episodes)"),
     RLC_SET_INT(S, log_interval, "log_interval", "1000", 1, 1 << 30, "a metrics row every N env steps"),
     RLC_SET_INT(S, checkpoint_interval, "checkpoint_interval", "0", 0, 1 << 30, "also checkpoint every N env steps (0: no step-based checkpoints)"),
     RLC_SET_DOUBLE(S, checkpoint_seconds, "checkpoint_seconds", "120", 0, 1e9, "also checkpoint every this many seconds of training (0: no timed checkpoints)"),

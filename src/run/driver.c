@@ -72,6 +72,7 @@ struct rlcRun {
   double next_ckpt_time;              // rlc_time_s() of the next timed checkpoint
   double checkpoint_s;                // seconds spent writing checkpoints this session
   bool rewind_logs;                   // resumed: truncate the logs to the checkpoint before writing
+  bool eval_full;                     // the last evaluation played all eval_episodes (eval_screen)
   volatile sig_atomic_t stop_requested;
 };
 
@@ -820,17 +821,30 @@ static rlcStatus eval_video_open(rlcRun *r, Recording *rec, bool *on) {
   return record_open(rec, p, r->eval_env->spec);
 }
 
-static rlcStatus run_eval(rlcRun *r) {
+// An evaluation: eval_episodes greedy episodes; with eval_screen and a
+// periodic one (not full), the first eval_screen of them decide whether the
+// rest are worth playing: below the threshold, the screen's statistics stand
+// for the evaluation (a 100-episode evaluation of a hovering lander costs as
+// many env steps as 100k of training).
+static rlcStatus run_eval(rlcRun *r, bool full) {
   Recording rec = {0};
   bool video;
+  double thr = r->venv->spec->reward_threshold;
+  int screen = r->set.eval_screen;
+  if (full || isnan(thr) || screen >= r->set.eval_episodes) screen = 0;
   rlcStatus s = eval_video_open(r, &rec, &video);
-  if (!s) s = evaluate(r->agent, r->eval_env, r->set.eval_episodes, eval_seed(r), &r->c.eval_mean, &r->c.eval_std,
-                       &r->c.eval_len, video ? &rec : NULL, 1);
+  if (!s && screen)
+    s = evaluate(r->agent, r->eval_env, screen, eval_seed(r), &r->c.eval_mean, &r->c.eval_std, &r->c.eval_len,
+                 video ? &rec : NULL, 1);
+  bool all = !screen || (!s && r->c.eval_mean >= thr);
+  if (!s && all)
+    s = evaluate(r->agent, r->eval_env, r->set.eval_episodes, eval_seed(r), &r->c.eval_mean, &r->c.eval_std,
+                 &r->c.eval_len, video && !screen ? &rec : NULL, 1);
   s = record_close(&rec, s);
   if (s) return s;
+  r->eval_full = all;
   r->c.eval_count++;
   r->c.eval_steps = r->c.steps;
-  double thr = r->venv->spec->reward_threshold;
   if (!isnan(thr) && r->c.eval_mean >= thr) {
     if (isnan(r->c.solved_at_s)) {
       r->c.solved_at_s = wall(r);
@@ -975,7 +989,9 @@ rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgre
     }
     if (r->c.steps >= r->c.next_eval) {
       while (r->c.next_eval <= r->c.steps) r->c.next_eval += r->set.eval_interval;
-      if ((s = run_eval(r))) break;
+      // One due at the end of the budget is the run's last: all episodes.
+      bool last = (r->set.steps && r->c.steps >= r->set.steps) || (r->set.episodes && r->c.episodes >= r->set.episodes);
+      if ((s = run_eval(r, last))) break;
     }
     if (r->c.steps >= r->c.next_ckpt) {
       while (r->c.next_ckpt <= r->c.steps) r->c.next_ckpt += r->set.checkpoint_interval;
@@ -998,14 +1014,15 @@ rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgre
   // from the agent's streams: a resumed run must not see that), then an
   // evaluation at the final step unless one was just made, the plot, the GIF.
   if ((s = checkpoint(r))) return s;
-  if (r->c.eval_steps != r->c.steps && (s = run_eval(r))) return s;
+  bool evaluated = r->c.eval_steps == r->c.steps && (r->eval_full || !r->set.eval_screen);
+  if (!evaluated && (s = run_eval(r, true))) return s;
   bool done = r->c.stopped || (r->set.steps && r->c.steps >= r->set.steps) ||
               (r->set.episodes && r->c.episodes >= r->set.episodes);
   if (done && cls->finish) {
     // The book's DQN restores its best weights here; the checkpoint keeps the
     // state before, so a resumed run trains on exactly as an unbroken one.
     cls->finish(a);
-    if ((s = run_eval(r))) return s;
+    if ((s = run_eval(r, true))) return s;
   }
   if (progress) {
     rlcRunStatus st;
