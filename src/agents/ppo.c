@@ -168,7 +168,7 @@ static const rlcPreset ppo_presets[] = {
     {"rlzoo-ppo-lander", "LunarLander-v3",
      "env=LunarLander-v3,num_envs=16,steps=1000000,num_steps=1024,lr=3e-4,anneal_lr=false,gamma=0.999,"
      "gae_lambda=0.98,num_minibatches=256,update_epochs=4,clip_coef=0.2,clip_vloss=false,ent_coef=0.01,"
-     "vf_coef=0.5,max_grad_norm=0.5,hidden=64-64,activation=tanh",
+     "vf_coef=0.5,max_grad_norm=0.5,hidden=64-64,activation=tanh,norm_obs=false",
      "rl-zoo's tuned PPO for LunarLander (16 envs x 1024 steps, batch 64, 4 epochs, 1M steps)"},
     {NULL, "LunarLander-v3", LANDER_PPO_DEFAULT,
      "rlc's LunarLander-v3 default: rl-zoo's PPO with 512-step rollouts and observation normalization; "
