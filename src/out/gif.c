@@ -2,6 +2,7 @@
 // frame (exact up to 256 colours, median cut beyond), and a reader for tests.
 // Depends on: rlc/out.h, rlc/core.h, giflib 5.
 #include <errno.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,7 +12,7 @@
 
 #include <gif_lib.h>
 
-#include "rlc/out.h"
+#include "out_internal.h"
 
 #define HASH_BITS 10  // 1024 slots for at most 256 colours: short probe chains
 #define HASH_SIZE (1 << HASH_BITS)
@@ -236,6 +237,104 @@ static int quantize(Quant *q, const uint8_t *rgb, size_t npix, uint8_t *index,
   return nb;
 }
 
+//------------------------------------------------------------------------------
+// LZW
+//------------------------------------------------------------------------------
+
+// The image data as giflib's EGifPutLine makes it (the same codes at the same
+// widths, clears at the same points, the same 255-byte sub-blocks), so files
+// are byte for byte what it wrote; the dictionary lookup is inline here, where
+// giflib's costs a call per pixel and was a third of a CartPole frame's time.
+#define LZW_MAX_CODE 4095
+#define LZW_SLOTS (1 << 13)  // at most 4096 entries: the table stays half empty
+
+typedef struct Lzw {
+  uint32_t key[LZW_SLOTS];  // (prefix << 8 | pixel) + 1; 0 marks an empty slot
+  uint16_t code[LZW_SLOTS];
+  uint8_t *out;             // sub-blocks: a length byte, then up to 255 bytes
+  size_t len, block;        // bytes in out; where the open sub-block starts
+  uint64_t bits;
+  int nbits, width, max1, running, clear, eof;
+} Lzw;
+
+static atomic_bool giflib_lzw;
+
+void gif_set_giflib_lzw(bool on) { atomic_store(&giflib_lzw, on); }
+
+static inline void lzw_byte(Lzw *z, uint8_t b) {
+  if (z->out[z->block] == 255) {  // the open sub-block is full: start the next
+    z->block = z->len++;
+    z->out[z->block] = 0;
+  }
+  z->out[z->len++] = b;
+  z->out[z->block]++;
+}
+
+static inline void lzw_code(Lzw *z, int code) {
+  z->bits |= (uint64_t)code << z->nbits;
+  z->nbits += z->width;
+  while (z->nbits >= 8) {
+    lzw_byte(z, (uint8_t)z->bits);
+    z->bits >>= 8;
+    z->nbits -= 8;
+  }
+  // The width grows after the code that reaches the next power of two is
+  // written (giflib's order, which decoders expect).
+  if (z->running >= z->max1 && code <= LZW_MAX_CODE) z->max1 = 1 << ++z->width;
+}
+
+static void lzw_reset(Lzw *z, int min_bits) {
+  z->running = z->eof + 1;
+  z->width = min_bits + 1;
+  z->max1 = 1 << z->width;
+  memset(z->key, 0, sizeof z->key);
+}
+
+// Compresses n >= 1 palette indices below 2^bits into z->out (min code size
+// byte excluded, the terminating empty sub-block included).
+static void lzw_encode(Lzw *z, const uint8_t *idx, size_t n, int bits) {
+  int min_bits = bits < 2 ? 2 : bits;
+  z->clear = 1 << min_bits;
+  z->eof = z->clear + 1;
+  z->len = 1, z->block = 0, z->out[0] = 0;
+  z->bits = 0, z->nbits = 0;
+  lzw_reset(z, min_bits);
+  lzw_code(z, z->clear);
+  uint32_t cur = idx[0];
+  for (size_t i = 1; i < n; i++) {
+    uint32_t key = (cur << 8 | idx[i]) + 1, slot = (key * 2654435761u) >> (32 - 13);
+    while (z->key[slot] && z->key[slot] != key) slot = (slot + 1) & (LZW_SLOTS - 1);
+    if (z->key[slot]) {
+      cur = z->code[slot];
+      continue;
+    }
+    lzw_code(z, (int)cur);
+    cur = idx[i];
+    if (z->running >= LZW_MAX_CODE) {
+      lzw_code(z, z->clear);
+      lzw_reset(z, min_bits);
+    } else {
+      z->key[slot] = key;
+      z->code[slot] = (uint16_t)z->running++;
+    }
+  }
+  lzw_code(z, (int)cur);
+  lzw_code(z, z->eof);
+  while (z->nbits > 0) {
+    lzw_byte(z, (uint8_t)z->bits);
+    z->bits >>= 8;
+    z->nbits -= 8;
+  }
+  z->out[z->len++] = 0;
+}
+
+// Writes the compressed image through giflib, sub-block by sub-block.
+static bool put_lzw(GifFileType *gif, const Lzw *z) {
+  for (size_t at = 0; z->out[at]; at += (size_t)z->out[at] + 1)
+    if (EGifPutCodeNext(gif, z->out + at) == GIF_ERROR) return false;
+  return EGifPutCodeNext(gif, NULL) != GIF_ERROR;
+}
+
 struct rlcGif {
   char *path, *tmp;
   FILE *fp;             // the temp file; we own it so we can fsync before rename
@@ -250,6 +349,7 @@ struct rlcGif {
   uint8_t *prev, *rect; // the previous frame (h, w, 3); the changed rectangle, packed
   bool have_prev;
   struct Quant *quant;  // median-cut scratch, made on the first frame that needs it
+  Lzw *lzw;
   uint32_t keys[HASH_SIZE];
   uint8_t slot_index[HASH_SIZE];
 };
@@ -298,6 +398,8 @@ static void gif_free(rlcGif *g) {
   rlc_free(g->index);
   rlc_free(g->prev);
   rlc_free(g->rect);
+  if (g->lzw) rlc_free(g->lzw->out);
+  rlc_free(g->lzw);
   quant_free(g->quant);
   rlc_free(g);
 }
@@ -323,7 +425,10 @@ rlcStatus rlc_gif_create(const char *path, int w, int h, int fps, rlcGif **out) 
   g->index = rlc_malloc((size_t)w * h);
   g->prev = rlc_malloc((size_t)w * h * 3);
   g->rect = rlc_malloc((size_t)w * h * 3);
-  if (!g->path || !g->tmp || !g->index || !g->prev || !g->rect) {
+  // LZW codes are at most 12 bits a pixel, plus sub-block lengths.
+  g->lzw = rlc_calloc(1, sizeof *g->lzw);
+  if (g->lzw) g->lzw->out = rlc_malloc((size_t)w * h * 2 + 1024);
+  if (!g->path || !g->tmp || !g->index || !g->prev || !g->rect || !g->lzw || !g->lzw->out) {
     gif_free(g);
     return rlc_error(RLC_ERR_NOMEM, "%s: out of memory for a %dx%d GIF", path, w, h);
   }
@@ -447,9 +552,12 @@ rlcStatus rlc_gif_add_frame(rlcGif *g, const uint8_t *rgb) {
   if (!rgb) return gif_fail(g, RLC_ERR_ARG, "%s: frame %d is NULL", g->path, g->frames);
 
   Rect rc = changed_rect(g, rgb);
-  for (int y = 0; y < rc.h; y++)
-    memcpy(g->rect + (size_t)y * rc.w * 3, rgb + ((size_t)(rc.y + y) * g->w + rc.x) * 3, (size_t)rc.w * 3);
-  memcpy(g->prev, rgb, (size_t)g->w * g->h * 3);
+  // Outside the rectangle the previous frame equals this one already.
+  for (int y = 0; y < rc.h; y++) {
+    size_t at = ((size_t)(rc.y + y) * g->w + rc.x) * 3, n = (size_t)rc.w * 3;
+    memcpy(g->rect + (size_t)y * n, rgb + at, n);
+    memcpy(g->prev + at, rgb + at, n);
+  }
   g->have_prev = true;
   size_t npix = (size_t)rc.w * rc.h;
   GifColorType colors[256];
@@ -472,9 +580,14 @@ rlcStatus rlc_gif_add_frame(rlcGif *g, const uint8_t *rgb) {
   size_t ext_len = EGifGCBToExtension(&gcb, ext);
   bool ok = EGifPutExtension(g->gif, GRAPHICS_EXT_FUNC_CODE, (int)ext_len, ext) != GIF_ERROR &&
             EGifPutImageDesc(g->gif, rc.x, rc.y, rc.w, rc.h, false, &map) != GIF_ERROR;
-  // Row by row: w * h can exceed the int that EGifPutLine takes.
-  for (int y = 0; ok && y < rc.h; y++)
-    ok = EGifPutLine(g->gif, g->index + (size_t)y * rc.w, rc.w) != GIF_ERROR;
+  if (ok && atomic_load(&giflib_lzw)) {
+    // Row by row: w * h can exceed the int that EGifPutLine takes.
+    for (int y = 0; ok && y < rc.h; y++)
+      ok = EGifPutLine(g->gif, g->index + (size_t)y * rc.w, rc.w) != GIF_ERROR;
+  } else if (ok) {
+    lzw_encode(g->lzw, g->index, npix, bits);
+    ok = put_lzw(g->gif, g->lzw);
+  }
   if (!ok) {
     char what[64];
     snprintf(what, sizeof what, "cannot write frame %d", g->frames);

@@ -2,9 +2,15 @@
 #ifndef RLC_OUT_INTERNAL_H
 #define RLC_OUT_INTERNAL_H
 
+#include <stdbool.h>
+
 #include "rlc/out.h"
 
 // The y axis of a plot panel over data in [lo, hi]: outer ticks and step.
 void plot_axis(double lo, double hi, double *tmin, double *tmax, double *step);
+
+// On: GIF frames are compressed by giflib's EGifPutLine, as before rlc had
+// its own LZW (the reference its tests compare files with).
+void gif_set_giflib_lzw(bool on);
 
 #endif
