@@ -27,7 +27,7 @@ typedef struct Box {
 
 // A few boxes rather than one: CartPole's ground line spans the frame, its
 // cart and pole do not.
-#define INK_BOXES 8
+#define INK_BOXES DRAW_MAX_BOXES
 
 typedef struct Ink {
   Box box[INK_BOXES];
@@ -71,6 +71,11 @@ static void backing_free(Backing *b) {
 }
 
 static atomic_bool whole_frames;
+static _Thread_local uint64_t frames_ended;
+static _Thread_local DrawFrame last_frame;
+
+uint64_t draw_frames_ended(void) { return frames_ended; }
+const DrawFrame *draw_last_frame(void) { return &last_frame; }
 
 void draw_set_whole_frames(bool on) {
   atomic_store(&whole_frames, on);
@@ -317,6 +322,13 @@ void rlc_canvas_end(rlcCanvas *c) {
     b->bg = c->bg;
     b->ink = c->ink;
   }
+  last_frame = (DrawFrame){.rgb = c->rgb, .w = c->w, .h = c->h, .known = c->loaded && c->known, .bg = c->bg,
+                           .n = c->ink.n};
+  for (int i = 0; i < c->ink.n; i++) {
+    const Box *k = &c->ink.box[i];
+    memcpy(last_frame.box[i], (int[4]){k->x0, k->y0, k->x1, k->y1}, sizeof last_frame.box[i]);
+  }
+  frames_ended++;
   backing_put(b);
   rlc_free(c);
 }

@@ -249,8 +249,9 @@ static int quantize(Quant *q, const uint8_t *rgb, size_t npix, uint8_t *index,
 #define LZW_SLOTS (1 << 13)  // at most 4096 entries: the table stays half empty
 
 typedef struct Lzw {
-  uint32_t key[LZW_SLOTS];  // (prefix << 8 | pixel) + 1; 0 marks an empty slot
-  uint16_t code[LZW_SLOTS];
+  // (prefix << 8 | pixel) << 12 | code: one load a probe. Codes are above
+  // 5, so 0 marks an empty slot.
+  uint32_t slot[LZW_SLOTS];
   uint8_t *out;             // sub-blocks: a length byte, then up to 255 bytes
   size_t len, block;        // bytes in out; where the open sub-block starts
   uint64_t bits;
@@ -287,7 +288,7 @@ static void lzw_reset(Lzw *z, int min_bits) {
   z->running = z->eof + 1;
   z->width = min_bits + 1;
   z->max1 = 1 << z->width;
-  memset(z->key, 0, sizeof z->key);
+  memset(z->slot, 0, sizeof z->slot);
 }
 
 // Compresses n >= 1 palette indices below 2^bits into z->out (min code size
@@ -302,10 +303,10 @@ static void lzw_encode(Lzw *z, const uint8_t *idx, size_t n, int bits) {
   lzw_code(z, z->clear);
   uint32_t cur = idx[0];
   for (size_t i = 1; i < n; i++) {
-    uint32_t key = (cur << 8 | idx[i]) + 1, slot = (key * 2654435761u) >> (32 - 13);
-    while (z->key[slot] && z->key[slot] != key) slot = (slot + 1) & (LZW_SLOTS - 1);
-    if (z->key[slot]) {
-      cur = z->code[slot];
+    uint32_t key = cur << 8 | idx[i], slot = (key * 2654435761u) >> (32 - 13), e;
+    while ((e = z->slot[slot]) && e >> 12 != key) slot = (slot + 1) & (LZW_SLOTS - 1);
+    if (e) {
+      cur = e & LZW_MAX_CODE;
       continue;
     }
     lzw_code(z, (int)cur);
@@ -314,8 +315,7 @@ static void lzw_encode(Lzw *z, const uint8_t *idx, size_t n, int bits) {
       lzw_code(z, z->clear);
       lzw_reset(z, min_bits);
     } else {
-      z->key[slot] = key;
-      z->code[slot] = (uint16_t)z->running++;
+      z->slot[slot] = key << 12 | (uint32_t)z->running++;
     }
   }
   lzw_code(z, (int)cur);
@@ -525,33 +525,58 @@ static int last_diff(const uint8_t *a, const uint8_t *b, int n) {
   return i;
 }
 
-static Rect changed_rect(const rlcGif *g, const uint8_t *rgb) {
-  int W = g->w, H = g->h;
-  if (!g->have_prev) return (Rect){0, 0, W, H};
-  size_t row = (size_t)W * 3;
-  int y0 = 0, y1 = H;
-  while (y0 < H && !memcmp(rgb + y0 * row, g->prev + y0 * row, row)) y0++;
-  if (y0 == H) return (Rect){0, 0, 1, 1};
-  while (y1 > y0 && !memcmp(rgb + (y1 - 1) * row, g->prev + (y1 - 1) * row, row)) y1--;
+// The bounding box of the pixels that differ inside the box [x0, x1) x [y0, y1).
+static Rect changed_in(const rlcGif *g, const uint8_t *rgb, int bx0, int by0, int bx1, int by1) {
+  size_t row = (size_t)g->w * 3, span = (size_t)(bx1 - bx0) * 3;
+  const uint8_t *a0 = rgb + (size_t)bx0 * 3, *b0 = g->prev + (size_t)bx0 * 3;
+  int y0 = by0, y1 = by1;
+  while (y0 < by1 && !memcmp(a0 + y0 * row, b0 + y0 * row, span)) y0++;
+  if (y0 == by1) return (Rect){0, 0, 0, 0};
+  while (y1 > y0 && !memcmp(a0 + (y1 - 1) * row, b0 + (y1 - 1) * row, span)) y1--;
   // Columns: each row only needs a look outside the columns found so far.
-  int x0 = W, x1 = 0;
+  int x0 = bx1 - bx0, x1 = 0, n = (int)span;
   for (int y = y0; y < y1; y++) {
-    const uint8_t *a = rgb + y * row, *b = g->prev + y * row;
+    const uint8_t *a = a0 + y * row, *b = b0 + y * row;
     int l = first_diff(a, b, 3 * x0);
     if (l >= 0) x0 = l / 3;
-    int r = last_diff(a + 3 * x1, b + 3 * x1, (int)row - 3 * x1);
+    int r = last_diff(a + 3 * x1, b + 3 * x1, n - 3 * x1);
     if (r >= 0) x1 += r / 3 + 1;
   }
-  if (x1 <= x0) x0 = 0, x1 = W;  // (cannot happen: some row differs)
+  return (Rect){bx0 + x0, y0, x1 - x0, y1 - y0};
+}
+
+static Rect rect_union(Rect a, Rect b) {
+  if (a.w <= 0) return b;
+  if (b.w <= 0) return a;
+  int x0 = a.x < b.x ? a.x : b.x, y0 = a.y < b.y ? a.y : b.y;
+  int x1 = a.x + a.w > b.x + b.w ? a.x + a.w : b.x + b.w, y1 = a.y + a.h > b.y + b.h ? a.y + a.h : b.y + b.h;
   return (Rect){x0, y0, x1 - x0, y1 - y0};
 }
 
-rlcStatus rlc_gif_add_frame(rlcGif *g, const uint8_t *rgb) {
+// With boxes (x0, y0, x1, y1 each, clipped here), only they are searched:
+// the caller knows nothing outside them changed.
+static Rect changed_rect(const rlcGif *g, const uint8_t *rgb, const int (*boxes)[4], int nboxes) {
+  int W = g->w, H = g->h;
+  if (!g->have_prev) return (Rect){0, 0, W, H};
+  Rect rc = {0, 0, 0, 0};
+  if (!boxes) rc = changed_in(g, rgb, 0, 0, W, H);
+  for (int i = 0; boxes && i < nboxes; i++) {
+    int x0 = boxes[i][0] < 0 ? 0 : boxes[i][0], y0 = boxes[i][1] < 0 ? 0 : boxes[i][1];
+    int x1 = boxes[i][2] > W ? W : boxes[i][2], y1 = boxes[i][3] > H ? H : boxes[i][3];
+    if (x0 < x1 && y0 < y1) rc = rect_union(rc, changed_in(g, rgb, x0, y0, x1, y1));
+  }
+  if (rc.w <= 0) return (Rect){0, 0, 1, 1};
+  return rc;
+}
+
+rlcStatus rlc_gif_add_frame(rlcGif *g, const uint8_t *rgb) { return gif_add_frame_in(g, rgb, NULL, 0); }
+
+rlcStatus gif_add_frame_in(rlcGif *g, const uint8_t *rgb, const int (*boxes)[4], int nboxes) {
   if (!g) return rlc_error(RLC_ERR_ARG, "rlc_gif_add_frame: NULL gif");
   if (g->err != RLC_OK) return rlc_error(g->err, "%s", g->err_msg);
   if (!rgb) return gif_fail(g, RLC_ERR_ARG, "%s: frame %d is NULL", g->path, g->frames);
 
-  Rect rc = changed_rect(g, rgb);
+  Rect rc = changed_rect(g, rgb, boxes, nboxes);
   // Outside the rectangle the previous frame equals this one already.
   for (int y = 0; y < rc.h; y++) {
     size_t at = ((size_t)(rc.y + y) * g->w + rc.x) * 3, n = (size_t)rc.w * 3;

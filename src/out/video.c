@@ -108,7 +108,7 @@ rlcStatus rlc_video_create(const char *path, int w, int h, int fps, rlcVideo **o
   if (!s) {
     v->frame = av_frame_alloc();
     v->pkt = av_packet_alloc();
-    v->sws = sws_getContext(v->ew, v->eh, AV_PIX_FMT_RGB24, v->ew, v->eh, AV_PIX_FMT_YUV420P, SWS_BILINEAR, NULL,
+    v->sws = sws_getContext(v->ew, v->eh, AV_PIX_FMT_RGB24, v->ew, v->eh, AV_PIX_FMT_YUV420P, SWS_FAST_BILINEAR | SWS_FULL_CHR_H_INP, NULL,
                             NULL, NULL);
     v->padded = rlc_malloc((size_t)v->ew * v->eh * 3 + 64);
     if (!v->frame || !v->pkt || !v->sws || !v->padded) s = RLC_ERR_NOMEM;

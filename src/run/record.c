@@ -1,9 +1,12 @@
 // record.c: evaluation episodes into a GIF or an MP4 file. Frames render into
 // the recording's own buffers and are encoded on a second thread while the
-// next ones render and the agent acts: the file is the same, byte for byte,
-// as one encoded frame by frame, and a recorded evaluation takes about as
-// long as its slower half rather than the sum of both.
-// Depends on: rlc/out.h, rlc/env.h, run_internal.h, pthreads.
+// next ones render and the agent acts, and the GIF encoder compares a frame
+// with the last one only where the canvas drew in either: the file is the
+// same, byte for byte, as one encoded frame by frame with whole frames
+// compared, and a recorded evaluation takes about as long as its slower half
+// rather than the sum of both.
+// Depends on: rlc/out.h, rlc/env.h, run_internal.h, env/draw_internal.h,
+// out/out_internal.h, pthreads.
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -11,15 +14,29 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "env/draw_internal.h"
+#include "out/out_internal.h"
 #include "run/run_internal.h"
 
 // Frames in flight: enough that neither side waits on the other's jitter.
 #define RING 4
 
+// Where a frame can differ from the background (see DrawFrame).
+typedef struct FrameInk {
+  bool known;
+  uint32_t bg;
+  int n, box[DRAW_MAX_BOXES][4];
+} FrameInk;
+
 struct RunRecording {
   rlcGif *gif;
   rlcVideo *video;
+  int w, h;
+  bool simple;          // frame by frame on the caller's thread, whole frames compared
   uint8_t *buf[RING];
+  FrameInk ink[RING];
+  FrameInk last;        // the encoder's last frame's
+  uint64_t drawn;       // canvases this thread had ended when the frame's buffer was handed out
   int frames;           // submitted
   bool threaded;
   pthread_t thread;
@@ -31,12 +48,21 @@ struct RunRecording {
   char msg[512];
 };
 
-static atomic_bool no_threads;
+static atomic_bool simple;
 
-void run_record_set_threads(bool on) { atomic_store(&no_threads, !on); }
+void run_record_set_simple(bool on) { atomic_store(&simple, on); }
 
-static rlcStatus encode(RunRecording *r, const uint8_t *rgb) {
-  rlcStatus s = r->gif ? rlc_gif_add_frame(r->gif, rgb) : RLC_OK;
+static rlcStatus encode(RunRecording *r, const uint8_t *rgb, const FrameInk *ink) {
+  rlcStatus s = RLC_OK;
+  if (r->gif && ink->known && r->last.known && ink->bg == r->last.bg) {
+    int boxes[2 * DRAW_MAX_BOXES][4];
+    memcpy(boxes, r->last.box, (size_t)r->last.n * sizeof boxes[0]);
+    memcpy(boxes + r->last.n, ink->box, (size_t)ink->n * sizeof boxes[0]);
+    s = gif_add_frame_in(r->gif, rgb, boxes, r->last.n + ink->n);
+  } else if (r->gif) {
+    s = rlc_gif_add_frame(r->gif, rgb);
+  }
+  r->last = *ink;
   if (!s && r->video) s = rlc_video_add_frame(r->video, rgb);
   return s;
 }
@@ -47,10 +73,10 @@ static void *encoder(void *arg) {
   for (;;) {
     while (r->tail == r->head && !r->closing) pthread_cond_wait(&r->cv, &r->mu);
     if (r->tail == r->head) break;  // closing, and every frame is done
-    const uint8_t *rgb = r->buf[r->tail % RING];
+    int k = (int)(r->tail % RING);
     bool failed = r->status != RLC_OK;  // after an error, frames are only drained
     pthread_mutex_unlock(&r->mu);
-    rlcStatus s = failed ? RLC_OK : encode(r, rgb);
+    rlcStatus s = failed ? RLC_OK : encode(r, r->buf[k], &r->ink[k]);
     pthread_mutex_lock(&r->mu);
     if (s && !r->status) {
       r->status = s;
@@ -74,8 +100,10 @@ rlcStatus run_record_open(const char *path, const rlcEnvSpec *es, RunRecording *
   if (!r) return RLC_ERR_NOMEM;
   size_t n = strlen(path), bytes = (size_t)es->render_width * es->render_height * 3;
   int fps = es->render_fps > 0 ? es->render_fps : 30;
+  r->w = es->render_width, r->h = es->render_height;
+  r->simple = atomic_load(&simple);
   // One core: a second thread would only take turns with this one.
-  r->threaded = !atomic_load(&no_threads) && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+  r->threaded = !r->simple && sysconf(_SC_NPROCESSORS_ONLN) > 1;
   for (int i = 0; i < (r->threaded ? RING : 1); i++)
     if (!(r->buf[i] = rlc_malloc(bytes))) {
       free_buffers(r);
@@ -104,6 +132,7 @@ rlcStatus run_record_open(const char *path, const rlcEnvSpec *es, RunRecording *
 }
 
 uint8_t *run_record_buffer(RunRecording *r) {
+  r->drawn = draw_frames_ended();
   if (!r->threaded) return r->buf[0];
   pthread_mutex_lock(&r->mu);
   while (r->head - r->tail >= RING) pthread_cond_wait(&r->cv, &r->mu);
@@ -111,9 +140,22 @@ uint8_t *run_record_buffer(RunRecording *r) {
   return r->buf[r->head % RING];
 }
 
+// The frame's ink, when one canvas drew the whole frame into its buffer.
+static void frame_ink(const RunRecording *r, const uint8_t *buf, FrameInk *ink) {
+  const DrawFrame *f = draw_last_frame();
+  ink->known = !r->simple && draw_frames_ended() == r->drawn + 1 && f->rgb == buf && f->known && f->w == r->w &&
+               f->h == r->h;
+  if (!ink->known) return;
+  ink->bg = f->bg;
+  ink->n = f->n;
+  memcpy(ink->box, f->box, (size_t)f->n * sizeof f->box[0]);
+}
+
 rlcStatus run_record_submit(RunRecording *r) {
   r->frames++;
-  if (!r->threaded) return encode(r, r->buf[0]);
+  int k = r->threaded ? (int)(r->head % RING) : 0;
+  frame_ink(r, r->buf[k], &r->ink[k]);
+  if (!r->threaded) return encode(r, r->buf[0], &r->ink[0]);
   char msg[512];
   pthread_mutex_lock(&r->mu);
   r->head++;

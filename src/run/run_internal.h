@@ -45,7 +45,8 @@ uint8_t *run_record_buffer(RunRecording *r);  // waits while every buffer is in 
 rlcStatus run_record_submit(RunRecording *r);  // the encoder's first error, once known
 int run_record_frames(const RunRecording *r);
 rlcStatus run_record_close(RunRecording *r, rlcStatus s);  // s first; NULL r: returns s
-// Off: frames are encoded one by one on the caller's thread (tests compare).
-void run_record_set_threads(bool on);
+// On: frames are encoded one by one on the caller's thread, each compared
+// whole with the last (the files tests compare the fast way's with).
+void run_record_set_simple(bool on);
 
 #endif
