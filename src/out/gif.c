@@ -252,6 +252,9 @@ typedef struct Lzw {
   // (prefix << 8 | pixel) << 12 | code: one load a probe. Codes are above
   // 5, so 0 marks an empty slot.
   uint32_t slot[LZW_SLOTS];
+  // A code's first extension, (pixel + 1) << 12 | code, outside the hash:
+  // most strings in rendered frames have one (runs), and none means no other.
+  uint32_t first[LZW_MAX_CODE + 1];
   uint8_t *out;             // sub-blocks: a length byte, then up to 255 bytes
   size_t len, block;        // bytes in out; where the open sub-block starts
   uint64_t bits;
@@ -289,6 +292,7 @@ static void lzw_reset(Lzw *z, int min_bits) {
   z->width = min_bits + 1;
   z->max1 = 1 << z->width;
   memset(z->slot, 0, sizeof z->slot);
+  memset(z->first, 0, sizeof z->first);
 }
 
 // Compresses n >= 1 palette indices below 2^bits into z->out (min code size
@@ -303,20 +307,29 @@ static void lzw_encode(Lzw *z, const uint8_t *idx, size_t n, int bits) {
   lzw_code(z, z->clear);
   uint32_t cur = idx[0];
   for (size_t i = 1; i < n; i++) {
-    uint32_t key = cur << 8 | idx[i], slot = (key * 2654435761u) >> (32 - 13), e;
-    while ((e = z->slot[slot]) && e >> 12 != key) slot = (slot + 1) & (LZW_SLOTS - 1);
-    if (e) {
-      cur = e & LZW_MAX_CODE;
+    uint32_t p = idx[i], f = z->first[cur], key = cur << 8 | p, slot = 0, e = 0;
+    if (f >> 12 == p + 1) {
+      cur = f & LZW_MAX_CODE;
       continue;
     }
+    if (f) {
+      slot = (key * 2654435761u) >> (32 - 13);
+      while ((e = z->slot[slot]) && e >> 12 != key) slot = (slot + 1) & (LZW_SLOTS - 1);
+      if (e) {
+        cur = e & LZW_MAX_CODE;
+        continue;
+      }
+    }
     lzw_code(z, (int)cur);
-    cur = idx[i];
     if (z->running >= LZW_MAX_CODE) {
       lzw_code(z, z->clear);
       lzw_reset(z, min_bits);
+    } else if (!f) {
+      z->first[cur] = (p + 1) << 12 | (uint32_t)z->running++;
     } else {
       z->slot[slot] = key << 12 | (uint32_t)z->running++;
     }
+    cur = p;
   }
   lzw_code(z, (int)cur);
   lzw_code(z, z->eof);
