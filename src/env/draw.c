@@ -74,7 +74,14 @@ static atomic_bool whole_frames;
 static _Thread_local uint64_t frames_ended;
 static _Thread_local DrawFrame last_frame;
 
+static _Thread_local DrawFrame expected;  // what a buffer holds (draw_expect)
+
 uint64_t draw_frames_ended(void) { return frames_ended; }
+
+void draw_expect(const DrawFrame *held) {
+  if (held) expected = *held;
+  else expected.rgb = NULL;
+}
 const DrawFrame *draw_last_frame(void) { return &last_frame; }
 
 void draw_set_whole_frames(bool on) {
@@ -302,15 +309,25 @@ void rlc_canvas_end(rlcCanvas *c) {
     if (!c->known || atomic_load(&whole_frames)) ink_all(c);
     const Ink *ink = &c->ink;
     size_t row_bytes = (size_t)c->w * 3;
-    // Background rows first (but where a box spans the row), then the boxes.
+    // Background first, then the boxes. The background goes where the buffer
+    // does not hold it already: everywhere (but rows a box spans), or where
+    // the frame the buffer holds drew (draw_expect).
     const uint8_t *bgr = c->known ? bg_row(b, c->bg) : NULL;
-    for (int y = 0; y < c->h; y++) {
-      bool spanned = false;
-      for (int i = 0; i < ink->n && !spanned; i++) {
-        const Box *k = &ink->box[i];
-        spanned = k->x0 == 0 && k->x1 == c->w && y >= k->y0 && y < k->y1;
+    const DrawFrame *h = &expected;
+    if (c->known && h->rgb == c->rgb && h->w == c->w && h->h == c->h && h->known && h->bg == c->bg) {
+      for (int i = 0; i < h->n; i++)
+        for (int y = h->box[i][1]; y < h->box[i][3]; y++)
+          memcpy(c->rgb + (size_t)y * row_bytes + (size_t)h->box[i][0] * 3, bgr + (size_t)h->box[i][0] * 3,
+                 (size_t)(h->box[i][2] - h->box[i][0]) * 3);
+    } else {
+      for (int y = 0; y < c->h; y++) {
+        bool spanned = false;
+        for (int i = 0; i < ink->n && !spanned; i++) {
+          const Box *k = &ink->box[i];
+          spanned = k->x0 == 0 && k->x1 == c->w && y >= k->y0 && y < k->y1;
+        }
+        if (!spanned) memcpy(c->rgb + (size_t)y * row_bytes, bgr, row_bytes);
       }
-      if (!spanned) memcpy(c->rgb + (size_t)y * row_bytes, bgr, row_bytes);
     }
     for (int i = 0; i < ink->n; i++) {
       const Box *k = &ink->box[i];
@@ -329,6 +346,7 @@ void rlc_canvas_end(rlcCanvas *c) {
     memcpy(last_frame.box[i], (int[4]){k->x0, k->y0, k->x1, k->y1}, sizeof last_frame.box[i]);
   }
   frames_ended++;
+  expected.rgb = NULL;
   backing_put(b);
   rlc_free(c);
 }

@@ -18,6 +18,10 @@ typedef struct DrawFrame {
 } DrawFrame;
 uint64_t draw_frames_ended(void);  // canvases ended on this thread so far
 const DrawFrame *draw_last_frame(void);
+// Declares that held->rgb holds the frame held describes, unchanged since it
+// was drawn: the next canvas into that buffer on this thread (one only) then
+// writes the background only where that frame drew. NULL forgets it.
+void draw_expect(const DrawFrame *held);
 
 // On: every canvas paints and converts its whole frame on a new surface, as
 // before canvases kept their surface (the reference the tests compare with).

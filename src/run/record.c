@@ -21,21 +21,14 @@
 // Frames in flight: enough that neither side waits on the other's jitter.
 #define RING 4
 
-// Where a frame can differ from the background (see DrawFrame).
-typedef struct FrameInk {
-  bool known;
-  uint32_t bg;
-  int n, box[DRAW_MAX_BOXES][4];
-} FrameInk;
-
 struct RunRecording {
   rlcGif *gif;
   rlcVideo *video;
   int w, h;
   bool simple;          // frame by frame on the caller's thread, whole frames compared
   uint8_t *buf[RING];
-  FrameInk ink[RING];
-  FrameInk last;        // the encoder's last frame's
+  DrawFrame ink[RING];  // where each buffer's frame differs from its background
+  DrawFrame last;       // the encoder's last frame's
   uint64_t drawn;       // canvases this thread had ended when the frame's buffer was handed out
   int frames;           // submitted
   bool threaded;
@@ -52,7 +45,7 @@ static atomic_bool simple;
 
 void run_record_set_simple(bool on) { atomic_store(&simple, on); }
 
-static rlcStatus encode(RunRecording *r, const uint8_t *rgb, const FrameInk *ink) {
+static rlcStatus encode(RunRecording *r, const uint8_t *rgb, const DrawFrame *ink) {
   rlcStatus s = RLC_OK;
   if (r->gif && ink->known && r->last.known && ink->bg == r->last.bg) {
     int boxes[2 * DRAW_MAX_BOXES][4];
@@ -132,28 +125,33 @@ rlcStatus run_record_open(const char *path, const rlcEnvSpec *es, RunRecording *
 }
 
 uint8_t *run_record_buffer(RunRecording *r) {
+  int k = 0;
+  if (r->threaded) {
+    pthread_mutex_lock(&r->mu);
+    while (r->head - r->tail >= RING) pthread_cond_wait(&r->cv, &r->mu);
+    pthread_mutex_unlock(&r->mu);
+    k = (int)(r->head % RING);
+  }
+  // The buffer holds its last frame still (encoders only read): the canvas
+  // need not write the background again where that frame did not draw.
+  draw_expect(r->ink[k].known ? &r->ink[k] : NULL);
   r->drawn = draw_frames_ended();
-  if (!r->threaded) return r->buf[0];
-  pthread_mutex_lock(&r->mu);
-  while (r->head - r->tail >= RING) pthread_cond_wait(&r->cv, &r->mu);
-  pthread_mutex_unlock(&r->mu);
-  return r->buf[r->head % RING];
+  return r->buf[k];
 }
 
 // The frame's ink, when one canvas drew the whole frame into its buffer.
-static void frame_ink(const RunRecording *r, const uint8_t *buf, FrameInk *ink) {
+static void frame_ink(const RunRecording *r, const uint8_t *buf, DrawFrame *ink) {
   const DrawFrame *f = draw_last_frame();
-  ink->known = !r->simple && draw_frames_ended() == r->drawn + 1 && f->rgb == buf && f->known && f->w == r->w &&
+  bool known = !r->simple && draw_frames_ended() == r->drawn + 1 && f->rgb == buf && f->known && f->w == r->w &&
                f->h == r->h;
-  if (!ink->known) return;
-  ink->bg = f->bg;
-  ink->n = f->n;
-  memcpy(ink->box, f->box, (size_t)f->n * sizeof f->box[0]);
+  if (known) *ink = *f;
+  else ink->known = false;
 }
 
 rlcStatus run_record_submit(RunRecording *r) {
   r->frames++;
   int k = r->threaded ? (int)(r->head % RING) : 0;
+  draw_expect(NULL);  // (when no canvas drew)
   frame_ink(r, r->buf[k], &r->ink[k]);
   if (!r->threaded) return encode(r, r->buf[0], &r->ink[0]);
   char msg[512];
