@@ -5,11 +5,12 @@
 # default gif=true (agent.gif), video=true alone (agent.mp4 and the evaluation
 # videos under videos/) and both; REPEATS rounds, the configurations alternating
 # in each, medians of wall and CPU (user + sys) time. Every run trains the same
-# (seed 0), so the differences are the recordings. Usage:
+# (seed 0), so the differences are the recordings. RLC=path/to/rlc measures
+# another build (default: this tree's, built first). Usage:
 #   sh bench/bench_record.sh [REPEATS] [extra rlc train arguments...]
 set -e
 cd "$(dirname "$0")/.."
-make -s build/rlc
+if [ -z "$RLC" ]; then make -s build/rlc; RLC=build/rlc; fi
 REPEATS=${1:-7}
 [ $# -gt 0 ] && shift
 TMP=$(mktemp -d)
@@ -18,7 +19,7 @@ CONFIGS="gif=false gif=true gif=false,video=true gif=true,video=true"
 i=0
 while [ $i -lt "$REPEATS" ]; do
   for c in $CONFIGS; do
-    /usr/bin/time -f "%e %U %S" -o "$TMP/t" build/rlc train --set "$c" --out "$TMP/run" --force --quiet "$@" >/dev/null
+    /usr/bin/time -f "%e %U %S" -o "$TMP/t" "$RLC" train --set "$c" --out "$TMP/run" --force --quiet "$@" >/dev/null
     echo "$c $(cat "$TMP/t")" >>"$TMP/times"
   done
   i=$((i + 1))
