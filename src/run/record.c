@@ -168,6 +168,7 @@ int run_record_frames(const RunRecording *r) { return r ? r->frames : 0; }
 
 rlcStatus run_record_close(RunRecording *r, rlcStatus s) {
   if (!r) return s;
+  draw_expect(NULL);  // (a render that failed before its canvas left it set)
   rlcStatus es = RLC_OK;
   if (r->threaded) {
     pthread_mutex_lock(&r->mu);
