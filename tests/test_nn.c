@@ -1527,9 +1527,7 @@ TEST(nn_fp_fast_flushes_denormals_and_restores) {
   float before = tiny * one;
   CHECK(before == 1e-40f);
   rlcFpMode m = rlc_fp_fast_begin();
-  // volatile: the products are made here, not sunk past the mode's end (gcc
-  // moved them below rlc_fp_fast_end once a call followed).
-  volatile float during = tiny * one;
+  volatile float during = tiny * one;  // volatile: the product stays before the mode changes
   rlcFpMode inner = rlc_fp_fast_begin();  // nested: the inner end keeps flushing
   rlc_fp_fast_end(inner);
   volatile float nested = tiny * one;
