@@ -62,12 +62,12 @@ typedef struct Off {
   float *ou;                    // (num_envs, A) Ornstein-Uhlenbeck state
   // Scratch, sized at creation (B = batch_size, M = actor's max_batch).
   float *xq, *xn;               // (B, X): (obs, action) rows of the batch and of the next obs
-  float *dx;                    // (B, X)
   float *an, *pa, *eps, *eps_next;  // (B, A) next actions, policy actions, their standard normals
   float *logp, *mean, *lstd;    // (B), (B, A) x2
   float *dmean, *dlstd, *dact, *dlogp, *dout; // (B, A) x3, (B), (B, 2A)
   float *y, *qmin, *qv, *dq;    // (B): targets, min of target critics, Q(s, a), dL/dQ
   int8_t *argmin;               // (B) the critic that gave the min in the actor loss
+  float *wa, *ga;               // (A, H1) a critic's first-layer action weights, (B, A) their gradient
   float *aeps, *amean, *alstd;  // (M, A) acting scratch
   rlcArena mem;
 } Off;
@@ -160,10 +160,13 @@ static void off_act(rlcAgent *ag, const void *obs, int n, bool explore, void *ac
 //------------------------------------------------------------------------------
 
 // Critic input rows: the observation, then the scaled action.
-static void join(float *x, const float *obs, const float *act, int B, int D, int A) {
+// (Loops, not memcpy: rows of a few floats, where the calls cost more than
+// the copies.)
+static void join(float *restrict x, const float *restrict obs, const float *restrict act, int B, int D, int A) {
   for (int b = 0; b < B; b++) {
-    memcpy(x + (size_t)b * (D + A), obs + (size_t)b * D, sizeof(float) * D);
-    memcpy(x + (size_t)b * (D + A) + D, act + (size_t)b * A, sizeof(float) * A);
+    float *restrict r = x + (size_t)b * (D + A);
+    for (int i = 0; i < D; i++) r[i] = obs[(size_t)b * D + i];
+    for (int i = 0; i < A; i++) r[D + i] = act[(size_t)b * A + i];
   }
 }
 
@@ -225,11 +228,21 @@ static double critics_step(Off *a, const rlcReplayBatch *bt) {
 
 // dact (B, A) += d(sum_b w_b Q_c(s_b, a_b)) / da through critic c (its
 // parameters' gradients untouched). The critic's last forward was on xq.
+// The first layer's input gradient is formed for the action columns only
+// (the observation's D columns are not needed): g (B, H) @ W[:, D:], as a
+// dense forward through those columns of W, transposed into wa (A, H).
 static void critic_action_grad(Off *a, int c, const float *w) {
   const int B = a->set.batch_size, A = a->A, X = a->X;
-  rlc_net_backward_input(a->q[c], w, a->dx);
-  for (int b = 0; b < B; b++)
-    for (int d = 0; d < A; d++) a->dact[(size_t)b * A + d] += a->dx[(size_t)b * X + a->D + d];
+  rlcNet *q = a->q[c];
+  rlc_net_backward_input(q, w, NULL);
+  const rlcLayer *L = &q->layers[0];
+  const int H = L->def.units;
+  const float *W = q->params + L->param_offset + a->D;
+  for (int d = 0; d < A; d++)
+    for (int o = 0; o < H; o++) a->wa[(size_t)d * H + o] = W[(size_t)o * X + d];
+  const float *g = q->n_layers > 1 ? q->dacts + L->out_offset : w;  // a lone layer: its output gradient is w
+  rlc_dense_forward(a->ga, g, a->wa, NULL, B, H, A);
+  for (size_t i = 0; i < (size_t)B * A; i++) a->dact[i] += a->ga[i];
 }
 
 // Deterministic actor: minimize -mean Q_1(s, actor(s)).
@@ -604,13 +617,14 @@ static rlcStatus alloc_scratch(Off *a) {
   size_t M = (size_t)a->actor->max_batch;
   rlcArenaItem items[] = {
       RLC_ARENA_ITEM(a->ou, (size_t)a->base.num_envs * A),
-      RLC_ARENA_ITEM(a->xq, B * X),    RLC_ARENA_ITEM(a->xn, B * X),     RLC_ARENA_ITEM(a->dx, B * X),
+      RLC_ARENA_ITEM(a->xq, B * X),    RLC_ARENA_ITEM(a->xn, B * X),
       RLC_ARENA_ITEM(a->an, B * A),    RLC_ARENA_ITEM(a->pa, B * A),     RLC_ARENA_ITEM(a->eps, B * A),
       RLC_ARENA_ITEM(a->eps_next, B * A), RLC_ARENA_ITEM(a->logp, B),      RLC_ARENA_ITEM(a->mean, B * A),   RLC_ARENA_ITEM(a->lstd, B * A),
       RLC_ARENA_ITEM(a->dmean, B * A), RLC_ARENA_ITEM(a->dlstd, B * A),  RLC_ARENA_ITEM(a->dact, B * A),
       RLC_ARENA_ITEM(a->dlogp, B),     RLC_ARENA_ITEM(a->dout, 2 * B * A),
       RLC_ARENA_ITEM(a->y, B),         RLC_ARENA_ITEM(a->qmin, B),       RLC_ARENA_ITEM(a->qv, B),
       RLC_ARENA_ITEM(a->dq, B),        RLC_ARENA_ITEM(a->argmin, B),
+      RLC_ARENA_ITEM(a->wa, A * (size_t)a->q[0]->layers[0].def.units), RLC_ARENA_ITEM(a->ga, B * A),
       RLC_ARENA_ITEM(a->aeps, M * A),  RLC_ARENA_ITEM(a->amean, M * A),  RLC_ARENA_ITEM(a->alstd, M * A),
   };
   return rlc_arena_init(&a->mem, items, (int)(sizeof items / sizeof items[0]));

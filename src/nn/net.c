@@ -923,13 +923,7 @@ static void backward(rlcNet *net, const float *dout, float *dx, bool params);
 
 void rlc_net_backward(rlcNet *net, const float *dout, float *dx) { backward(net, dout, dx, true); }
 
-void rlc_net_backward_input(rlcNet *net, const float *dout, float *dx) {
-  if (!dx) {
-    rlc_error(RLC_ERR_ARG, "net backward: NULL input gradient");
-    return;
-  }
-  backward(net, dout, dx, false);
-}
+void rlc_net_backward_input(rlcNet *net, const float *dout, float *dx) { backward(net, dout, dx, false); }
 
 static void backward(rlcNet *net, const float *dout, float *dx, bool params) {
   if (!net || !dout) {
