@@ -68,6 +68,8 @@ typedef struct Off {
   float *y, *qmin, *qv, *dq;    // (B): targets, min of target critics, Q(s, a), dL/dQ
   int8_t *argmin;               // (B) the critic that gave the min in the actor loss
   float *wa, *ga;               // (A, H1) a critic's first-layer action weights, (B, A) their gradient
+  float *gp, *gp2, *og;         // (B, widest critic layer) x3: critic_action_grad_rows
+  int *rows;                    // (B)
   float *aeps, *amean, *alstd;  // (M, A) acting scratch
   rlcArena mem;
 } Off;
@@ -245,6 +247,45 @@ static void critic_action_grad(Off *a, int c, const float *w) {
   for (size_t i = 0; i < (size_t)B * A; i++) a->dact[i] += a->ga[i];
 }
 
+// As critic_action_grad for the n rows `rows` of the last forward alone,
+// each with weight w (SAC's twin critics: a row's gradient flows only through
+// the critic that gave its minimum, so each critic goes back over its own
+// rows instead of all B with zeros for the others). The layers' outputs of
+// those rows are gathered into og; p and p2 hold the gradient going down.
+static void critic_action_grad_rows(Off *a, int c, const int *rows, int n, float w) {
+  const int A = a->A;
+  rlcNet *q = a->q[c];
+  float *d = a->gp, *din = a->gp2;
+  for (int j = 0; j < n; j++) d[j] = w;
+  for (int i = q->n_layers - 1; i >= 1; i--) {
+    const rlcLayer *L = &q->layers[i];
+    const int C = L->in_size;
+    memset(din, 0, sizeof(float) * (size_t)n * C);
+    if (L->def.type == RLC_LAYER_DENSE) {
+      rlc_dense_backward(din, NULL, NULL, d, NULL, q->params + L->param_offset, n, C, L->def.units);
+    } else {
+      const float *out = q->acts + L->out_offset;
+      for (int j = 0; j < n; j++) memcpy(a->og + (size_t)j * C, out + (size_t)rows[j] * C, sizeof(float) * C);
+      int m = n * C;
+      switch (L->def.type) {
+      case RLC_LAYER_TANH: rlc_tanh_backward(din, d, a->og, m); break;
+      case RLC_LAYER_ELU: rlc_elu_backward(din, d, a->og, m); break;
+      default: rlc_relu_backward(din, d, a->og, m); break;
+      }
+    }
+    float *t = d;
+    d = din, din = t;
+  }
+  const rlcLayer *L = &q->layers[0];
+  const int H = L->def.units, X = a->X;
+  const float *W = q->params + L->param_offset + a->D;
+  for (int k = 0; k < A; k++)
+    for (int o = 0; o < H; o++) a->wa[(size_t)k * H + o] = W[(size_t)o * X + k];
+  rlc_dense_forward(a->ga, d, a->wa, NULL, n, H, A);
+  for (int j = 0; j < n; j++)
+    for (int k = 0; k < A; k++) a->dact[(size_t)rows[j] * A + k] += a->ga[(size_t)j * A + k];
+}
+
 // Deterministic actor: minimize -mean Q_1(s, actor(s)).
 static double actor_step_det(Off *a, const float *obs) {
   const int B = a->set.batch_size, A = a->A;
@@ -286,8 +327,10 @@ static double actor_step_sac(Off *a, const float *obs, double alpha) {
   for (int b = 0; b < B; b++) loss += alpha * a->logp[b] - a->qmin[b];
   memset(a->dact, 0, sizeof(float) * (size_t)B * A);
   for (int c = 0; c < a->NC; c++) {
-    for (int b = 0; b < B; b++) a->dq[b] = a->argmin[b] == c ? -1.0f / B : 0.0f;
-    critic_action_grad(a, c, a->dq);
+    int n = 0;
+    for (int b = 0; b < B; b++)
+      if (a->argmin[b] == c) a->rows[n++] = b;
+    if (n) critic_action_grad_rows(a, c, a->rows, n, -1.0f / B);
   }
   for (int b = 0; b < B; b++) a->dlogp[b] = (float)(alpha / B);
   memset(a->dmean, 0, sizeof(float) * (size_t)B * A);
@@ -614,7 +657,9 @@ static rlcStatus build_replay(Off *a, uint64_t seed) {
 
 static rlcStatus alloc_scratch(Off *a) {
   size_t B = (size_t)a->set.batch_size, A = (size_t)a->A, X = (size_t)a->X;
-  size_t M = (size_t)a->actor->max_batch;
+  size_t M = (size_t)a->actor->max_batch, wide = 1;
+  for (int i = 0; i < a->q[0]->n_layers; i++)
+    if ((size_t)a->q[0]->layers[i].in_size > wide) wide = (size_t)a->q[0]->layers[i].in_size;
   rlcArenaItem items[] = {
       RLC_ARENA_ITEM(a->ou, (size_t)a->base.num_envs * A),
       RLC_ARENA_ITEM(a->xq, B * X),    RLC_ARENA_ITEM(a->xn, B * X),
@@ -625,6 +670,8 @@ static rlcStatus alloc_scratch(Off *a) {
       RLC_ARENA_ITEM(a->y, B),         RLC_ARENA_ITEM(a->qmin, B),       RLC_ARENA_ITEM(a->qv, B),
       RLC_ARENA_ITEM(a->dq, B),        RLC_ARENA_ITEM(a->argmin, B),
       RLC_ARENA_ITEM(a->wa, A * (size_t)a->q[0]->layers[0].def.units), RLC_ARENA_ITEM(a->ga, B * A),
+      RLC_ARENA_ITEM(a->gp, B * wide),  RLC_ARENA_ITEM(a->gp2, B * wide), RLC_ARENA_ITEM(a->og, B * wide),
+      RLC_ARENA_ITEM(a->rows, B),
       RLC_ARENA_ITEM(a->aeps, M * A),  RLC_ARENA_ITEM(a->amean, M * A),  RLC_ARENA_ITEM(a->alstd, M * A),
   };
   return rlc_arena_init(&a->mem, items, (int)(sizeof items / sizeof items[0]));
