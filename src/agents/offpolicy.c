@@ -28,11 +28,12 @@
 enum { NOISE_NONE, NOISE_NORMAL, NOISE_OU };  // noise
 enum { POLICY_DETERMINISTIC, POLICY_GAUSSIAN };  // policy
 enum { UNIT_STEP, UNIT_EPISODE };                  // train_unit
+enum { LR_CONSTANT, LR_LINEAR };                   // lr_schedule
 
 typedef struct OffSettings {
   char hidden[RLC_SETTING_STR_MAX], critic_hidden[RLC_SETTING_STR_MAX];
   char ent_coef[RLC_SETTING_STR_MAX], target_entropy[RLC_SETTING_STR_MAX];
-  int policy, activation, noise, n_critics, train_unit, optimizer;
+  int policy, activation, noise, n_critics, train_unit, optimizer, lr_schedule;
   int batch_size, buffer_size, train_freq, gradient_steps, policy_delay;
   int64_t learning_starts;
   double lr, critic_lr, alpha_lr, optim_eps, gamma, tau, max_grad_norm;
@@ -57,6 +58,7 @@ typedef struct Off {
   rlcRng train_rng;             // SAC's policy samples, TD3's target smoothing
   // Counters and state.
   int64_t steps, updates, next_train, episodes, last_train_steps;
+  int64_t horizon;              // the run's env steps (lr_schedule=linear)
   double loss_sum, actor_loss_sum, alpha_loss_sum;
   int64_t loss_n, actor_n;
   float *ou;                    // (num_envs, A) Ornstein-Uhlenbeck state
@@ -172,8 +174,16 @@ static void join(float *restrict x, const float *restrict obs, const float *rest
   }
 }
 
-static double critic_lr(const Off *a) { return a->set.critic_lr > 0 ? a->set.critic_lr : a->set.lr; }
-static double alpha_lr(const Off *a) { return a->set.alpha_lr > 0 ? a->set.alpha_lr : a->set.lr; }
+// Learning rates now: lr_schedule=linear scales them all by the run's
+// remaining fraction (SB3's progress_remaining, rl-zoo's lin_X).
+static double lr_left(const Off *a) {
+  if (a->set.lr_schedule != LR_LINEAR || a->horizon <= 0) return 1.0;
+  double f = 1.0 - (double)a->steps / (double)a->horizon;
+  return f > 0 ? f : 0.0;
+}
+static double actor_lr(const Off *a) { return a->set.lr * lr_left(a); }
+static double critic_lr(const Off *a) { return (a->set.critic_lr > 0 ? a->set.critic_lr : a->set.lr) * lr_left(a); }
+static double alpha_lr(const Off *a) { return (a->set.alpha_lr > 0 ? a->set.alpha_lr : a->set.lr) * lr_left(a); }
 
 static void net_step(const Off *a, rlcNet *net, rlcOptim *opt, double lr) {
   if (a->set.max_grad_norm > 0) rlc_clip_grad_norm(net->grads, net->n_params, a->set.max_grad_norm);
@@ -298,7 +308,7 @@ static double actor_step_det(Off *a, const float *obs) {
   memset(a->dact, 0, sizeof(float) * (size_t)B * A);
   critic_action_grad(a, 0, a->dq);
   rlc_net_backward(a->actor, a->dact, NULL);
-  net_step(a, a->actor, a->opt_actor, a->set.lr);
+  net_step(a, a->actor, a->opt_actor, actor_lr(a));
   return loss / B;
 }
 
@@ -345,7 +355,7 @@ static double actor_step_sac(Off *a, const float *obs, double alpha) {
       a->dout[(size_t)b * 2 * A + A + d] = inside ? a->dlstd[(size_t)b * A + d] : 0.0f;
     }
   rlc_net_backward(a->actor, a->dout, NULL);
-  net_step(a, a->actor, a->opt_actor, a->set.lr);
+  net_step(a, a->actor, a->opt_actor, actor_lr(a));
   return loss / B;
 }
 
@@ -446,7 +456,7 @@ static void off_info(const rlcAgent *ag, rlcAgentInfo *out) {
   out->loss_count = a->loss_n;
   out->epsilon = NAN;
   out->temperature = NAN;
-  out->lr = a->set.lr;
+  out->lr = actor_lr(a);
   out->updates = a->updates;
   out->n_extra = a->sac ? 2 : 1;
   out->extra_name[0] = "actor_loss";
@@ -727,6 +737,7 @@ static rlcStatus off_create(const rlcAgentClass *cls, const rlcAgentDef *def, rl
     return s;
   }
   a->next_train = a->set.train_freq;
+  a->horizon = def->steps;
   *out = &a->base;
   return RLC_OK;
 }
@@ -749,6 +760,8 @@ static const rlcSetting settings[] = {
     RLC_SET_INT(S, n_critics, "n_critics", "2", 1, 2, "critics (2: the smaller target of the twins)"),
     RLC_SET_CHOICE(S, optimizer, "optimizer", "adam", "adam|sgd", "optimizer of every trained part"),
     RLC_SET_DOUBLE(S, lr, "lr", "1e-3", 1e-12, 10, "learning rate (actor; critics and alpha unless set)"),
+    RLC_SET_CHOICE(S, lr_schedule, "lr_schedule", "constant", "constant|linear",
+                   "learning rates constant, or linear to 0 over the run's steps (rl-zoo's lin_X)"),
     RLC_SET_DOUBLE(S, critic_lr, "critic_lr", "0", 0, 10, "critics' learning rate (0: lr)"),
     RLC_SET_DOUBLE(S, alpha_lr, "alpha_lr", "0", 0, 10, "entropy coefficient's learning rate (0: lr)"),
     RLC_SET_DOUBLE(S, optim_eps, "optim_eps", "0", 0, 1, "Adam epsilon (0: 1e-8)"),
@@ -837,6 +850,13 @@ static const rlcPreset pr_td3[] = {
      "RLtools' TD3 Pendulum benchmark: 20k steps, 64-64, batch 100, actor and targets every 2 steps"},
 };
 
+// rl-zoo's SAC for LunarLanderContinuous (hyperparams/sac.yml): 400-300,
+// lr lin_7.3e-4, replay 1M, batch 256, tau 0.01, 10,000 random steps.
+#define ZOO_SAC_LANDER                                                                            \
+  "env=LunarLanderContinuous-v3,steps=500000,hidden=400-300,lr=7.3e-4,lr_schedule=linear,buffer_size=1000000," \
+  "batch_size=256,tau=0.01,gamma=0.99,learning_starts=10000,train_freq=1,train_unit=step,gradient_steps=1,"   \
+  "ent_coef=auto"
+
 static const rlcPreset pr_sac[] = {
     {NULL, "Pendulum-v1", RLC_PENDULUM ",steps=10000,ent_coef=auto",
      "rlc's Pendulum-v1 default for SAC: RLtools' settings (64-64, batch 100, 10k steps)"},
@@ -846,6 +866,8 @@ static const rlcPreset pr_sac[] = {
      "rl-zoo's tuned SAC for Pendulum-v1 (20k steps, 256-256, lr 1e-3)"},
     {"rltools-sac", "Pendulum-v1", RLTOOLS_BASE ",steps=10000,ent_coef=auto",
      "RLtools' SAC Pendulum benchmark: 10k steps, 64-64, batch 100"},
+    {"zoo-sac-lander", "LunarLanderContinuous-v3", ZOO_SAC_LANDER,
+     "rl-zoo's tuned SAC for LunarLanderContinuous-v3 (500k steps, 400-300, lr linear from 7.3e-4)"},
 };
 
 #define OFF_CLASS(sym, nm, doc_, defaults_, presets_)                                             \
