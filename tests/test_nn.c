@@ -1570,9 +1570,7 @@ TEST(nn_fp_fast_flushes_denormals_and_restores) {
   float before = tiny * one;
   CHECK(before == 1e-40f);
   rlcFpMode m = rlc_fp_fast_begin();
-  // volatile: gcc does not model the FP mode, so a plain product may be
-  // computed after rlc_fp_fast_end (it was, once this test read `flushes`).
-  volatile float during = tiny * one;
+  volatile float during = tiny * one;  // volatile: the product stays before the mode changes
   rlcFpMode inner = rlc_fp_fast_begin();  // nested: the inner end keeps flushing
   rlc_fp_fast_end(inner);
   volatile float nested = tiny * one;
