@@ -48,14 +48,14 @@ typedef float v8f __attribute__((vector_size(32)));
 // left to -ffp-contract, gcc 12 fused some tile shapes and not others (a
 // 1 x 8 tile, and the narrow forward below after it vectorized the products
 // across k), so a row's bits depended on the tile shape that computed it.
-static inline v8f bcast8(float c) { return (v8f){c, c, c, c, c, c, c, c}; }
-static inline v8f fma8(v8f c, v8f s, v8f acc) {
+// Macros, not functions: a function returning a 32-byte vector changes the
+// ABI without AVX, which gcc warns about (-Wpsabi) in the portable build.
+#define bcast8(c) ((v8f){(c), (c), (c), (c), (c), (c), (c), (c)})
 #ifdef __FMA__
-  return __builtin_ia32_vfmaddps256(c, s, acc);
+#define fma8(c, s, acc) __builtin_ia32_vfmaddps256((c), (s), (acc))
 #else
-  return acc + c * s;
+#define fma8(c, s, acc) ((acc) + (c) * (s))
 #endif
-}
 
 #ifdef __AVX512F__
 #define NR 32    // columns per panel (4 vectors)
