@@ -37,6 +37,7 @@ typedef struct rlcRunSettings {
   bool stop_at_threshold, gif;
   bool video;                   // MP4 of evaluations (every video_interval-th) and agent.mp4
   int video_interval;
+  int nn_threads;               // threads splitting the networks' work (rlcPool); results do not depend on it
 } rlcRunSettings;
 
 RLC_API const rlcSetting *rlc_run_settings(int *n);
