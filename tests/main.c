@@ -34,6 +34,11 @@ const char *test_reference_dir(void) {
   return d && *d ? d : "../shared/reference";
 }
 
+int test_under_valgrind(void) {
+  const char *p = getenv("LD_PRELOAD");
+  return p && strstr(p, "vgpreload") != NULL;
+}
+
 const char *test_tmpdir(void) {
   if (!tmpdir[0]) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/rlc-test-XXXXXX");

@@ -19,6 +19,10 @@ extern int test_failed_checks;
 const char *test_reference_dir(void);
 // A fresh temp directory for this test case (removed at exit).
 const char *test_tmpdir(void);
+// True when the suite runs under valgrind (its preload library is in
+// LD_PRELOAD). Valgrind does not emulate the SSE flush-to-zero and
+// denormals-are-zero modes, so checks of their effect are skipped there.
+int test_under_valgrind(void);
 // Registers HeapWalk-v0, an env whose state owns heap memory (test_env_hooks.c).
 void test_register_heap_walk(void);
 

@@ -126,7 +126,9 @@ TEST(determinism_deep_agents) {
       {"sac", "Pendulum-v1", RUN_SET "steps=600,hidden=32-32,batch_size=32,learning_starts=200", 0xb694373c287ad83bULL},
   };
 #if !defined(__FMA__) && !defined(__clang__)
-  const bool golden = true;
+  // The training kernels flush denormals to zero, which valgrind does not
+  // emulate: under it the runs are checked for agreement only.
+  const bool golden = !test_under_valgrind();
 #else
   const bool golden = false;
 #endif

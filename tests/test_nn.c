@@ -1534,11 +1534,14 @@ TEST(nn_fp_fast_flushes_denormals_and_restores) {
   rlc_fp_fast_end(m);
   float after = tiny * one;
 #if defined(__SSE2__) || defined(__aarch64__)
-  CHECK_MSG(during == 0.0f, "subnormal product %g with denormals flushed", (double)during);
-  CHECK(nested == 0.0f);
+  const int flushes = !test_under_valgrind();  // valgrind does not emulate FTZ
 #else
-  (void)during, (void)nested;
+  const int flushes = 0;
 #endif
+  if (flushes) {
+    CHECK_MSG(during == 0.0f, "subnormal product %g with denormals flushed", (double)during);
+    CHECK(nested == 0.0f);
+  }
   CHECK_MSG(after == 1e-40f, "the caller's mode is not restored: %g", (double)after);
 }
 
