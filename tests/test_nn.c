@@ -1526,11 +1526,13 @@ TEST(nn_fp_fast_flushes_denormals_and_restores) {
   volatile float tiny = 1e-40f, one = 1.0f;  // subnormal
   float before = tiny * one;
   CHECK(before == 1e-40f);
+  // Volatile results: gcc would otherwise compute the products after the
+  // calls (it assumes the FP mode constant), where the mode is restored.
   rlcFpMode m = rlc_fp_fast_begin();
-  float during = tiny * one;
+  volatile float during = tiny * one;
   rlcFpMode inner = rlc_fp_fast_begin();  // nested: the inner end keeps flushing
   rlc_fp_fast_end(inner);
-  float nested = tiny * one;
+  volatile float nested = tiny * one;
   rlc_fp_fast_end(m);
   float after = tiny * one;
 #if defined(__SSE2__) || defined(__aarch64__)

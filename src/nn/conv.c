@@ -435,8 +435,11 @@ void rlc_conv2d_backward(float *dinp, float *dweight, float *dbias, const float 
   // (in this orientation the long axis, rows, is the reduction and the dout
   // strip is read in place). Threads split the im2col by images and the
   // product by rows of dweight^T (nn_gemm_acc), never the sum over rows.
+  // With threads the chunks fill the whole scratch (two images where a
+  // chunk is one), so that the im2col has an image for each: the sum over
+  // rows is the same sequence of FMAs whatever the chunk boundaries.
   const size_t in_img = (size_t)d.H * d.W * d.C, out_img = (size_t)d.P * d.OC;
-  const int nbmax = chunk_images(&d);
+  const int nbmax = nn_parts((double)B * d.P * d.K * d.OC) > 1 ? col_images(&d) : chunk_images(&d);
   float *dwt = col + (size_t)col_images(&d) * d.P * d.K;
   if (dweight) {
     memset(dwt, 0, sizeof(float) * (size_t)d.K * d.OC);
