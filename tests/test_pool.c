@@ -104,6 +104,17 @@ static void count_part(void *arg, int k, int parts) {
   (void)parts;
 }
 
+typedef struct NestedJob {
+  rlcPool *pool;
+  int *hits;  // 4 x 5
+} NestedJob;
+
+static void nested_part(void *arg, int k, int parts) {
+  const NestedJob *j = arg;
+  rlc_pool_run(j->pool, count_part, j->hits + 5 * k, 5);
+  (void)parts;
+}
+
 TEST(pool_run_parts) {
   rlcPool *p = NULL;
   CHECK_ERR(rlc_pool_create(0, &p), RLC_ERR_ARG);
@@ -120,6 +131,11 @@ TEST(pool_run_parts) {
     for (int k = 0; k < 7; k++) CHECK_EQ_INT(hits[k], k < parts ? 1 : 0);
     if (test_failed_checks) break;
   }
+  // A part that starts a job on the same pool runs it alone.
+  int nested[4 * 5] = {0};
+  NestedJob nj = {p, nested};
+  rlc_pool_run(p, nested_part, &nj, 4);
+  for (int k = 0; k < 20; k++) CHECK_EQ_INT(nested[k], 1);
   rlc_pool_destroy(p);
   rlc_pool_destroy(NULL);
 }

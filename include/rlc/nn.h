@@ -98,7 +98,8 @@ RLC_API int rlc_pool_threads(const rlcPool *pool);               // 1 for NULL
 // Makes `pool` (or NULL: none) the calling thread's pool; returns the previous one.
 RLC_API rlcPool *rlc_pool_use(rlcPool *pool);
 // fn(arg, k, parts) for k = 0 .. parts - 1, on the pool's threads and the
-// caller; returns when all are done. NULL pool: all on the caller.
+// caller; returns when all are done. NULL pool: all on the caller; so is a
+// job that a part of another job starts. One thread at a time uses a pool.
 RLC_API void rlc_pool_run(rlcPool *pool, void (*fn)(void *arg, int part, int parts), void *arg, int parts);
 
 //------------------------------------------------------------------------------

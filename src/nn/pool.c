@@ -36,6 +36,7 @@ struct rlcPool {
   _Atomic int done;               // slices finished in this job
   _Atomic int sleepers;           // workers blocked on `wake`
   _Atomic bool quit;
+  bool busy;                      // a job is running (a part that runs another job runs it alone)
   void (*fn)(void *arg, int part, int parts);
   void *arg;
   uint64_t fp_mode;               // the caller's floating-point control word
@@ -124,10 +125,11 @@ static void post(rlcPool *p, uint64_t ticket_bits) {
 
 void rlc_pool_run(rlcPool *pool, void (*fn)(void *arg, int part, int parts), void *arg, int parts) {
   if (parts < 1) return;
-  if (!pool || pool->started == 0 || parts < 2 || parts > 0xffff) {
+  if (!pool || pool->started == 0 || parts < 2 || parts > 0xffff || pool->busy) {
     for (int k = 0; k < parts; k++) fn(arg, k, parts);
     return;
   }
+  pool->busy = true;
   pool->fn = fn;
   pool->arg = arg;
   uint64_t mode = nn_fp_mode_get();
@@ -139,6 +141,7 @@ void rlc_pool_run(rlcPool *pool, void (*fn)(void *arg, int part, int parts), voi
     if (spins < CALLER_SPINS) cpu_relax();
     else sched_yield();
   }
+  pool->busy = false;
 }
 
 void rlc_pool_destroy(rlcPool *pool) {
