@@ -170,12 +170,12 @@ static void check_runs(const char *algo, const char *env, const char *set) {
 }
 
 TEST(pool_runs_bitwise) {
-  // The MinAtar paper's DQN, a few hundred updates.
+  // The MinAtar paper's DQN, 100 updates (a target sync among them).
   check_runs("dqn", "MinAtar/Breakout-v1",
              "hidden=c16k3-128,optimizer=rmsprop_torch,centered=true,lr=2.5e-4,rmsprop_rho=0.95,optim_eps=0.01,"
-             "batch_size=32,learning_starts=200,target_update=100,steps=600,eval_interval=0,eval_episodes=1,gif=false");
-  // PPO with a conv torso: rollouts of 8 x 32 through minibatches of 64.
+             "batch_size=32,learning_starts=200,target_update=50,steps=300,eval_interval=0,eval_episodes=1,gif=false");
+  // PPO with a conv torso: a rollout of 8 x 32 through minibatches of 64.
   check_runs("ppo", "MinAtar/Breakout-v1",
-             "hidden=c16k3-64,num_envs=8,num_steps=32,num_minibatches=4,update_epochs=2,steps=512,eval_interval=0,"
+             "hidden=c16k3-64,num_envs=8,num_steps=32,num_minibatches=4,update_epochs=2,steps=256,eval_interval=0,"
              "eval_episodes=1,gif=false");
 }
