@@ -65,6 +65,7 @@ if last_json "$RLC" eval "$R" --episodes 3 --json; then
 else ko "eval --json ($(head -c 300 "$T/err"))"; fi
 "$RLC" eval "$T/a" --episodes 2 --gif "$T/e.gif" >/dev/null && [ -s "$T/e.gif" ] && ok "eval --gif" || ko "eval --gif"
 "$RLC" plot "$T/a" "$T/b" -o "$T/ab.png" >/dev/null && [ -s "$T/ab.png" ] && ok "plot two runs" || ko "plot"
+"$RLC" plot "$T/a" --output="$T/a.png" >/dev/null && [ -s "$T/a.png" ] && ok "plot --output=FILE" || ko "plot --output="
 
 # Bad input: one line, nonzero, nothing written.
 expect_fail "unknown algorithm" "unknown algorithm 'nope'" "$RLC" train --algo nope --out "$T/x"

@@ -33,12 +33,26 @@ bool cli_out_ext(const CliArgs *a, const char *opt, const char *ext) {
   return false;
 }
 
+// Whether an option is called name: its name, or one of its '|'-separated
+// forms ("-o|--output").
+static bool opt_is(const CliOpt *o, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = o->name; p;) {
+    const char *bar = strchr(p, '|');
+    size_t len = bar ? (size_t)(bar - p) : strlen(p);
+    if (len == n && !strncmp(p, name, n)) return true;
+    p = bar ? bar + 1 : NULL;
+  }
+  return false;
+}
+
 static void print_help(const CliCmd *cmd) {
   printf("usage: rlc %s %s\n\n%s\n\noptions:\n", cmd->name, cmd->usage, cmd->summary);
   for (int i = 0; i < cmd->n_opts; i++) {
     char left[64];
-    snprintf(left, sizeof left, "%s%s%s", cmd->opts[i].name, cmd->opts[i].arg ? " " : "",
-             cmd->opts[i].arg ? cmd->opts[i].arg : "");
+    const char *name = cmd->opts[i].name, *bar = strchr(name, '|');
+    snprintf(left, sizeof left, "%.*s%s%s%s%s", bar ? (int)(bar - name) : 0, name, bar ? ", " : "",
+             bar ? bar + 1 : name, cmd->opts[i].arg ? " " : "", cmd->opts[i].arg ? cmd->opts[i].arg : "");
     printf("  %-24s %s\n", left, cmd->opts[i].help);
   }
   printf("  %-24s %s\n", "--help", "show this help");
@@ -55,15 +69,17 @@ int cli_parse(const CliCmd *cmd, int argc, char **argv, int max_positional, CliA
       *done = true;
       return 0;
     }
-    if (arg[0] == '-' && arg[1] == '-') {
-      // --name=value or --name value
+    int k = -1;
+    for (int j = 0; j < cmd->n_opts; j++)
+      if (arg[0] == '-' && arg[1] != '-' && opt_is(&cmd->opts[j], arg)) k = j;  // -o value
+    if (k >= 0 || (arg[0] == '-' && arg[1] == '-')) {
+      // --name=value, --name value or -o value
       char name[64];
-      const char *eq = strchr(arg, '=');
+      const char *eq = k >= 0 ? NULL : strchr(arg, '=');
       size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
       snprintf(name, sizeof name, "%.*s", (int)len, arg);
-      int k = -1;
-      for (int j = 0; j < cmd->n_opts; j++)
-        if (!strcmp(cmd->opts[j].name, name)) k = j;
+      for (int j = 0; k < 0 && j < cmd->n_opts; j++)
+        if (opt_is(&cmd->opts[j], name)) k = j;
       if (k < 0) {
         *done = true;
         return cli_error("unknown option '%s' for 'rlc %s' (see rlc %s --help)", name, cmd->name, cmd->name);
@@ -92,7 +108,7 @@ int cli_parse(const CliCmd *cmd, int argc, char **argv, int max_positional, CliA
 
 static int find(const CliArgs *a, const char *name) {
   for (int j = 0; j < a->cmd->n_opts; j++)
-    if (!strcmp(a->cmd->opts[j].name, name)) return j;
+    if (opt_is(&a->cmd->opts[j], name)) return j;
   return -1;
 }
 

@@ -11,7 +11,7 @@
 #define CLI_MAX_OPTS 32
 
 typedef struct CliOpt {
-  const char *name;  // "--episodes"
+  const char *name;  // "--episodes"; "-o|--output" also takes the short form
   const char *arg;   // "N" (NULL for a flag)
   const char *help;
 } CliOpt;

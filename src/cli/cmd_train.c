@@ -359,32 +359,21 @@ int cmd_eval(int argc, char **argv) {
 //------------------------------------------------------------------------------
 
 static const CliOpt plot_opts[] = {
-    {"-o", "FILE", "output PNG (default curves.png)"},
-    {"--output", "FILE", "same as -o"},
+    {"-o|--output", "FILE", "output PNG (default curves.png)"},
 };
 static const CliCmd plot_cmd = {"plot", "DIR... [-o FILE]",
                                 "Learning curves of one or more runs in one figure (compare seeds or algorithms).",
-                                plot_opts, 2, cmd_plot};
+                                plot_opts, 1, cmd_plot};
 
 int cmd_plot(int argc, char **argv) {
-  // -o is a short option: turn it into --output for the shared parser.
-  char **args = calloc((size_t)argc + 1, sizeof *args);
-  if (!args) return cli_error("out of memory");
-  for (int i = 0; i < argc; i++) args[i] = !strcmp(argv[i], "-o") ? (char *)"--output" : argv[i];
   CliArgs a;
   bool done;
-  int rc = cli_parse(&plot_cmd, argc, args, 10, &a, &done);
-  if (done) {
-    free(args);
-    return rc;
-  }
-  const char *dirs[10];
+  int rc = cli_parse(&plot_cmd, argc, argv, 10, &a, &done);
+  if (done) return rc;
   int n = a.n_positional;
-  for (int i = 0; i < n; i++) dirs[i] = a.positional[i];
-  free(args);
   if (n == 0) return cli_error("plot needs at least one run directory (rlc plot DIR... -o FILE)");
   const char *out = cli_str(&a, "--output", "curves.png");
-  rlcStatus s = rlc_run_plot(dirs, n, out);
+  rlcStatus s = rlc_run_plot(a.positional, n, out);
   if (s) return cli_fail(s);
   printf("wrote %s\n", out);
   return 0;
