@@ -23,16 +23,16 @@ THREADS=${THREADS:-2} EVAL_EVERY=${EVAL_EVERY:-10000} EVAL_EPISODES=${EVAL_EPISO
 curve() {
   rs=$(sed -n 's/.*\(^\|,\)random_steps=\([0-9]*\).*/\2/p' "$1/config.txt" | head -n 1)
   rs=${rs:-20000}
-  awk -F, -v rs="$rs" 'NR > 1 && NF >= 4 && $2 <= rs { s += $3; n++ }
-    END { if (n) printf "random play (the first %d steps, uniform actions): %d episodes, mean return %.3f\n", rs, n, s / n }' \
+  awk -F, -v rs="$rs" 'NR > 1 && NF >= 4 && $2 <= rs { s += $3; q += $3 * $3; n++ }
+    END { if (n) { m = s / n; printf "random play (the first %d steps, uniform actions): %d episodes, mean return %.3f (std %.3f)\n", rs, n, m, sqrt(q / n - m * m) } }' \
     "$1/episodes.csv"
   echo "     step   eval_return (std, length)   train_return  epsilon  updates"
   awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    $(c["train_return"]) != "" { tr = sprintf("%.3f", $(c["train_return"])) }
     $(c["eval_return"]) != "" && $1 != last {
       last = $1
       printf "  %7d   %6.3f (%.3f, %.1f)   %12s  %7.3f  %7d\n", $1, $(c["eval_return"]), $(c["eval_std"]),
-        $(c["eval_length"]), tr, $(c["epsilon"]), $(c["updates"]) }
-    $(c["train_return"]) != "" { tr = sprintf("%.3f", $(c["train_return"])) }' "$1/metrics.csv"
+        $(c["eval_length"]), tr, $(c["epsilon"]), $(c["updates"]) }' "$1/metrics.csv"
 }
 
 if [ "$1" = "--curve" ]; then
