@@ -10,7 +10,12 @@
 #      core's peak FLOP/s (rlc bench-nn's figure)
 #   6. the time split of a whole run (act, env, update; thread CPU time)
 # Wall time is end to end (`rlc train` as a process); CPU is user + sys.
-# Greedy returns: mean of 100 evaluation episodes after training.
+# Greedy returns: mean of 100 evaluation episodes after training ("10 ep":
+# the final policy's mean over episodes 0-9 of `rlc eval`, RLtools' protocol
+# of 10 deterministic episodes, for comparison with its figures).
+#   7. the evaluation protocol's noise: one policy trained longer (TD3, 60k
+#      steps), its mean over 1000 episodes, and the spread of its means over
+#      100 disjoint blocks of 10 episodes
 # Usage: sh bench/bench_offpolicy.sh [SEEDS]   (default 5)
 cd "$(dirname "$0")/.." || exit 1
 make -s build/rlc build/bench/bench_offpolicy || exit 1
@@ -30,15 +35,17 @@ race() {  # name preset|algo env extra-settings rltools-figure
       --out "$T/run" --set "gif=false,eval_interval=0,eval_episodes=100${extra:+,$extra}" > "$T/json" || exit 1
     ret=$(sed 's/.*"eval_mean_return": \([-0-9.e+]*\).*/\1/' "$T/json")
     steps=$(sed 's/.*"steps": \([0-9]*\),.*/\1/' "$T/json")
+    r10=$(build/rlc eval "$T/run" --episodes 10 --seed 0 --json | tail -n 1 |
+          sed 's/.*"eval_mean_return": \([-0-9.e+]*\).*/\1/')
     set -- $(cat "$T/time")
-    echo "$s $1 $(echo "$2 + $3" | bc) $ret $steps" >> "$T/$name"
-    printf '  %-12s seed %d: %6d steps  wall %6.2f s  cpu %6.2f s  greedy return %8.1f\n' "$name" "$s" "$steps" "$1" \
-      "$(echo "$2 + $3" | bc)" "$ret"
+    echo "$s $1 $(echo "$2 + $3" | bc) $ret $steps $r10" >> "$T/$name"
+    printf '  %-12s seed %d: %6d steps  wall %6.2f s  cpu %6.2f s  greedy return %8.1f  (10 ep %7.1f)\n' "$name" "$s" \
+      "$steps" "$1" "$(echo "$2 + $3" | bc)" "$ret" "$r10"
     s=$((s + 1))
   done
-  printf '%-12s median of %d: wall %.2f s  cpu %.2f s  greedy return %.1f   (%s)\n' "$name" "$N" \
+  printf '%-12s median of %d: wall %.2f s  cpu %.2f s  greedy return %.1f  (10 ep %.1f)   (%s)\n' "$name" "$N" \
     "$(cut -d' ' -f2 "$T/$name" | median)" "$(cut -d' ' -f3 "$T/$name" | median)" \
-    "$(cut -d' ' -f4 "$T/$name" | median)" "$ref"
+    "$(cut -d' ' -f4 "$T/$name" | median)" "$(cut -d' ' -f6 "$T/$name" | median)" "$ref"
 }
 
 echo "== races (this machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
@@ -70,3 +77,15 @@ for p in "td3 rltools-td3" "sac rltools-sac"; do
             "'"$2"'", v["cpu_s"], 100 * v["act_s"] / v["cpu_s"], 100 * v["env_s"] / v["cpu_s"],
             100 * v["update_s"] / v["cpu_s"], v["us_per_update"], v["return"]}'
 done
+
+echo "== the evaluation protocol's noise (Pendulum-v1 episodes differ by their initial state)"
+build/rlc train --preset rltools-td3 --steps 60000 --seed 0 --quiet --json --force --out "$T/long" \
+  --set "gif=false,eval_interval=0,eval_episodes=1000" > "$T/json" || exit 1
+echo "  TD3 (rltools-td3) trained 60k steps: mean of 1000 episodes $(sed 's/.*"eval_mean_return": \([-0-9.e+]*\).*/\1/' "$T/json")"
+: > "$T/blocks"
+for b in $(seq 0 10 990); do
+  build/rlc eval "$T/long" --episodes 10 --seed "$b" --json | tail -n 1 |
+    sed 's/.*"eval_mean_return": \([-0-9.e+]*\).*/\1/' >> "$T/blocks"
+done
+sort -g "$T/blocks" | awk '{a[NR] = $1} END {printf "  the same policy over 100 blocks of 10 episodes: p10 %.1f  median %.1f  p90 %.1f  (min %.1f, max %.1f)\n",
+  a[10], (a[50] + a[51]) / 2, a[90], a[1], a[NR]}'

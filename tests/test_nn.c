@@ -1518,6 +1518,49 @@ TEST(nn_dense_forward_batch_needs_no_padding) {
   }
 }
 
+// A row computed in a block of rows (tiles: batch-major for 16+ outputs,
+// register-transposed dot products for up to 4, transposed blocks between)
+// is, whatever the path, each output's chain of fused multiply-adds over the
+// inputs in order, starting from its bias: the same bits as that chain
+// written out (a*b+c unfused where the ISA has no FMA).
+static float fma_chain(float acc, const float *x, const float *w, int C) {
+  for (int k = 0; k < C; k++) {
+#ifdef __FMA__
+    acc = fmaf(x[k], w[k], acc);
+#else
+    acc = acc + x[k] * w[k];
+#endif
+  }
+  return acc;
+}
+
+TEST(nn_dense_forward_tiles_are_fma_chains) {
+  static const int Cs[] = {3, 8, 64, 130, 300}, OCs[] = {1, 2, 3, 4, 5, 16, 17, 64, 300}, Bs[] = {13, 20, 32, 64, 96};
+  rlcRng rng;
+  rlc_rng_seed(&rng, 5);
+  float *x = malloc(sizeof(float) * 96 * 300), *w = malloc(sizeof(float) * 300 * 300);
+  float *bias = malloc(sizeof(float) * 300), *y = malloc(sizeof(float) * 96 * 300);
+  fill_uniform(x, 96 * 300, &rng, -1, 1);
+  fill_uniform(w, 300 * 300, &rng, -1, 1);
+  fill_uniform(bias, 300, &rng, -1, 1);
+  int bad = 0;
+  for (size_t ci = 0; ci < sizeof Cs / sizeof Cs[0]; ci++)
+    for (size_t oi = 0; oi < sizeof OCs / sizeof OCs[0]; oi++)
+      for (size_t bi = 0; bi < sizeof Bs / sizeof Bs[0]; bi++) {
+        int C = Cs[ci], OC = OCs[oi], B = Bs[bi];
+        rlc_dense_forward(y, x, w, bias, B, C, OC);
+        for (int b = 0; b < B; b++)
+          for (int o = 0; o < OC; o++) {
+            float want = fma_chain(bias[o], x + (size_t)b * C, w + (size_t)o * C, C);
+            if (y[(size_t)b * OC + o] != want && bad++ < 5)
+              CHECK_MSG(0, "B=%d C=%d OC=%d row %d out %d: %.9g, the chain %.9g", B, C, OC, b, o,
+                        (double)y[(size_t)b * OC + o], (double)want);
+          }
+      }
+  CHECK_EQ_INT(bad, 0);
+  free(x), free(w), free(bias), free(y);
+}
+
 //------------------------------------------------------------------------------
 // Floating-point mode
 //------------------------------------------------------------------------------
@@ -1526,10 +1569,8 @@ TEST(nn_fp_fast_flushes_denormals_and_restores) {
   volatile float tiny = 1e-40f, one = 1.0f;  // subnormal
   float before = tiny * one;
   CHECK(before == 1e-40f);
-  // Volatile results: gcc would otherwise compute the products after the
-  // calls (it assumes the FP mode constant), where the mode is restored.
   rlcFpMode m = rlc_fp_fast_begin();
-  volatile float during = tiny * one;
+  volatile float during = tiny * one;  // volatile: the product stays before the mode changes
   rlcFpMode inner = rlc_fp_fast_begin();  // nested: the inner end keeps flushing
   rlc_fp_fast_end(inner);
   volatile float nested = tiny * one;

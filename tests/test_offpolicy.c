@@ -401,6 +401,24 @@ TEST(offpolicy_each_algorithm_learns_a_tiny_task) {
   CHECK(point_learn("sac", NULL, 1, 400) == point_learn("sac", NULL, 1, 400));
 }
 
+// lr_schedule=linear: every learning rate falls linearly to 0 over the run's
+// steps (rl-zoo's lin_X); halfway it is half.
+TEST(offpolicy_linear_lr_schedule) {
+  register_point();
+  rlcOpts cfg;
+  rlcRun *run;
+  CHECK_OK(point_config(&cfg, "sac", "lr_schedule=linear,lr=1e-3", 0, 800));
+  CHECK_OK(rlc_run_create(&cfg, NULL, false, &run));
+  CHECK_OK(rlc_run_train(run, 400, 0, NULL, NULL));
+  rlcRunStatus st;
+  rlc_run_status(run, &st);
+  CHECK_NEAR(st.info.lr, 0.5e-3, 1e-9);
+  CHECK_OK(rlc_run_train(run, 800, 0, NULL, NULL));
+  rlc_run_status(run, &st);
+  CHECK_NEAR(st.info.lr, 0.0, 1e-12);
+  rlc_run_destroy(run);
+}
+
 //------------------------------------------------------------------------------
 // Exact resume, bad settings
 //------------------------------------------------------------------------------
@@ -460,6 +478,7 @@ TEST(offpolicy_bad_settings_are_one_line_errors) {
       {"td3", "ent_coef=x", "ent_coef=x"},
       {"ddpg", "hidden=64-x", "hidden=64-x"},
       {"ddpg", "hidden=c16k3", "hidden=c16k3"},
+      {"sac", "lr_schedule=sideways", "lr_schedule"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     rlcAgent *ag = NULL;

@@ -13,6 +13,7 @@
 #include <png.h>
 
 #include "test.h"
+#include "env/draw_internal.h"
 
 //------------------------------------------------------------------------------
 // Helpers
@@ -269,6 +270,81 @@ TEST(draw_degenerate_input) {
   rlc_canvas_end(c);
   int x0, y0, x1, y1;
   CHECK(ink_box(rgb, W, H, &x0, &y0, &x1, &y1) > 3);
+}
+
+// Frame f of a random sequence: mostly a clear and a few shapes, as env
+// frames are; some frames draw over the old pixels, clip or write text.
+static uint64_t mix64(uint64_t *x) {
+  uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+static double uni(uint64_t *x, double lo, double hi) { return lo + (hi - lo) * (mix64(x) >> 11) * 0x1p-53; }
+
+static void draw_random_frame(uint8_t *rgb, int W, int H, int f) {
+  uint64_t x = 1000 + (uint64_t)f;
+  rlcCanvas *c;
+  if (rlc_canvas_begin(rgb, W, H, &c)) return;
+  static const rlcColor bgs[] = {0xffffff, 0xffffff, 0xffffff, 0x000000, 0x204080};
+  int kind = (int)(mix64(&x) % 16);
+  if (kind != 0) rlc_canvas_clear(c, bgs[mix64(&x) % 5]);
+  if (kind <= 2) rlc_canvas_clip(c, uni(&x, 0, W), uni(&x, 0, H), uni(&x, 5, W), uni(&x, 5, H));
+  if (kind == 2) rlc_canvas_clear(c, 0x00ff00);  // under that clip
+  int n = 1 + (int)(mix64(&x) % 4);
+  for (int i = 0; i < n; i++) {
+    double ax = uni(&x, -20, W + 20), ay = uni(&x, -20, H + 20), s = uni(&x, 0.5, 25), w = uni(&x, 0.3, 6);
+    rlcColor col = (rlcColor)(mix64(&x) & 0xffffff);
+    double xy[8] = {ax, ay, ax + uni(&x, -s, s), ay + uni(&x, -s, s), ax + uni(&x, -s, s), ay + uni(&x, -s, s),
+                    ax + uni(&x, -s, s), ay + uni(&x, -s, s)};
+    switch (mix64(&x) % 8) {
+      case 0: rlc_canvas_fill_rect(c, ax, ay, s, s / 2, col); break;
+      case 1: rlc_canvas_stroke_rect(c, ax, ay, s, s / 3, w, col); break;
+      case 2: rlc_canvas_fill_polygon(c, xy, 3 + (int)(mix64(&x) % 2), col); break;
+      case 3: rlc_canvas_fill_circle(c, ax, ay, s, col); break;
+      case 4: rlc_canvas_stroke_circle(c, ax, ay, s, w, col); break;
+      case 5: rlc_canvas_line(c, xy[0], xy[1], xy[2], xy[3], w, col); break;
+      case 6: rlc_canvas_polyline(c, xy, 4, w, col); break;
+      default:
+        if (mix64(&x) % 3 == 0) rlc_canvas_text(c, ax, ay, s, RLC_ALIGN_CENTER, col, "Wy9");
+        else rlc_canvas_fill_circle(c, ax, ay, 0.4, col);
+    }
+  }
+  rlc_canvas_end(c);
+}
+
+// The surface kept between canvases repaints and converts only what frames
+// drew: a frame drawn after another must come out as the whole frame drawn on
+// a new surface does.
+TEST(draw_kept_surface_same_pixels) {
+  enum { W = 97, H = 61, N = 300 };
+  uint8_t start[W * H * 3], warm[W * H * 3], fresh[W * H * 3];
+  int mismatches = 0, first = -1;
+  for (int f = 1; f < N; f++) {
+    fill_random(start, sizeof start, (uint64_t)f);
+    memcpy(warm, start, sizeof warm);
+    draw_random_frame(warm, W, H, f - 1);
+    memcpy(warm, start, sizeof warm);
+    draw_random_frame(warm, W, H, f);
+    draw_set_whole_frames(true);
+    memcpy(fresh, start, sizeof fresh);
+    draw_random_frame(fresh, W, H, f);
+    draw_set_whole_frames(false);
+    if (memcmp(warm, fresh, sizeof warm)) {
+      if (first < 0) first = f;
+      mismatches++;
+    }
+  }
+  CHECK_MSG(mismatches == 0, "%d of %d frames differ from a new surface's (first: frame %d)", mismatches, N - 1, first);
+  // A frame drawn over the last one keeps its pixels.
+  memcpy(fresh, warm, sizeof fresh);
+  rlcCanvas *c;
+  CHECK_OK(rlc_canvas_begin(warm, W, H, &c));
+  rlc_canvas_fill_rect(c, 0, 0, 1, 1, 0x010203);
+  rlc_canvas_end(c);
+  CHECK_PX(warm, W, 0, 0, 0x010203);
+  CHECK(!memcmp(warm + 3 * W, fresh + 3 * W, sizeof warm - 3 * W));
 }
 
 TEST(draw_begin_errors) {
@@ -996,5 +1072,68 @@ TEST(draw_rows_convert_at_every_width) {
         CHECK_MSG(!memcmp(p, want, 3), "width %d: pixel (%d, %d) is %02x%02x%02x", w, x, y, p[0], p[1], p[2]);
       }
     CHECK_MSG(rgb[w * h * 3] == 0xab, "width %d: written past the frame", w);
+  }
+}
+
+// rlc's LZW writes the image data giflib's EGifPutLine wrote, byte for byte:
+// palettes of 2 to 256 colours (code sizes 2 to 8), quantized frames, frames
+// long enough to fill the code table many times, flat runs, 1x1 frames.
+static bool read_file(const char *path, uint8_t **data, long *n) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return false;
+  fseek(f, 0, SEEK_END);
+  *n = ftell(f);
+  rewind(f);
+  *data = malloc((size_t)*n + 1);
+  bool ok = *data && fread(*data, 1, (size_t)*n, f) == (size_t)*n;
+  fclose(f);
+  return ok;
+}
+
+static void lzw_test_frame(uint8_t *rgb, int w, int h, int f) {
+  // f % 8: colours per frame 2, 3, 5, 17, 200, 256, many (quantized), flat
+  static const int ncol[8] = {2, 3, 5, 17, 200, 256, 100000, 1};
+  int k = ncol[f % 8];
+  uint64_t x = 77 + (uint64_t)f;
+  for (int i = 0; i < w * h; i++) {
+    // Runs of random length, as rendered frames have, and noise.
+    uint32_t c = (uint32_t)(mix64(&x) % (uint64_t)k);
+    int run = (int)(mix64(&x) % 40);
+    for (int j = 0; j <= run && i < w * h; j++, i++) {
+      uint32_t v = k > 256 ? (uint32_t)mix64(&x) : c * 2654435761u;
+      rgb[3 * i] = (uint8_t)(v >> 8), rgb[3 * i + 1] = (uint8_t)(v >> 16), rgb[3 * i + 2] = (uint8_t)(v >> 24);
+    }
+    i--;
+  }
+}
+
+TEST(gif_lzw_same_bytes_as_giflib) {
+  static const int sizes[][2] = {{1, 1}, {3, 2}, {61, 47}, {320, 200}};
+  for (int si = 0; si < 4; si++) {
+    int w = sizes[si][0], h = sizes[si][1];
+    uint8_t *rgb = malloc((size_t)w * h * 3);
+    char pa[512], pb[512];
+    tmp_path(pa, sizeof pa, "lzw-giflib.gif");
+    tmp_path(pb, sizeof pb, "lzw-rlc.gif");
+    for (int pass = 0; pass < 2; pass++) {
+      gif_set_giflib_lzw(pass == 0);
+      rlcGif *g;
+      CHECK_OK(rlc_gif_create(pass == 0 ? pa : pb, w, h, 30, &g));
+      for (int f = 0; f < 16; f++) {
+        lzw_test_frame(rgb, w, h, f);
+        CHECK_OK(rlc_gif_add_frame(g, rgb));
+      }
+      CHECK_OK(rlc_gif_close(g));
+    }
+    gif_set_giflib_lzw(false);
+    uint8_t *a = NULL, *b = NULL;
+    long na = 0, nb = 0;
+    CHECK(read_file(pa, &a, &na) && read_file(pb, &b, &nb));
+    long at = 0;
+    while (at < na && at < nb && a[at] == b[at]) at++;
+    CHECK_MSG(na == nb && at == na, "%dx%d: %ld and %ld bytes, first difference at byte %ld", w, h, na, nb, at);
+    free(a);
+    free(b);
+    free(rgb);
   }
 }

@@ -183,6 +183,59 @@ TEST(video_roundtrip) {
   CHECK(rlc_video_read_info(empty, &frames, &w, &h, &fps) != RLC_OK);
 }
 
+static bool same_file(const char *a, const char *b, long *na, long *nb) {
+  FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+  bool same = fa && fb;
+  *na = *nb = 0;
+  for (int ca = 0, cb = 0; same && ca != EOF; (*na)++, (*nb)++) {
+    ca = fgetc(fa), cb = fgetc(fb);
+    same = ca == cb;
+  }
+  if (fa) fclose(fa);
+  if (fb) fclose(fb);
+  return same;
+}
+
+// Recordings encoded on a second thread while the next frames render, each
+// frame compared with the last only where the canvas drew, are the files
+// encoded frame by frame with whole frames compared, byte for byte, for every
+// env that renders.
+TEST(recording_thread_same_files) {
+  int envs = 0;
+  char seen[64][64];
+  for (int i = 0; i < rlc_env_registry_count(); i++) {
+    const rlcEnvRegistration *reg = rlc_env_registry_get(i);
+    // One version of each env (they render alike), short episodes.
+    char base[64];
+    snprintf(base, sizeof base, "%s", reg->id);
+    if (strstr(base, "-v")) *strstr(base, "-v") = 0;
+    bool dup = false;
+    for (int j = 0; j < envs && !dup; j++) dup = !strcmp(seen[j], base);
+    rlcEnv *env;
+    if (dup || envs == 64 || rlc_env_create(reg->id, NULL, &env)) continue;
+    bool renders = env->spec->render_width > 0 && env->spec->cls->render;
+    const char *ext = !strcmp(reg->id, "CartPole-v1") ? "mp4" : "gif";
+    char path[2][600];
+    for (int pass = 0; renders && pass < 2; pass++) {
+      rlcAgent *agent = NULL;
+      CHECK_OK(rlc_agent_create("random", env->spec, "", 3, 1, &agent));
+      if (!agent) break;
+      snprintf(path[pass], sizeof path[pass], "%s/thread-%d.%s", test_tmpdir(), pass, ext);
+      run_record_set_simple(pass == 1);
+      double mean, std, len;
+      CHECK_OK(rlc_evaluate(agent, reg->id, "max_episode_steps=40", 2, 5, &mean, &std, &len, path[pass], 2));
+      rlc_agent_destroy(agent);
+    }
+    run_record_set_simple(false);
+    rlc_env_destroy(env);
+    if (!renders) continue;
+    snprintf(seen[envs++], sizeof seen[0], "%s", base);
+    long na, nb;
+    CHECK_MSG(same_file(path[0], path[1], &na, &nb), "%s: the fast recording differs at byte %ld", reg->id, na);
+  }
+  CHECK(envs >= 8);
+}
+
 // rlc_evaluate records an .mp4 name as video: one frame per step plus the
 // first, at the env's render fps.
 TEST(evaluate_records_video) {

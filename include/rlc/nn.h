@@ -403,7 +403,9 @@ RLC_API void rlc_net_backward(rlcNet *net, const float *dout, float *dx);
 // The input gradient dx (B, in_size) of the last forward alone: parameters'
 // gradients are left as they are (the actor's gradient through a critic).
 // Dense and parameter-free layers skip their weight gradients; other layers
-// still accumulate theirs.
+// still accumulate theirs. dx NULL stops at the first layer's output: its
+// gradient is left in net->dacts at layers[0].out_offset (for callers that
+// need only some input columns, like an action beside an observation).
 RLC_API void rlc_net_backward_input(rlcNet *net, const float *dout, float *dx);
 RLC_API void rlc_net_zero_grad(rlcNet *net);
 RLC_API void rlc_net_resample_noise(rlcNet *net);  // noisy layers draw new epsilons

@@ -28,11 +28,12 @@
 enum { NOISE_NONE, NOISE_NORMAL, NOISE_OU };  // noise
 enum { POLICY_DETERMINISTIC, POLICY_GAUSSIAN };  // policy
 enum { UNIT_STEP, UNIT_EPISODE };                  // train_unit
+enum { LR_CONSTANT, LR_LINEAR };                   // lr_schedule
 
 typedef struct OffSettings {
   char hidden[RLC_SETTING_STR_MAX], critic_hidden[RLC_SETTING_STR_MAX];
   char ent_coef[RLC_SETTING_STR_MAX], target_entropy[RLC_SETTING_STR_MAX];
-  int policy, activation, noise, n_critics, train_unit, optimizer;
+  int policy, activation, noise, n_critics, train_unit, optimizer, lr_schedule;
   int batch_size, buffer_size, train_freq, gradient_steps, policy_delay;
   int64_t learning_starts;
   double lr, critic_lr, alpha_lr, optim_eps, gamma, tau, max_grad_norm;
@@ -57,17 +58,20 @@ typedef struct Off {
   rlcRng train_rng;             // SAC's policy samples, TD3's target smoothing
   // Counters and state.
   int64_t steps, updates, next_train, episodes, last_train_steps;
+  int64_t horizon;              // the run's env steps (lr_schedule=linear)
   double loss_sum, actor_loss_sum, alpha_loss_sum;
   int64_t loss_n, actor_n;
   float *ou;                    // (num_envs, A) Ornstein-Uhlenbeck state
   // Scratch, sized at creation (B = batch_size, M = actor's max_batch).
   float *xq, *xn;               // (B, X): (obs, action) rows of the batch and of the next obs
-  float *dx;                    // (B, X)
   float *an, *pa, *eps, *eps_next;  // (B, A) next actions, policy actions, their standard normals
   float *logp, *mean, *lstd;    // (B), (B, A) x2
   float *dmean, *dlstd, *dact, *dlogp, *dout; // (B, A) x3, (B), (B, 2A)
   float *y, *qmin, *qv, *dq;    // (B): targets, min of target critics, Q(s, a), dL/dQ
   int8_t *argmin;               // (B) the critic that gave the min in the actor loss
+  float *wa, *ga;               // (A, H1) a critic's first-layer action weights, (B, A) their gradient
+  float *gp, *gp2, *og;         // (B, widest critic layer) x3: critic_action_grad_rows
+  int *rows;                    // (B)
   float *aeps, *amean, *alstd;  // (M, A) acting scratch
   rlcArena mem;
 } Off;
@@ -160,15 +164,26 @@ static void off_act(rlcAgent *ag, const void *obs, int n, bool explore, void *ac
 //------------------------------------------------------------------------------
 
 // Critic input rows: the observation, then the scaled action.
-static void join(float *x, const float *obs, const float *act, int B, int D, int A) {
+// (Loops, not memcpy: rows of a few floats, where the calls cost more than
+// the copies.)
+static void join(float *restrict x, const float *restrict obs, const float *restrict act, int B, int D, int A) {
   for (int b = 0; b < B; b++) {
-    memcpy(x + (size_t)b * (D + A), obs + (size_t)b * D, sizeof(float) * D);
-    memcpy(x + (size_t)b * (D + A) + D, act + (size_t)b * A, sizeof(float) * A);
+    float *restrict r = x + (size_t)b * (D + A);
+    for (int i = 0; i < D; i++) r[i] = obs[(size_t)b * D + i];
+    for (int i = 0; i < A; i++) r[D + i] = act[(size_t)b * A + i];
   }
 }
 
-static double critic_lr(const Off *a) { return a->set.critic_lr > 0 ? a->set.critic_lr : a->set.lr; }
-static double alpha_lr(const Off *a) { return a->set.alpha_lr > 0 ? a->set.alpha_lr : a->set.lr; }
+// Learning rates now: lr_schedule=linear scales them all by the run's
+// remaining fraction (SB3's progress_remaining, rl-zoo's lin_X).
+static double lr_left(const Off *a) {
+  if (a->set.lr_schedule != LR_LINEAR || a->horizon <= 0) return 1.0;
+  double f = 1.0 - (double)a->steps / (double)a->horizon;
+  return f > 0 ? f : 0.0;
+}
+static double actor_lr(const Off *a) { return a->set.lr * lr_left(a); }
+static double critic_lr(const Off *a) { return (a->set.critic_lr > 0 ? a->set.critic_lr : a->set.lr) * lr_left(a); }
+static double alpha_lr(const Off *a) { return (a->set.alpha_lr > 0 ? a->set.alpha_lr : a->set.lr) * lr_left(a); }
 
 static void net_step(const Off *a, rlcNet *net, rlcOptim *opt, double lr) {
   if (a->set.max_grad_norm > 0) rlc_clip_grad_norm(net->grads, net->n_params, a->set.max_grad_norm);
@@ -225,11 +240,60 @@ static double critics_step(Off *a, const rlcReplayBatch *bt) {
 
 // dact (B, A) += d(sum_b w_b Q_c(s_b, a_b)) / da through critic c (its
 // parameters' gradients untouched). The critic's last forward was on xq.
+// The first layer's input gradient is formed for the action columns only
+// (the observation's D columns are not needed): g (B, H) @ W[:, D:], as a
+// dense forward through those columns of W, transposed into wa (A, H).
 static void critic_action_grad(Off *a, int c, const float *w) {
   const int B = a->set.batch_size, A = a->A, X = a->X;
-  rlc_net_backward_input(a->q[c], w, a->dx);
-  for (int b = 0; b < B; b++)
-    for (int d = 0; d < A; d++) a->dact[(size_t)b * A + d] += a->dx[(size_t)b * X + a->D + d];
+  rlcNet *q = a->q[c];
+  rlc_net_backward_input(q, w, NULL);
+  const rlcLayer *L = &q->layers[0];
+  const int H = L->def.units;
+  const float *W = q->params + L->param_offset + a->D;
+  for (int d = 0; d < A; d++)
+    for (int o = 0; o < H; o++) a->wa[(size_t)d * H + o] = W[(size_t)o * X + d];
+  const float *g = q->n_layers > 1 ? q->dacts + L->out_offset : w;  // a lone layer: its output gradient is w
+  rlc_dense_forward(a->ga, g, a->wa, NULL, B, H, A);
+  for (size_t i = 0; i < (size_t)B * A; i++) a->dact[i] += a->ga[i];
+}
+
+// As critic_action_grad for the n rows `rows` of the last forward alone,
+// each with weight w (SAC's twin critics: a row's gradient flows only through
+// the critic that gave its minimum, so each critic goes back over its own
+// rows instead of all B with zeros for the others). The layers' outputs of
+// those rows are gathered into og; p and p2 hold the gradient going down.
+static void critic_action_grad_rows(Off *a, int c, const int *rows, int n, float w) {
+  const int A = a->A;
+  rlcNet *q = a->q[c];
+  float *d = a->gp, *din = a->gp2;
+  for (int j = 0; j < n; j++) d[j] = w;
+  for (int i = q->n_layers - 1; i >= 1; i--) {
+    const rlcLayer *L = &q->layers[i];
+    const int C = L->in_size;
+    memset(din, 0, sizeof(float) * (size_t)n * C);
+    if (L->def.type == RLC_LAYER_DENSE) {
+      rlc_dense_backward(din, NULL, NULL, d, NULL, q->params + L->param_offset, n, C, L->def.units);
+    } else {
+      const float *out = q->acts + L->out_offset;
+      for (int j = 0; j < n; j++) memcpy(a->og + (size_t)j * C, out + (size_t)rows[j] * C, sizeof(float) * C);
+      int m = n * C;
+      switch (L->def.type) {
+      case RLC_LAYER_TANH: rlc_tanh_backward(din, d, a->og, m); break;
+      case RLC_LAYER_ELU: rlc_elu_backward(din, d, a->og, m); break;
+      default: rlc_relu_backward(din, d, a->og, m); break;
+      }
+    }
+    float *t = d;
+    d = din, din = t;
+  }
+  const rlcLayer *L = &q->layers[0];
+  const int H = L->def.units, X = a->X;
+  const float *W = q->params + L->param_offset + a->D;
+  for (int k = 0; k < A; k++)
+    for (int o = 0; o < H; o++) a->wa[(size_t)k * H + o] = W[(size_t)o * X + k];
+  rlc_dense_forward(a->ga, d, a->wa, NULL, n, H, A);
+  for (int j = 0; j < n; j++)
+    for (int k = 0; k < A; k++) a->dact[(size_t)rows[j] * A + k] += a->ga[(size_t)j * A + k];
 }
 
 // Deterministic actor: minimize -mean Q_1(s, actor(s)).
@@ -244,7 +308,7 @@ static double actor_step_det(Off *a, const float *obs) {
   memset(a->dact, 0, sizeof(float) * (size_t)B * A);
   critic_action_grad(a, 0, a->dq);
   rlc_net_backward(a->actor, a->dact, NULL);
-  net_step(a, a->actor, a->opt_actor, a->set.lr);
+  net_step(a, a->actor, a->opt_actor, actor_lr(a));
   return loss / B;
 }
 
@@ -273,8 +337,10 @@ static double actor_step_sac(Off *a, const float *obs, double alpha) {
   for (int b = 0; b < B; b++) loss += alpha * a->logp[b] - a->qmin[b];
   memset(a->dact, 0, sizeof(float) * (size_t)B * A);
   for (int c = 0; c < a->NC; c++) {
-    for (int b = 0; b < B; b++) a->dq[b] = a->argmin[b] == c ? -1.0f / B : 0.0f;
-    critic_action_grad(a, c, a->dq);
+    int n = 0;
+    for (int b = 0; b < B; b++)
+      if (a->argmin[b] == c) a->rows[n++] = b;
+    if (n) critic_action_grad_rows(a, c, a->rows, n, -1.0f / B);
   }
   for (int b = 0; b < B; b++) a->dlogp[b] = (float)(alpha / B);
   memset(a->dmean, 0, sizeof(float) * (size_t)B * A);
@@ -289,7 +355,7 @@ static double actor_step_sac(Off *a, const float *obs, double alpha) {
       a->dout[(size_t)b * 2 * A + A + d] = inside ? a->dlstd[(size_t)b * A + d] : 0.0f;
     }
   rlc_net_backward(a->actor, a->dout, NULL);
-  net_step(a, a->actor, a->opt_actor, a->set.lr);
+  net_step(a, a->actor, a->opt_actor, actor_lr(a));
   return loss / B;
 }
 
@@ -390,7 +456,7 @@ static void off_info(const rlcAgent *ag, rlcAgentInfo *out) {
   out->loss_count = a->loss_n;
   out->epsilon = NAN;
   out->temperature = NAN;
-  out->lr = a->set.lr;
+  out->lr = actor_lr(a);
   out->updates = a->updates;
   out->n_extra = a->sac ? 2 : 1;
   out->extra_name[0] = "actor_loss";
@@ -601,16 +667,21 @@ static rlcStatus build_replay(Off *a, uint64_t seed) {
 
 static rlcStatus alloc_scratch(Off *a) {
   size_t B = (size_t)a->set.batch_size, A = (size_t)a->A, X = (size_t)a->X;
-  size_t M = (size_t)a->actor->max_batch;
+  size_t M = (size_t)a->actor->max_batch, wide = 1;
+  for (int i = 0; i < a->q[0]->n_layers; i++)
+    if ((size_t)a->q[0]->layers[i].in_size > wide) wide = (size_t)a->q[0]->layers[i].in_size;
   rlcArenaItem items[] = {
       RLC_ARENA_ITEM(a->ou, (size_t)a->base.num_envs * A),
-      RLC_ARENA_ITEM(a->xq, B * X),    RLC_ARENA_ITEM(a->xn, B * X),     RLC_ARENA_ITEM(a->dx, B * X),
+      RLC_ARENA_ITEM(a->xq, B * X),    RLC_ARENA_ITEM(a->xn, B * X),
       RLC_ARENA_ITEM(a->an, B * A),    RLC_ARENA_ITEM(a->pa, B * A),     RLC_ARENA_ITEM(a->eps, B * A),
       RLC_ARENA_ITEM(a->eps_next, B * A), RLC_ARENA_ITEM(a->logp, B),      RLC_ARENA_ITEM(a->mean, B * A),   RLC_ARENA_ITEM(a->lstd, B * A),
       RLC_ARENA_ITEM(a->dmean, B * A), RLC_ARENA_ITEM(a->dlstd, B * A),  RLC_ARENA_ITEM(a->dact, B * A),
       RLC_ARENA_ITEM(a->dlogp, B),     RLC_ARENA_ITEM(a->dout, 2 * B * A),
       RLC_ARENA_ITEM(a->y, B),         RLC_ARENA_ITEM(a->qmin, B),       RLC_ARENA_ITEM(a->qv, B),
       RLC_ARENA_ITEM(a->dq, B),        RLC_ARENA_ITEM(a->argmin, B),
+      RLC_ARENA_ITEM(a->wa, A * (size_t)a->q[0]->layers[0].def.units), RLC_ARENA_ITEM(a->ga, B * A),
+      RLC_ARENA_ITEM(a->gp, B * wide),  RLC_ARENA_ITEM(a->gp2, B * wide), RLC_ARENA_ITEM(a->og, B * wide),
+      RLC_ARENA_ITEM(a->rows, B),
       RLC_ARENA_ITEM(a->aeps, M * A),  RLC_ARENA_ITEM(a->amean, M * A),  RLC_ARENA_ITEM(a->alstd, M * A),
   };
   return rlc_arena_init(&a->mem, items, (int)(sizeof items / sizeof items[0]));
@@ -666,6 +737,7 @@ static rlcStatus off_create(const rlcAgentClass *cls, const rlcAgentDef *def, rl
     return s;
   }
   a->next_train = a->set.train_freq;
+  a->horizon = def->steps;
   *out = &a->base;
   return RLC_OK;
 }
@@ -688,6 +760,8 @@ static const rlcSetting settings[] = {
     RLC_SET_INT(S, n_critics, "n_critics", "2", 1, 2, "critics (2: the smaller target of the twins)"),
     RLC_SET_CHOICE(S, optimizer, "optimizer", "adam", "adam|sgd", "optimizer of every trained part"),
     RLC_SET_DOUBLE(S, lr, "lr", "1e-3", 1e-12, 10, "learning rate (actor; critics and alpha unless set)"),
+    RLC_SET_CHOICE(S, lr_schedule, "lr_schedule", "constant", "constant|linear",
+                   "learning rates constant, or linear to 0 over the run's steps (rl-zoo's lin_X)"),
     RLC_SET_DOUBLE(S, critic_lr, "critic_lr", "0", 0, 10, "critics' learning rate (0: lr)"),
     RLC_SET_DOUBLE(S, alpha_lr, "alpha_lr", "0", 0, 10, "entropy coefficient's learning rate (0: lr)"),
     RLC_SET_DOUBLE(S, optim_eps, "optim_eps", "0", 0, 1, "Adam epsilon (0: 1e-8)"),
@@ -776,6 +850,13 @@ static const rlcPreset pr_td3[] = {
      "RLtools' TD3 Pendulum benchmark: 20k steps, 64-64, batch 100, actor and targets every 2 steps"},
 };
 
+// rl-zoo's SAC for LunarLanderContinuous (hyperparams/sac.yml): 400-300,
+// lr lin_7.3e-4, replay 1M, batch 256, tau 0.01, 10,000 random steps.
+#define ZOO_SAC_LANDER                                                                            \
+  "env=LunarLanderContinuous-v3,steps=500000,hidden=400-300,lr=7.3e-4,lr_schedule=linear,buffer_size=1000000," \
+  "batch_size=256,tau=0.01,gamma=0.99,learning_starts=10000,train_freq=1,train_unit=step,gradient_steps=1,"   \
+  "ent_coef=auto"
+
 static const rlcPreset pr_sac[] = {
     {NULL, "Pendulum-v1", RLC_PENDULUM ",steps=10000,ent_coef=auto",
      "rlc's Pendulum-v1 default for SAC: RLtools' settings (64-64, batch 100, 10k steps)"},
@@ -785,6 +866,8 @@ static const rlcPreset pr_sac[] = {
      "rl-zoo's tuned SAC for Pendulum-v1 (20k steps, 256-256, lr 1e-3)"},
     {"rltools-sac", "Pendulum-v1", RLTOOLS_BASE ",steps=10000,ent_coef=auto",
      "RLtools' SAC Pendulum benchmark: 10k steps, 64-64, batch 100"},
+    {"zoo-sac-lander", "LunarLanderContinuous-v3", ZOO_SAC_LANDER,
+     "rl-zoo's tuned SAC for LunarLanderContinuous-v3 (500k steps, 400-300, lr linear from 7.3e-4)"},
 };
 
 #define OFF_CLASS(sym, nm, doc_, defaults_, presets_)                                             \

@@ -932,13 +932,7 @@ static void backward(rlcNet *net, const float *dout, float *dx, bool params);
 
 void rlc_net_backward(rlcNet *net, const float *dout, float *dx) { backward(net, dout, dx, true); }
 
-void rlc_net_backward_input(rlcNet *net, const float *dout, float *dx) {
-  if (!dx) {
-    rlc_error(RLC_ERR_ARG, "net backward: NULL input gradient");
-    return;
-  }
-  backward(net, dout, dx, false);
-}
+void rlc_net_backward_input(rlcNet *net, const float *dout, float *dx) { backward(net, dout, dx, false); }
 
 static void backward(rlcNet *net, const float *dout, float *dx, bool params) {
   if (!net || !dout) {
@@ -958,6 +952,14 @@ static void backward(rlcNet *net, const float *dout, float *dx, bool params) {
     const rlcLayer *L = &net->layers[i];
     const float *in = i ? net->acts + net->layers[i - 1].out_offset : net->input;
     float *din = i > first ? net->dacts + net->layers[i - 1].out_offset : dx;
+    if (din && L->def.type == RLC_LAYER_RELU) {
+      // Written, not zeroed then accumulated: one pass instead of two, the
+      // same values (0 + g = g + 0, which also turns -0 into +0).
+      const float *o = net->acts + L->out_offset;
+      for (size_t k = 0; k < (size_t)B * L->in_size; k++) din[k] = o[k] > 0.0f ? d[k] + 0.0f : 0.0f;
+      d = din;
+      continue;
+    }
     if (din) memset(din, 0, sizeof(float) * (size_t)B * L->in_size);
     if (!params && L->def.type == RLC_LAYER_DENSE)
       rlc_dense_backward(din, NULL, NULL, d, in, net->params + L->param_offset, B, L->in_size, L->def.units);

@@ -2,6 +2,7 @@
 // frame (exact up to 256 colours, median cut beyond), and a reader for tests.
 // Depends on: rlc/out.h, rlc/core.h, giflib 5.
 #include <errno.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,7 +12,7 @@
 
 #include <gif_lib.h>
 
-#include "rlc/out.h"
+#include "out_internal.h"
 
 #define HASH_BITS 10  // 1024 slots for at most 256 colours: short probe chains
 #define HASH_SIZE (1 << HASH_BITS)
@@ -236,6 +237,117 @@ static int quantize(Quant *q, const uint8_t *rgb, size_t npix, uint8_t *index,
   return nb;
 }
 
+//------------------------------------------------------------------------------
+// LZW
+//------------------------------------------------------------------------------
+
+// The image data as giflib's EGifPutLine makes it (the same codes at the same
+// widths, clears at the same points, the same 255-byte sub-blocks), so files
+// are byte for byte what it wrote; the dictionary lookup is inline here, where
+// giflib's costs a call per pixel and was a third of a CartPole frame's time.
+#define LZW_MAX_CODE 4095
+#define LZW_SLOTS (1 << 13)  // at most 4096 entries: the table stays half empty
+
+typedef struct Lzw {
+  // (prefix << 8 | pixel) << 12 | code: one load a probe. Codes are above
+  // 5, so 0 marks an empty slot.
+  uint32_t slot[LZW_SLOTS];
+  // A code's first extension, (pixel + 1) << 12 | code, outside the hash:
+  // most strings in rendered frames have one (runs), and none means no other.
+  uint32_t first[LZW_MAX_CODE + 1];
+  uint8_t *out;             // sub-blocks: a length byte, then up to 255 bytes
+  size_t len, block;        // bytes in out; where the open sub-block starts
+  uint64_t bits;
+  int nbits, width, max1, running, clear, eof;
+} Lzw;
+
+static atomic_bool giflib_lzw;
+
+void gif_set_giflib_lzw(bool on) { atomic_store(&giflib_lzw, on); }
+
+static inline void lzw_byte(Lzw *z, uint8_t b) {
+  if (z->out[z->block] == 255) {  // the open sub-block is full: start the next
+    z->block = z->len++;
+    z->out[z->block] = 0;
+  }
+  z->out[z->len++] = b;
+  z->out[z->block]++;
+}
+
+static inline void lzw_code(Lzw *z, int code) {
+  z->bits |= (uint64_t)code << z->nbits;
+  z->nbits += z->width;
+  while (z->nbits >= 8) {
+    lzw_byte(z, (uint8_t)z->bits);
+    z->bits >>= 8;
+    z->nbits -= 8;
+  }
+  // The width grows after the code that reaches the next power of two is
+  // written (giflib's order, which decoders expect).
+  if (z->running >= z->max1 && code <= LZW_MAX_CODE) z->max1 = 1 << ++z->width;
+}
+
+static void lzw_reset(Lzw *z, int min_bits) {
+  z->running = z->eof + 1;
+  z->width = min_bits + 1;
+  z->max1 = 1 << z->width;
+  memset(z->slot, 0, sizeof z->slot);
+  memset(z->first, 0, sizeof z->first);
+}
+
+// Compresses n >= 1 palette indices below 2^bits into z->out (min code size
+// byte excluded, the terminating empty sub-block included).
+static void lzw_encode(Lzw *z, const uint8_t *idx, size_t n, int bits) {
+  int min_bits = bits < 2 ? 2 : bits;
+  z->clear = 1 << min_bits;
+  z->eof = z->clear + 1;
+  z->len = 1, z->block = 0, z->out[0] = 0;
+  z->bits = 0, z->nbits = 0;
+  lzw_reset(z, min_bits);
+  lzw_code(z, z->clear);
+  uint32_t cur = idx[0];
+  for (size_t i = 1; i < n; i++) {
+    uint32_t p = idx[i], f = z->first[cur], key = cur << 8 | p, slot = 0, e = 0;
+    if (f >> 12 == p + 1) {
+      cur = f & LZW_MAX_CODE;
+      continue;
+    }
+    if (f) {
+      slot = (key * 2654435761u) >> (32 - 13);
+      while ((e = z->slot[slot]) && e >> 12 != key) slot = (slot + 1) & (LZW_SLOTS - 1);
+      if (e) {
+        cur = e & LZW_MAX_CODE;
+        continue;
+      }
+    }
+    lzw_code(z, (int)cur);
+    if (z->running >= LZW_MAX_CODE) {
+      lzw_code(z, z->clear);
+      lzw_reset(z, min_bits);
+    } else if (!f) {
+      z->first[cur] = (p + 1) << 12 | (uint32_t)z->running++;
+    } else {
+      z->slot[slot] = key << 12 | (uint32_t)z->running++;
+    }
+    cur = p;
+  }
+  lzw_code(z, (int)cur);
+  lzw_code(z, z->eof);
+  while (z->nbits > 0) {
+    lzw_byte(z, (uint8_t)z->bits);
+    z->bits >>= 8;
+    z->nbits -= 8;
+  }
+  z->out[z->len++] = 0;
+}
+
+// Writes the compressed image through giflib, sub-block by sub-block.
+static bool put_lzw(GifFileType *gif, const Lzw *z) {
+  for (size_t at = 0; z->out[at]; at += (size_t)z->out[at] + 1)
+    if (EGifPutCodeNext(gif, z->out + at) == GIF_ERROR) return false;
+  return EGifPutCodeNext(gif, NULL) != GIF_ERROR;
+}
+
 struct rlcGif {
   char *path, *tmp;
   FILE *fp;             // the temp file; we own it so we can fsync before rename
@@ -250,6 +362,7 @@ struct rlcGif {
   uint8_t *prev, *rect; // the previous frame (h, w, 3); the changed rectangle, packed
   bool have_prev;
   struct Quant *quant;  // median-cut scratch, made on the first frame that needs it
+  Lzw *lzw;
   uint32_t keys[HASH_SIZE];
   uint8_t slot_index[HASH_SIZE];
 };
@@ -298,6 +411,8 @@ static void gif_free(rlcGif *g) {
   rlc_free(g->index);
   rlc_free(g->prev);
   rlc_free(g->rect);
+  if (g->lzw) rlc_free(g->lzw->out);
+  rlc_free(g->lzw);
   quant_free(g->quant);
   rlc_free(g);
 }
@@ -323,7 +438,10 @@ rlcStatus rlc_gif_create(const char *path, int w, int h, int fps, rlcGif **out) 
   g->index = rlc_malloc((size_t)w * h);
   g->prev = rlc_malloc((size_t)w * h * 3);
   g->rect = rlc_malloc((size_t)w * h * 3);
-  if (!g->path || !g->tmp || !g->index || !g->prev || !g->rect) {
+  // LZW codes are at most 12 bits a pixel, plus sub-block lengths.
+  g->lzw = rlc_calloc(1, sizeof *g->lzw);
+  if (g->lzw) g->lzw->out = rlc_malloc((size_t)w * h * 2 + 1024);
+  if (!g->path || !g->tmp || !g->index || !g->prev || !g->rect || !g->lzw || !g->lzw->out) {
     gif_free(g);
     return rlc_error(RLC_ERR_NOMEM, "%s: out of memory for a %dx%d GIF", path, w, h);
   }
@@ -420,36 +538,64 @@ static int last_diff(const uint8_t *a, const uint8_t *b, int n) {
   return i;
 }
 
-static Rect changed_rect(const rlcGif *g, const uint8_t *rgb) {
-  int W = g->w, H = g->h;
-  if (!g->have_prev) return (Rect){0, 0, W, H};
-  size_t row = (size_t)W * 3;
-  int y0 = 0, y1 = H;
-  while (y0 < H && !memcmp(rgb + y0 * row, g->prev + y0 * row, row)) y0++;
-  if (y0 == H) return (Rect){0, 0, 1, 1};
-  while (y1 > y0 && !memcmp(rgb + (y1 - 1) * row, g->prev + (y1 - 1) * row, row)) y1--;
+// The bounding box of the pixels that differ inside the box [x0, x1) x [y0, y1).
+static Rect changed_in(const rlcGif *g, const uint8_t *rgb, int bx0, int by0, int bx1, int by1) {
+  size_t row = (size_t)g->w * 3, span = (size_t)(bx1 - bx0) * 3;
+  const uint8_t *a0 = rgb + (size_t)bx0 * 3, *b0 = g->prev + (size_t)bx0 * 3;
+  int y0 = by0, y1 = by1;
+  while (y0 < by1 && !memcmp(a0 + y0 * row, b0 + y0 * row, span)) y0++;
+  if (y0 == by1) return (Rect){0, 0, 0, 0};
+  while (y1 > y0 && !memcmp(a0 + (y1 - 1) * row, b0 + (y1 - 1) * row, span)) y1--;
   // Columns: each row only needs a look outside the columns found so far.
-  int x0 = W, x1 = 0;
+  int x0 = bx1 - bx0, x1 = 0, n = (int)span;
   for (int y = y0; y < y1; y++) {
-    const uint8_t *a = rgb + y * row, *b = g->prev + y * row;
+    const uint8_t *a = a0 + y * row, *b = b0 + y * row;
     int l = first_diff(a, b, 3 * x0);
     if (l >= 0) x0 = l / 3;
-    int r = last_diff(a + 3 * x1, b + 3 * x1, (int)row - 3 * x1);
+    int r = last_diff(a + 3 * x1, b + 3 * x1, n - 3 * x1);
     if (r >= 0) x1 += r / 3 + 1;
   }
-  if (x1 <= x0) x0 = 0, x1 = W;  // (cannot happen: some row differs)
+  return (Rect){bx0 + x0, y0, x1 - x0, y1 - y0};
+}
+
+static Rect rect_union(Rect a, Rect b) {
+  if (a.w <= 0) return b;
+  if (b.w <= 0) return a;
+  int x0 = a.x < b.x ? a.x : b.x, y0 = a.y < b.y ? a.y : b.y;
+  int x1 = a.x + a.w > b.x + b.w ? a.x + a.w : b.x + b.w, y1 = a.y + a.h > b.y + b.h ? a.y + a.h : b.y + b.h;
   return (Rect){x0, y0, x1 - x0, y1 - y0};
 }
 
-rlcStatus rlc_gif_add_frame(rlcGif *g, const uint8_t *rgb) {
+// With boxes (x0, y0, x1, y1 each, clipped here), only they are searched:
+// the caller knows nothing outside them changed.
+static Rect changed_rect(const rlcGif *g, const uint8_t *rgb, const int (*boxes)[4], int nboxes) {
+  int W = g->w, H = g->h;
+  if (!g->have_prev) return (Rect){0, 0, W, H};
+  Rect rc = {0, 0, 0, 0};
+  if (!boxes) rc = changed_in(g, rgb, 0, 0, W, H);
+  for (int i = 0; boxes && i < nboxes; i++) {
+    int x0 = boxes[i][0] < 0 ? 0 : boxes[i][0], y0 = boxes[i][1] < 0 ? 0 : boxes[i][1];
+    int x1 = boxes[i][2] > W ? W : boxes[i][2], y1 = boxes[i][3] > H ? H : boxes[i][3];
+    if (x0 < x1 && y0 < y1) rc = rect_union(rc, changed_in(g, rgb, x0, y0, x1, y1));
+  }
+  if (rc.w <= 0) return (Rect){0, 0, 1, 1};
+  return rc;
+}
+
+rlcStatus rlc_gif_add_frame(rlcGif *g, const uint8_t *rgb) { return gif_add_frame_in(g, rgb, NULL, 0); }
+
+rlcStatus gif_add_frame_in(rlcGif *g, const uint8_t *rgb, const int (*boxes)[4], int nboxes) {
   if (!g) return rlc_error(RLC_ERR_ARG, "rlc_gif_add_frame: NULL gif");
   if (g->err != RLC_OK) return rlc_error(g->err, "%s", g->err_msg);
   if (!rgb) return gif_fail(g, RLC_ERR_ARG, "%s: frame %d is NULL", g->path, g->frames);
 
-  Rect rc = changed_rect(g, rgb);
-  for (int y = 0; y < rc.h; y++)
-    memcpy(g->rect + (size_t)y * rc.w * 3, rgb + ((size_t)(rc.y + y) * g->w + rc.x) * 3, (size_t)rc.w * 3);
-  memcpy(g->prev, rgb, (size_t)g->w * g->h * 3);
+  Rect rc = changed_rect(g, rgb, boxes, nboxes);
+  // Outside the rectangle the previous frame equals this one already.
+  for (int y = 0; y < rc.h; y++) {
+    size_t at = ((size_t)(rc.y + y) * g->w + rc.x) * 3, n = (size_t)rc.w * 3;
+    memcpy(g->rect + (size_t)y * n, rgb + at, n);
+    memcpy(g->prev + at, rgb + at, n);
+  }
   g->have_prev = true;
   size_t npix = (size_t)rc.w * rc.h;
   GifColorType colors[256];
@@ -472,9 +618,14 @@ rlcStatus rlc_gif_add_frame(rlcGif *g, const uint8_t *rgb) {
   size_t ext_len = EGifGCBToExtension(&gcb, ext);
   bool ok = EGifPutExtension(g->gif, GRAPHICS_EXT_FUNC_CODE, (int)ext_len, ext) != GIF_ERROR &&
             EGifPutImageDesc(g->gif, rc.x, rc.y, rc.w, rc.h, false, &map) != GIF_ERROR;
-  // Row by row: w * h can exceed the int that EGifPutLine takes.
-  for (int y = 0; ok && y < rc.h; y++)
-    ok = EGifPutLine(g->gif, g->index + (size_t)y * rc.w, rc.w) != GIF_ERROR;
+  if (ok && atomic_load(&giflib_lzw)) {
+    // Row by row: w * h can exceed the int that EGifPutLine takes.
+    for (int y = 0; ok && y < rc.h; y++)
+      ok = EGifPutLine(g->gif, g->index + (size_t)y * rc.w, rc.w) != GIF_ERROR;
+  } else if (ok) {
+    lzw_encode(g->lzw, g->index, npix, bits);
+    ok = put_lzw(g->gif, g->lzw);
+  }
   if (!ok) {
     char what[64];
     snprintf(what, sizeof what, "cannot write frame %d", g->frames);

@@ -1,8 +1,8 @@
 // video.c: H.264 MP4 files through FFmpeg's libraries (libavcodec's libx264
-// encoder, libavformat's mp4 muxer, libswscale for RGB -> YUV 4:2:0), written
-// to a temp file and renamed on close, as every rlc output. The moov atom goes
-// first (faststart) so browsers play the file while it loads. Reading back
-// (frame count, size, frames) serves tests and tools.
+// encoder, libavformat's mp4 muxer; RGB -> YUV 4:2:0 here, libswscale for
+// reading back), written to a temp file and renamed on close, as every rlc
+// output. The moov atom goes first (faststart) so browsers play the file while
+// it loads. Reading back (frame count, size, frames) serves tests and tools.
 // Depends on: rlc/out.h, libavcodec, libavformat, libswscale.
 #include <errno.h>
 #include <fcntl.h>
@@ -24,9 +24,7 @@ struct rlcVideo {
   AVStream *st;
   AVFrame *frame;
   AVPacket *pkt;
-  struct SwsContext *sws;
-  uint8_t *padded;           // the frame at the even size (edge pixels repeated), with slack
-                             // after it: swscale's SIMD reads up to 16 bytes past a row's end
+  uint16_t *sum;             // scratch: a row pair's column sums
   int64_t frames;
   rlcStatus status;          // the first error; later calls return it
 };
@@ -45,8 +43,7 @@ static void video_free(rlcVideo *v) {
   }
   av_frame_free(&v->frame);
   av_packet_free(&v->pkt);
-  sws_freeContext(v->sws);
-  rlc_free(v->padded);
+  rlc_free(v->sum);
   rlc_free(v);
 }
 
@@ -108,10 +105,8 @@ rlcStatus rlc_video_create(const char *path, int w, int h, int fps, rlcVideo **o
   if (!s) {
     v->frame = av_frame_alloc();
     v->pkt = av_packet_alloc();
-    v->sws = sws_getContext(v->ew, v->eh, AV_PIX_FMT_RGB24, v->ew, v->eh, AV_PIX_FMT_YUV420P, SWS_BILINEAR, NULL,
-                            NULL, NULL);
-    v->padded = rlc_malloc((size_t)v->ew * v->eh * 3 + 64);
-    if (!v->frame || !v->pkt || !v->sws || !v->padded) s = RLC_ERR_NOMEM;
+    v->sum = rlc_malloc((size_t)v->ew * 3 * sizeof *v->sum);
+    if (!v->frame || !v->pkt || !v->sum) s = RLC_ERR_NOMEM;
   }
   if (!s) {
     v->frame->format = AV_PIX_FMT_YUV420P;
@@ -146,21 +141,58 @@ static rlcStatus encode(rlcVideo *v, AVFrame *frame) {
   }
 }
 
+// BT.601 limited range (what swscale makes of RGB for H.264 by default), in
+// 14-bit fixed point; chroma from each 2x2 block's mean. Here rather than
+// through swscale, whose RGB24 input path took half of a frame's encoding.
+static inline uint8_t luma(const uint8_t *p) {
+  return (uint8_t)((4207 * p[0] + 8260 * p[1] + 1604 * p[2] + (16 << 14) + (1 << 13)) >> 14);
+}
+
+// R, G, B: sums over 2x2 pixels.
+static inline uint8_t chroma_u(int R, int G, int B) {
+  return (uint8_t)((-2428 * R - 4768 * G + 7196 * B + (128 << 16) + (1 << 15)) >> 16);
+}
+
+static inline uint8_t chroma_v(int R, int G, int B) {
+  return (uint8_t)((7196 * R - 6026 * G - 1170 * B + (128 << 16) + (1 << 15)) >> 16);
+}
+
+// Two rows of RGB (a, b: the same row at an odd height's end) into two rows
+// of Y and one of U and V; an odd width repeats its last pixel.
+// sum: scratch for 3 (w + 1) column sums. (Loops kept simple enough for the
+// compiler to vectorize.)
+static void rgb_rows_to_yuv(const uint8_t *restrict a, const uint8_t *restrict b, int w, uint8_t *restrict ya,
+                            uint8_t *restrict yb, uint8_t *restrict u, uint8_t *restrict v,
+                            uint16_t *restrict sum) {
+  for (int x = 0; x < w; x++) {
+    ya[x] = luma(a + 3 * x);
+    yb[x] = luma(b + 3 * x);
+  }
+  for (int i = 0; i < 3 * w; i++) sum[i] = (uint16_t)(a[i] + b[i]);
+  if (w & 1) {  // the last column again
+    memcpy(sum + 3 * w, sum + 3 * (w - 1), 3 * sizeof *sum);
+    ya[w] = ya[w - 1], yb[w] = yb[w - 1];
+  }
+  for (int x = 0; x < (w + 1) / 2; x++) {
+    const uint16_t *p = sum + 6 * x;
+    int R = p[0] + p[3], G = p[1] + p[4], B = p[2] + p[5];
+    u[x] = chroma_u(R, G, B);
+    v[x] = chroma_v(R, G, B);
+  }
+}
+
 rlcStatus rlc_video_add_frame(rlcVideo *v, const uint8_t *rgb) {
   if (v->status) return v->status;
-  // Always through the padded copy: the caller's buffer ends where its frame does.
-  const uint8_t *src = v->padded;
-  for (int y = 0; y < v->eh; y++) {
-    const uint8_t *row = rgb + (size_t)(y < v->h ? y : v->h - 1) * v->w * 3;
-    uint8_t *o = v->padded + (size_t)y * v->ew * 3;
-    memcpy(o, row, (size_t)v->w * 3);
-    if (v->ew > v->w) memcpy(o + (size_t)v->w * 3, row + (size_t)(v->w - 1) * 3, 3);
-  }
   int err = av_frame_make_writable(v->frame);
   if (err < 0) return v->status = av_fail("frame buffer", err);
-  const uint8_t *planes[1] = {src};
-  int strides[1] = {v->ew * 3};
-  sws_scale(v->sws, planes, strides, 0, v->eh, v->frame->data, v->frame->linesize);
+  uint8_t *const *d = v->frame->data;
+  const int *ls = v->frame->linesize;
+  size_t row = (size_t)v->w * 3;
+  for (int y = 0; y < v->eh; y += 2) {
+    const uint8_t *a = rgb + (size_t)y * row, *b = y + 1 < v->h ? a + row : a;
+    rgb_rows_to_yuv(a, b, v->w, d[0] + (size_t)y * ls[0], d[0] + (size_t)(y + 1) * ls[0], d[1] + (size_t)(y / 2) * ls[1],
+                    d[2] + (size_t)(y / 2) * ls[2], v->sum);
+  }
   v->frame->pts = v->frames++;
   return v->status = encode(v, v->frame);
 }

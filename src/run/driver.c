@@ -617,46 +617,14 @@ rlcStatus rlc_run_load_best(const char *dir, rlcRun **out) { return load_named(d
 // Evaluation
 //------------------------------------------------------------------------------
 
-// Where an evaluation's frames go: a GIF, an MP4 video, or both (NULL: none).
-typedef struct Recording {
-  rlcGif *gif;
-  rlcVideo *video;
-  int frames;
-} Recording;
-
-static rlcStatus record_frame(Recording *rec, const uint8_t *rgb) {
-  rlcStatus s = rec->gif ? rlc_gif_add_frame(rec->gif, rgb) : RLC_OK;
-  if (!s && rec->video) s = rlc_video_add_frame(rec->video, rgb);
-  rec->frames++;
-  return s;
-}
-
-// Opens a recording to path: an MP4 video for a .mp4 name, else a GIF.
-static rlcStatus record_open(Recording *rec, const char *path, const rlcEnvSpec *es) {
-  memset(rec, 0, sizeof *rec);
-  if (!es->render_width || !es->cls->render) return rlc_error(RLC_ERR_UNSUPPORTED, "env '%s' cannot render", es->id);
-  size_t n = strlen(path);
-  int fps = es->render_fps > 0 ? es->render_fps : 30;
-  if (n > 4 && !strcasecmp(path + n - 4, ".mp4")) return rlc_video_create(path, es->render_width, es->render_height, fps, &rec->video);
-  return rlc_gif_create(path, es->render_width, es->render_height, fps, &rec->gif);
-}
-
-static rlcStatus record_close(Recording *rec, rlcStatus s) {
-  rlcStatus gs = rec->gif ? rlc_gif_close(rec->gif) : RLC_OK;
-  rlcStatus vs = rec->video ? rlc_video_close(rec->video) : RLC_OK;
-  memset(rec, 0, sizeof *rec);
-  return s ? s : gs ? gs : vs;
-}
-
 // Greedy episodes on env seeded seed, seed+1, ...; records the first
 // rec_episodes of them when rec is not NULL.
 static rlcStatus evaluate(rlcAgent *agent, rlcEnv *env, int episodes, int64_t seed, double *mean,
-                          double *std, double *mean_len, Recording *rec, int rec_episodes) {
+                          double *std, double *mean_len, RunRecording *rec, int rec_episodes) {
   const rlcEnvSpec *spec = env->spec;
   size_t ob = rlc_space_bytes(&spec->observation_space), ab = rlc_space_bytes(&spec->action_space);
-  uint8_t *obs = rlc_malloc(ob), *act = rlc_malloc(ab), *rgb = NULL;
-  if (rec) rgb = rlc_malloc((size_t)spec->render_width * spec->render_height * 3);
-  rlcStatus s = (!obs || !act || (rec && !rgb)) ? RLC_ERR_NOMEM : RLC_OK;
+  uint8_t *obs = rlc_malloc(ob), *act = rlc_malloc(ab);
+  rlcStatus s = (!obs || !act) ? RLC_ERR_NOMEM : RLC_OK;
   double sum = 0, sum2 = 0, lsum = 0;
   rlcRenderArgs ra = {0};
   for (int e = 0; e < episodes && !s; e++) {
@@ -671,10 +639,10 @@ static rlcStatus evaluate(rlcAgent *agent, rlcEnv *env, int episodes, int64_t se
     while (!s) {
       if (record) {
         if (agent->cls->q_table) ra.q = agent->cls->q_table(agent, &ra.q_states, &ra.q_actions);
-        s = rlc_env_render(env, &ra, rgb);
-        if (!s) s = record_frame(rec, rgb);
+        s = rlc_env_render(env, &ra, run_record_buffer(rec));
+        if (!s) s = run_record_submit(rec);
         // Recordings stay small: a recorded episode stops after GIF_CAP frames.
-        if (s || term || trunc || rec->frames >= GIF_CAP * (e + 1)) break;
+        if (s || term || trunc || run_record_frames(rec) >= GIF_CAP * (e + 1)) break;
       } else if (term || trunc) break;
       agent->cls->act(agent, obs, 1, false, act);
       double rew;
@@ -688,7 +656,6 @@ static rlcStatus evaluate(rlcAgent *agent, rlcEnv *env, int episodes, int64_t se
   }
   rlc_free(obs);
   rlc_free(act);
-  rlc_free(rgb);
   if (s) return s;
   *mean = sum / episodes;
   double var = sum2 / episodes - *mean * *mean;
@@ -704,10 +671,10 @@ rlcStatus rlc_evaluate(rlcAgent *agent, const char *env_id, const char *env_opti
   rlcEnv *env;
   rlcStatus s = rlc_env_create(env_id, env_options, &env);
   if (s) return s;
-  Recording rec = {0};
-  if (record_path) s = record_open(&rec, record_path, env->spec);
-  if (!s) s = evaluate(agent, env, episodes, seed, mean, std, mean_length, record_path ? &rec : NULL, record_episodes);
-  s = record_close(&rec, s);
+  RunRecording *rec = NULL;
+  if (record_path) s = run_record_open(record_path, env->spec, &rec);
+  if (!s) s = evaluate(agent, env, episodes, seed, mean, std, mean_length, rec, record_episodes);
+  s = run_record_close(rec, s);
   rlc_env_destroy(env);
   return s;
 }
@@ -814,24 +781,24 @@ static bool video_due(int k, int interval) {
 }
 
 // With video=true, the first episode of a due evaluation goes to DIR/videos/eval-STEPS.mp4.
-static rlcStatus eval_video_open(rlcRun *r, Recording *rec, bool *on) {
-  *on = r->has_dir && r->set.video && r->eval_env->spec->render_width && video_due(r->c.eval_count, r->set.video_interval);
-  if (!*on) return RLC_OK;
+static rlcStatus eval_video_open(rlcRun *r, RunRecording **rec) {
+  *rec = NULL;
+  if (!(r->has_dir && r->set.video && r->eval_env->spec->render_width && video_due(r->c.eval_count, r->set.video_interval)))
+    return RLC_OK;
   char p[2200], name[64];
   path_in(r, "videos", p, sizeof p);
   if (mkdir(p, 0777) && errno != EEXIST) return rlc_error(RLC_ERR_IO, "cannot create '%s': %s", p, strerror(errno));
   snprintf(name, sizeof name, "videos/eval-%09lld.mp4", (long long)r->c.steps);
   path_in(r, name, p, sizeof p);
-  return record_open(rec, p, r->eval_env->spec);
+  return run_record_open(p, r->eval_env->spec, rec);
 }
 
 static rlcStatus run_eval(rlcRun *r) {
-  Recording rec = {0};
-  bool video;
-  rlcStatus s = eval_video_open(r, &rec, &video);
+  RunRecording *rec;
+  rlcStatus s = eval_video_open(r, &rec);
   if (!s) s = evaluate(r->agent, r->eval_env, r->set.eval_episodes, eval_seed(r), &r->c.eval_mean, &r->c.eval_std,
-                       &r->c.eval_len, video ? &rec : NULL, 1);
-  s = record_close(&rec, s);
+                       &r->c.eval_len, rec, 1);
+  s = run_record_close(rec, s);
   if (s) return s;
   r->c.eval_count++;
   r->c.eval_steps = r->c.steps;
@@ -898,10 +865,10 @@ static rlcStatus finish_files(rlcRun *r) {
     if (!names[i] || !r->eval_env->spec->render_width) continue;
     path_in(r, names[i], p, sizeof p);
     double m, sd, len;
-    Recording rec;
-    s = record_open(&rec, p, r->eval_env->spec);
-    if (!s) s = evaluate(r->agent, r->eval_env, r->set.gif_episodes, eval_seed(r), &m, &sd, &len, &rec, r->set.gif_episodes);
-    s = record_close(&rec, s);
+    RunRecording *rec;
+    s = run_record_open(p, r->eval_env->spec, &rec);
+    if (!s) s = evaluate(r->agent, r->eval_env, r->set.gif_episodes, eval_seed(r), &m, &sd, &len, rec, r->set.gif_episodes);
+    s = run_record_close(rec, s);
   }
   return s;
 }

@@ -36,4 +36,17 @@ bool run_is_seeds_dir(const char *dir);
 int run_seed_dirs(const char *dir, int *seeds);  // the seeds S of DIR/seed-S runs, sorted
 rlcStatus run_plot_seeds(const char *const *dirs, int n_dirs, const char *png_path);
 
+// Evaluation episodes into a GIF, or an MP4 for a .mp4 path (record.c). A
+// frame is rendered into run_record_buffer's buffer, then submitted; frames
+// are encoded on a second thread where the machine has more than one core.
+typedef struct RunRecording RunRecording;
+rlcStatus run_record_open(const char *path, const rlcEnvSpec *es, RunRecording **out);
+uint8_t *run_record_buffer(RunRecording *r);  // waits while every buffer is in flight
+rlcStatus run_record_submit(RunRecording *r);  // the encoder's first error, once known
+int run_record_frames(const RunRecording *r);
+rlcStatus run_record_close(RunRecording *r, rlcStatus s);  // s first; NULL r: returns s
+// On: frames are encoded one by one on the caller's thread, each compared
+// whole with the last (the files tests compare the fast way's with).
+void run_record_set_simple(bool on);
+
 #endif
