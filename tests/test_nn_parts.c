@@ -106,7 +106,8 @@ TEST(conv_shape_checks) {
   // Scratch for a chunk of whole images (those whose patch matrices fit in
   // 64 Ki floats: 28 of 64 x 36), then dweight^T (36 x 16); any batch.
   CHECK_EQ_INT(rlc_conv_col_size(&m0), 28 * 64 * 36 + 36 * 16);
-  CHECK_EQ_INT(rlc_conv_col_size(&a), 400 * 256 + 256 * 32);  // one image per chunk
+  // One image per chunk, room for two (one per thread of a pool).
+  CHECK_EQ_INT(rlc_conv_col_size(&a), 2 * 400 * 256 + 256 * 32);
 
   rlcConvShape bad[] = {
       {0, 5, 1, 1, 3, 3, 1, 0, 0, 0},  {5, 5, 0, 1, 3, 3, 1, 0, 0, 0},

@@ -81,6 +81,27 @@ typedef struct rlcFpMode { uint64_t saved; } rlcFpMode;
 RLC_API rlcFpMode rlc_fp_fast_begin(void);
 RLC_API void rlc_fp_fast_end(rlcFpMode mode);
 
+// Threads for an update: a pool of `threads` (the caller and threads - 1
+// workers, started once) over which the dense and conv2d kernels and the
+// optimizer step split their work while the calling thread has made the
+// pool current (rlc_pool_use). Work is split by whole outputs (rows or
+// columns of a product, whole images, ranges of parameters), never inside a
+// sum, and workers take on the caller's floating-point mode, so results are
+// the same bits as on one thread. Work too small to pay for a hand-over runs
+// on the caller alone (acting on one observation never splits). Workers spin
+// briefly for the next job, then sleep; a slice no worker has taken is run
+// by the caller. No allocation after create.
+typedef struct rlcPool rlcPool;
+RLC_API rlcStatus rlc_pool_create(int threads, rlcPool **out);  // 1 <= threads <= 64
+RLC_API void rlc_pool_destroy(rlcPool *pool);                    // NULL is fine
+RLC_API int rlc_pool_threads(const rlcPool *pool);               // 1 for NULL
+// Makes `pool` (or NULL: none) the calling thread's pool; returns the previous one.
+RLC_API rlcPool *rlc_pool_use(rlcPool *pool);
+// fn(arg, k, parts) for k = 0 .. parts - 1, on the pool's threads and the
+// caller; returns when all are done. NULL pool: all on the caller; so is a
+// job that a part of another job starts. One thread at a time uses a pool.
+RLC_API void rlc_pool_run(rlcPool *pool, void (*fn)(void *arg, int part, int parts), void *arg, int parts);
+
 //------------------------------------------------------------------------------
 // Initializers (TF / Keras / PyTorch semantics), over a weight of `n` values
 // with the given fans

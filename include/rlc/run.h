@@ -38,6 +38,7 @@ typedef struct rlcRunSettings {
   bool video;                   // MP4 of evaluations (every video_interval-th) and agent.mp4
   int video_interval;
   int eval_screen;              // episodes of a screening evaluation before a full one (0: none)
+  int nn_threads;               // threads splitting the networks' work (rlcPool); results do not depend on it
 } rlcRunSettings;
 
 RLC_API const rlcSetting *rlc_run_settings(int *n);

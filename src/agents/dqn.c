@@ -891,14 +891,16 @@ static const rlcSetting settings[] = {
 // centered RMSprop (TF 2's, eps outside the sqrt), epsilon 1 -> 0.01 over
 // 62,500 training steps, 4 collect steps per training step of 64, target
 // every 2000 training steps, 20,000 random steps first. The budget is
-// rlc's: 1M env steps.
+// rlc's: 1M env steps. (epsilon_delay=0: ε falls from the first training
+// step, as TF-Agents' schedule of train_step; without it MinAtar's default
+// preset, applied first, would hold ε at 1 for 5,000 more updates.)
 #define HOML_ATARI                                                                                \
   "hidden=c32k8s4-c64k4s2-c64k3-512,activation=relu,init=he_trunc,out_init=uniform,"              \
   "out_init_range=0.03,out_bias_init=-0.2,optimizer=rmsprop_torch,lr=2.5e-4,rmsprop_rho=0.95,"     \
   "momentum=0,optim_eps=1e-5,centered=true,loss=huber,gamma=0.99,batch_size=64,buffer_size=100000," \
   "random_steps=20000,learning_starts=20000,train_freq=4,gradient_steps=1,target_update=2000,"     \
   "epsilon_schedule=linear,schedule_unit=update,epsilon=1,epsilon_end=0.01,epsilon_steps=62500,"   \
-  "steps=1000000,eval_interval=50000,eval_episodes=5,log_interval=5000"
+  "epsilon_delay=0,steps=1000000,eval_interval=50000,eval_episodes=5,log_interval=5000"
 
 #define MINATAR_DEFAULT(id) {NULL, id, MINATAR_DQN, "the MinAtar paper's DQN (minatar-dqn)"}
 

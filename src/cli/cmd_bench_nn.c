@@ -12,9 +12,10 @@ static const CliOpt opts[] = {
     {"--batch", "B", "batch size (default 32)"},
     {"--iters", "N", "timed updates (default: about one second's worth)"},
     {"--seed", "S", "seed (default 0)"},
+    {"--threads", "T", "threads splitting the update's products, the caller included (default 1; the same result)"},
     {"--json", NULL, "last line: a JSON object with us_per_update"},
 };
-static const CliCmd cmd = {"bench-nn", "[--arch 4-128-128-2|minatar] [--act relu] [--batch 32] [--json]",
+static const CliCmd cmd = {"bench-nn", "[--arch 4-128-128-2|minatar] [--act relu] [--batch 32] [--threads T] [--json]",
                            "Measure a network's training update: forward, backward and an Adam step.", opts,
                            sizeof opts / sizeof opts[0], cmd_bench_nn};
 
@@ -48,9 +49,9 @@ int cmd_bench_nn(int argc, char **argv) {
   bool done;
   int rc = cli_parse(&cmd, argc, argv, 0, &a, &done);
   if (done) return rc;
-  long long batch, iters, seed;
+  long long batch, iters, seed, threads;
   if (!cli_int(&a, "--batch", 32, 1, 4096, &batch) || !cli_int(&a, "--iters", 0, 0, 100000000, &iters) ||
-      !cli_int(&a, "--seed", 0, 0, 1LL << 62, &seed))
+      !cli_int(&a, "--seed", 0, 0, 1LL << 62, &seed) || !cli_int(&a, "--threads", 1, 1, 64, &threads))
     return 2;
   const char *arch = cli_str(&a, "--arch", "4-128-128-2"), *act_name = cli_str(&a, "--act", "relu");
   static const struct { const char *name; rlcLayerType type; } acts[] = {
@@ -81,11 +82,14 @@ int cmd_bench_nn(int argc, char **argv) {
   if (!s) s = rlc_net_create(&def, &net);
   if (s) return cli_fail(s);
   rlcOptimDef od = rlc_optim_default_def(RLC_OPTIM_ADAM);
-  rlcOptim *opt;
-  if ((s = rlc_optim_create(&od, net->n_params, &opt))) {
+  rlcOptim *opt = NULL;
+  rlcPool *pool = NULL;
+  if ((s = rlc_optim_create(&od, net->n_params, &opt)) || (threads > 1 && (s = rlc_pool_create((int)threads, &pool)))) {
+    rlc_optim_destroy(opt);
     rlc_net_destroy(net);
     return cli_fail(s);
   }
+  rlc_pool_use(pool);
   // Random inputs and targets, drawn once.
   rlcRng rng;
   rlc_rng_seed(&rng, (uint64_t)seed);
@@ -111,8 +115,8 @@ int cmd_bench_nn(int argc, char **argv) {
     if (round == 0 && !iters) n = (long long)fmax(100, n * (1.0 / fmax(secs, 1e-6)));  // ~1 s
   }
   double us = secs / n * 1e6, flops = 3 * 2 * forward_macs(net) * batch / (secs / n), peak = peak_flops();
-  printf("%s (%s), batch %lld, %zu parameters: %.2f us per update (%lld updates), %.2f GFLOP/s", arch, act_name, batch,
-         net->n_params, us, n, flops / 1e9);
+  printf("%s (%s), batch %lld, %zu parameters, %lld thread%s: %.2f us per update (%lld updates), %.2f GFLOP/s", arch,
+         act_name, batch, net->n_params, threads, threads > 1 ? "s" : "", us, n, flops / 1e9);
   if (peak > 0) printf(" = %.1f%% of the core's peak (%.0f GFLOP/s)", 100 * flops / peak, peak / 1e9);
   printf(", final loss %.4g\n", loss);
   if (cli_has(&a, "--json")) {
@@ -122,12 +126,15 @@ int cmd_bench_nn(int argc, char **argv) {
     json_str(&j, "activation", act_name);
     json_int(&j, "batch", batch);
     json_int(&j, "params", (long long)net->n_params);
+    json_int(&j, "threads", threads);
     json_num(&j, "us_per_update", us);
     json_num(&j, "gflops", flops / 1e9);
     json_num(&j, "peak_fraction", peak > 0 ? flops / peak : NAN);
     json_end_print(&j);
   }
   free(x), free(y), free(dy);
+  rlc_pool_use(NULL);
+  rlc_pool_destroy(pool);
   rlc_optim_destroy(opt);
   rlc_net_destroy(net);
   return 0;

@@ -78,12 +78,19 @@ static int chunk_images(const Dims *d) {
   return n < 1 ? 1 : (int)n;
 }
 
-// A chunk's patch matrix, then dweight^T (K, OC), which the weight gradient
-// accumulates over the chunks before it is added to dweight. The same scratch
-// serves any batch (nn.h).
+// Images the scratch holds: a chunk, and at least two, so that two threads
+// (rlcPool) can each have an image's patch matrix of their own.
+static int col_images(const Dims *d) {
+  int n = chunk_images(d);
+  return n < 2 ? 2 : n;
+}
+
+// Patch matrices for col_images images, then dweight^T (K, OC), which the
+// weight gradient accumulates over the chunks before it is added to dweight.
+// The same scratch serves any batch (nn.h).
 size_t rlc_conv_col_size(const rlcConvShape *s) {
   Dims d = dims_of(s);
-  return (size_t)chunk_images(&d) * d.P * d.K + (size_t)d.K * d.OC;
+  return (size_t)col_images(&d) * d.P * d.K + (size_t)d.K * d.OC;
 }
 
 // Valid kernel columns for an output column: kw in [lo, hi) keeps
@@ -274,6 +281,58 @@ static void conv_forward_direct(float *restrict out, const float *restrict inp,
   }
 }
 
+// The im2col path cut into parts by whole images (rlcPool): part k of
+// `parts` takes images [B k / parts, B (k + 1) / parts) and its own share of
+// the scratch, `per` images, and goes through them in chunks of at most
+// `per`. A row of a product comes out the same whichever chunk or part it is
+// in (its K products in order, kernels.c), so the cut changes no bit.
+typedef struct ConvJob {
+  float *out, *dinp, *col;
+  const float *inp, *weight, *bias, *dout;
+  int B, per;
+  const Dims *d;
+} ConvJob;
+
+static void part_images(const ConvJob *j, int k, int parts, int *b0, int *b1, float **col) {
+  *b0 = (int)((int64_t)j->B * k / parts);
+  *b1 = (int)((int64_t)j->B * (k + 1) / parts);
+  *col = j->col + (size_t)k * j->per * j->d->P * j->d->K;
+}
+
+// Parts for a pass over B images of (rows x K x N) products: the pool's
+// threads, at most one per image and per image of scratch; the part's
+// scratch in images through *per (the chunk when on one thread).
+static int image_parts(const Dims *d, int B, int N, int *per) {
+  int parts = nn_parts((double)B * d->P * d->K * N);
+  if (parts > B) parts = B;
+  if (parts > col_images(d)) parts = col_images(d);
+  *per = parts > 1 ? col_images(d) / parts : chunk_images(d);
+  return parts;
+}
+
+// Per chunk of nb images: out rows start at the bias, then
+// out (nb * P, OC) += col (nb * P, K) @ weight^T (K, OC).
+static void forward_part(void *arg, int k, int parts) {
+  const ConvJob *j = arg;
+  const Dims *d = j->d;
+  const size_t in_img = (size_t)d->H * d->W * d->C, out_img = (size_t)d->P * d->OC;
+  int lo, hi;
+  float *col;
+  part_images(j, k, parts, &lo, &hi, &col);
+  for (int b0 = lo; b0 < hi; b0 += j->per) {
+    int nb = hi - b0 < j->per ? hi - b0 : j->per, rows = nb * d->P;
+    im2col(col, j->inp + (size_t)b0 * in_img, nb, d);
+    float *o = j->out + (size_t)b0 * out_img;
+    for (int r = 0; r < rows; r++) {
+      if (j->bias)
+        copyf(o + (size_t)r * d->OC, j->bias, d->OC);
+      else
+        zerof(o + (size_t)r * d->OC, d->OC);
+    }
+    nn_gemm_acc_serial(o, (size_t)d->OC, col, (size_t)d->K, 1, j->weight, 1, (size_t)d->K, rows, d->K, d->OC);
+  }
+}
+
 // out (B, OH, OW, OC) = conv(inp (B, H, W, C), weight (OC, KH, KW, C)) + bias
 void rlc_conv2d_forward(float *out, const float *inp, const float *weight, const float *bias,
                         int B, const rlcConvShape *s, float *col) {
@@ -283,22 +342,9 @@ void rlc_conv2d_forward(float *out, const float *inp, const float *weight, const
     conv_forward_direct(out, inp, weight, bias, B, &d);
     return;
   }
-  // Per chunk of nb images: out rows start at the bias, then
-  // out (nb * P, OC) += col (nb * P, K) @ weight^T (K, OC).
-  const size_t in_img = (size_t)d.H * d.W * d.C, out_img = (size_t)d.P * d.OC;
-  const int nbmax = chunk_images(&d);
-  for (int b0 = 0; b0 < B; b0 += nbmax) {
-    int nb = B - b0 < nbmax ? B - b0 : nbmax, rows = nb * d.P;
-    im2col(col, inp + (size_t)b0 * in_img, nb, &d);
-    float *o = out + (size_t)b0 * out_img;
-    for (int r = 0; r < rows; r++) {
-      if (bias)
-        copyf(o + (size_t)r * d.OC, bias, d.OC);
-      else
-        zerof(o + (size_t)r * d.OC, d.OC);
-    }
-    nn_gemm_acc(o, (size_t)d.OC, col, (size_t)d.K, 1, weight, 1, (size_t)d.K, rows, d.K, d.OC);
-  }
+  ConvJob j = {out, NULL, col, inp, weight, bias, NULL, B, 0, &d};
+  int parts = image_parts(&d, B, d.OC, &j.per);
+  nn_run(forward_part, &j, parts);
 }
 
 //------------------------------------------------------------------------------
@@ -347,6 +393,32 @@ static void bias_grad(float *restrict dbias, const float *restrict dout, size_t 
     for (int oc = 0; oc < OC; oc++) dbias[oc] += dout[r * OC + oc];
 }
 
+// im2col of the chunk's images, cut by images.
+static void im2col_part(void *arg, int k, int parts) {
+  const ConvJob *j = arg;
+  const Dims *d = j->d;
+  int lo = (int)((int64_t)j->B * k / parts), hi = (int)((int64_t)j->B * (k + 1) / parts);
+  im2col(j->col + (size_t)lo * d->P * d->K, j->inp + (size_t)lo * d->H * d->W * d->C, hi - lo, d);
+}
+
+// dcol (rows, K) = dout (rows, OC) @ weight (OC, K) for a chunk of images,
+// folded back into dinp by col2im (the patch scratch holds dcol).
+static void dinp_part(void *arg, int k, int parts) {
+  const ConvJob *j = arg;
+  const Dims *d = j->d;
+  const size_t in_img = (size_t)d->H * d->W * d->C, out_img = (size_t)d->P * d->OC;
+  int lo, hi;
+  float *col;
+  part_images(j, k, parts, &lo, &hi, &col);
+  for (int b0 = lo; b0 < hi; b0 += j->per) {
+    int nb = hi - b0 < j->per ? hi - b0 : j->per, rows = nb * d->P;
+    memset(col, 0, sizeof(float) * (size_t)rows * d->K);
+    nn_gemm_acc_serial(col, (size_t)d->K, j->dout + (size_t)b0 * out_img, (size_t)d->OC, 1, j->weight,
+                       (size_t)d->K, 1, rows, d->OC, d->K);
+    col2im_add(j->dinp + (size_t)b0 * in_img, col, nb, d);
+  }
+}
+
 void rlc_conv2d_backward(float *dinp, float *dweight, float *dbias, const float *dout,
                          const float *inp, const float *weight, int B, const rlcConvShape *s,
                          float *col) {
@@ -358,29 +430,31 @@ void rlc_conv2d_backward(float *dinp, float *dweight, float *dbias, const float 
     conv_backward_direct(dinp, dweight, dout, inp, weight, B, &d);
     return;
   }
-  // Per chunk of nb images (rows = nb * P patch rows):
-  //   dweight^T (K, OC) += col^T (K, rows) @ dout (rows, OC), summed over the
-  //     chunks in scratch and added to dweight at the end (in this
-  //     orientation the long axis, rows, is the reduction and the dout strip
-  //     is read in place);
-  //   dcol (rows, K) = dout (rows, OC) @ weight (OC, K), folded back into dinp
-  //     by col2im (the patch matrix's scratch is reused for it).
+  // dweight^T (K, OC) += col^T (K, rows) @ dout (rows, OC) per chunk of
+  // images, summed over the chunks in scratch and added to dweight at the end
+  // (in this orientation the long axis, rows, is the reduction and the dout
+  // strip is read in place). Threads split the im2col by images and the
+  // product by rows of dweight^T (nn_gemm_acc), never the sum over rows.
+  // With threads the chunks fill the whole scratch (two images where a
+  // chunk is one), so that the im2col has an image for each: the sum over
+  // rows is the same sequence of FMAs whatever the chunk boundaries.
   const size_t in_img = (size_t)d.H * d.W * d.C, out_img = (size_t)d.P * d.OC;
-  const int nbmax = chunk_images(&d);
-  float *dwt = col + (size_t)nbmax * d.P * d.K;
-  if (dweight) memset(dwt, 0, sizeof(float) * (size_t)d.K * d.OC);
-  for (int b0 = 0; b0 < B; b0 += nbmax) {
-    int nb = B - b0 < nbmax ? B - b0 : nbmax, rows = nb * d.P;
-    const float *g = dout + (size_t)b0 * out_img;
-    if (dweight) {
-      im2col(col, inp + (size_t)b0 * in_img, nb, &d);
-      nn_gemm_acc(dwt, (size_t)d.OC, col, 1, (size_t)d.K, g, (size_t)d.OC, 1, d.K, rows, d.OC);
+  const int nbmax = nn_parts((double)B * d.P * d.K * d.OC) > 1 ? col_images(&d) : chunk_images(&d);
+  float *dwt = col + (size_t)col_images(&d) * d.P * d.K;
+  if (dweight) {
+    memset(dwt, 0, sizeof(float) * (size_t)d.K * d.OC);
+    for (int b0 = 0; b0 < B; b0 += nbmax) {
+      int nb = B - b0 < nbmax ? B - b0 : nbmax, rows = nb * d.P, per;
+      ConvJob j = {NULL, NULL, col, inp + (size_t)b0 * in_img, NULL, NULL, NULL, nb, 0, &d};
+      nn_run(im2col_part, &j, image_parts(&d, nb, d.OC, &per));
+      nn_gemm_acc(dwt, (size_t)d.OC, col, 1, (size_t)d.K, dout + (size_t)b0 * out_img, (size_t)d.OC, 1, d.K,
+                  rows, d.OC);
     }
-    if (dinp) {
-      memset(col, 0, sizeof(float) * (size_t)rows * d.K);
-      nn_gemm_acc(col, (size_t)d.K, g, (size_t)d.OC, 1, weight, (size_t)d.K, 1, rows, d.OC, d.K);
-      col2im_add(dinp + (size_t)b0 * in_img, col, nb, &d);
-    }
+  }
+  if (dinp) {
+    ConvJob j = {NULL, dinp, col, NULL, weight, NULL, dout, B, 0, &d};
+    int parts = image_parts(&d, B, d.OC, &j.per);
+    nn_run(dinp_part, &j, parts);
   }
   if (dweight)
     for (int oc = 0; oc < d.OC; oc++)

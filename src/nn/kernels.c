@@ -354,11 +354,59 @@ static void gemm_acc(float *restrict dst, size_t ldd, const float *restrict coef
   }
 }
 
+// A product split over the current pool (gemm.h's nn_parts): each part
+// computes whole elements of dst, rows [m0, m1) or columns [n0, n1), with
+// exactly the single-threaded arithmetic (every element is its initial value
+// plus its K products in order, whichever tile or path computes it), so the
+// result has the same bits. The longer side is cut, rows at multiples of MR
+// and columns at multiples of NR, so each part keeps whole tiles; a part that
+// cuts columns packs only its own panels.
+typedef struct GemmJob {
+  float *dst;
+  const float *coef, *src;
+  size_t ldd, cm, ck, sk, sn;
+  int M, K, N, ncap;
+  bool by_cols;
+} GemmJob;
+
+static void gemm_part(void *arg, int k, int parts) {
+  const GemmJob *j = arg;
+  if (j->by_cols) {
+    int n0 = nn_split(j->N, NR, k, parts), n1 = nn_split(j->N, NR, k + 1, parts);
+    if (n1 > n0)
+      gemm_acc(j->dst + n0, j->ldd, j->coef, j->cm, j->ck, j->src + (size_t)n0 * j->sn, j->sk, j->sn, j->M,
+               j->K, n1 - n0, k == parts - 1 ? j->ncap - n0 : n1 - n0);
+  } else {
+    int m0 = nn_split(j->M, MR, k, parts), m1 = nn_split(j->M, MR, k + 1, parts);
+    if (m1 > m0)
+      gemm_acc(j->dst + (size_t)m0 * j->ldd, j->ldd, j->coef + (size_t)m0 * j->cm, j->cm, j->ck, j->src, j->sk,
+               j->sn, m1 - m0, j->K, j->N, j->ncap);
+  }
+}
+
+static inline __attribute__((always_inline)) void
+gemm_acc_par(float *restrict dst, size_t ldd, const float *restrict coef, size_t cm, size_t ck,
+             const float *restrict src, size_t sk, size_t sn, int M, int K, int N, int ncap) {
+  int parts = nn_parts((double)M * K * N);
+  bool by_cols = N >= M ? N >= NR * parts : M < MR * parts;
+  if (parts > 1 && (by_cols ? N >= NR * parts : M >= MR * parts)) {
+    GemmJob j = {dst, coef, src, ldd, cm, ck, sk, sn, M, K, N, ncap, by_cols};
+    nn_run(gemm_part, &j, parts);
+    return;
+  }
+  gemm_acc(dst, ldd, coef, cm, ck, src, sk, sn, M, K, N, ncap);
+}
+
 // The entry for conv.c (gemm.h). The dense kernels call gemm_acc directly:
 // with all its callers in this file, gcc specializes it for their constant
 // strides (an external function alone cost the small layers 10-50%).
 void nn_gemm_acc(float *dst, size_t ldd, const float *coef, size_t cm, size_t ck,
                   const float *src, size_t sk, size_t sn, int M, int K, int N) {
+  gemm_acc_par(dst, ldd, coef, cm, ck, src, sk, sn, M, K, N, N);
+}
+
+void nn_gemm_acc_serial(float *dst, size_t ldd, const float *coef, size_t cm, size_t ck,
+                        const float *src, size_t sk, size_t sn, int M, int K, int N) {
   gemm_acc(dst, ldd, coef, cm, ck, src, sk, sn, M, K, N, N);
 }
 
@@ -521,8 +569,8 @@ void rlc_dense_forward(float *out, const float *inp, const float *weight, const 
         v8f bv = (v8f){0} + (bias ? bias[o0 + o] : 0.0f);
         for (int v = 0; v < TB / 8; v++) *(v8f *)(t + o * TB + 8 * v) = bv;
       }
-      gemm_acc(t, TB, weight + (size_t)o0 * C, (size_t)C, 1, inp + (size_t)b * C, 1, (size_t)C,
-               ob, C, nb, TB);
+      gemm_acc_par(t, TB, weight + (size_t)o0 * C, (size_t)C, 1, inp + (size_t)b * C, 1, (size_t)C,
+                   ob, C, nb, TB);
       transpose_copy(out + (size_t)b * OC + o0, (size_t)OC, t, TB, ob, nb);
     }
   }
@@ -550,12 +598,12 @@ static void dense_dweight_narrow(float *dweight, const float *dout, const float 
 void rlc_dense_backward(float *dinp, float *dweight, float *dbias, const float *dout,
                         const float *inp, const float *weight, int B, int C, int OC) {
   // dinp is (B, C), dweight is (OC, C), dbias is (OC), dout is (B, OC)
-  if (dinp) gemm_acc(dinp, (size_t)C, dout, (size_t)OC, 1, weight, (size_t)C, 1, B, OC, C, C);
+  if (dinp) gemm_acc_par(dinp, (size_t)C, dout, (size_t)OC, 1, weight, (size_t)C, 1, B, OC, C, C);
   if (dweight) {
     if (C < NARROW_C && OC >= NARROW_C)
       dense_dweight_narrow(dweight, dout, inp, B, C, OC);
     else
-      gemm_acc(dweight, (size_t)C, dout, 1, (size_t)OC, inp, (size_t)C, 1, OC, B, C, C);
+      gemm_acc_par(dweight, (size_t)C, dout, 1, (size_t)OC, inp, (size_t)C, 1, OC, B, C, C);
   }
   if (dbias)
     for (int b = 0; b < B; b++) {

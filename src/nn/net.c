@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "rlc/nn.h"
+#include "gemm.h"
 
 //------------------------------------------------------------------------------
 // Definitions
@@ -705,8 +706,16 @@ void rlc_net_resample_noise(rlcNet *net) {
   if (net) resample_all(net);
 }
 
+// Zeroing a part of the gradients (the pool cuts them at 64-float boundaries).
+static void zero_part(void *arg, int k, int parts) {
+  const rlcNet *net = arg;
+  size_t n = net->n_params, i0 = (size_t)nn_split((int)(n / 64), 1, k, parts) * 64;
+  size_t i1 = k == parts - 1 ? n : (size_t)nn_split((int)(n / 64), 1, k + 1, parts) * 64;
+  memset(net->grads + i0, 0, sizeof(float) * (i1 - i0));
+}
+
 void rlc_net_zero_grad(rlcNet *net) {
-  if (net && net->n_params) memset(net->grads, 0, sizeof(float) * net->n_params);
+  if (net && net->n_params) nn_run(zero_part, net, net->n_params >= 128 ? nn_parts((double)net->n_params) : 1);
 }
 
 //------------------------------------------------------------------------------

@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "rlc/nn.h"
+#include "gemm.h"
 
 rlcOptimDef rlc_optim_default_def(rlcOptimType type) {
   rlcOptimDef d;
@@ -257,26 +258,59 @@ static void rmsprop(float *p, float *ms, float *mg, float *mom, const float *gra
     rmsprop_body(p, ms, NULL, NULL, grad, n, lr, rho, eps_in, eps_out, momentum, wd, false, false);
 }
 
+// One step's scalars, computed once in double, and a part of the buffer to
+// apply them to (the pool cuts the buffer into ranges: each element's update
+// is independent of the others, so the cut changes no bit).
+typedef struct StepJob {
+  rlcOptim *o;
+  float *params;
+  const float *grads;
+  float lr, wd, a, b, c;  // per type: Adam (step, vscale), Nadam (kg, km, vscale)
+} StepJob;
+
+static void step_part(void *arg, int k, int parts) {
+  const StepJob *j = arg;
+  const rlcOptim *o = j->o;
+  const rlcOptimDef *d = &o->def;
+  size_t n = o->n, i0 = 0, i1 = n;
+  if (parts > 1) {  // 64-element boundaries: no vector loop is cut mid-vector
+    i0 = (size_t)nn_split((int)(n / 64), 1, k, parts) * 64;
+    i1 = k == parts - 1 ? n : (size_t)nn_split((int)(n / 64), 1, k + 1, parts) * 64;
+  }
+  size_t m = i1 - i0;
+  float *p = j->params + i0;
+  const float *g = j->grads + i0;
+  float *om = o->m ? o->m + i0 : NULL, *ov = o->v ? o->v + i0 : NULL, *og = o->g ? o->g + i0 : NULL;
+  switch (d->type) {
+  case RLC_OPTIM_SGD:
+    if (om) sgd_momentum(p, om, g, m, j->lr, j->wd, (float)d->momentum, d->nesterov);
+    else sgd_plain(p, g, m, j->lr, j->wd);
+    break;
+  case RLC_OPTIM_ADAM:
+    adam(p, om, ov, g, m, j->a, j->b, (float)d->beta1, (float)d->beta2, (float)d->eps, j->wd);
+    break;
+  case RLC_OPTIM_NADAM:
+    nadam(p, om, ov, g, m, j->a, j->b, j->c, (float)d->beta1, (float)d->beta2, (float)d->eps, j->wd);
+    break;
+  case RLC_OPTIM_RMSPROP: {
+    float eps = (float)d->eps;
+    rmsprop(p, ov, og, om, g, m, j->lr, (float)d->rho, d->eps_outside ? 0.0f : eps, d->eps_outside ? eps : 0.0f,
+            (float)d->momentum, j->wd);
+    break;
+  }
+  }
+}
+
 void rlc_optim_step(rlcOptim *o, float *params, const float *grads, double lr) {
   if (!o || !params || !grads) return;
   const rlcOptimDef *d = &o->def;
-  const float wd = (float)d->weight_decay;
+  StepJob j = {o, params, grads, (float)lr, (float)d->weight_decay, 0, 0, 0};
   o->t++;
   const double t = (double)o->t;
-  switch (d->type) {
-  case RLC_OPTIM_SGD:
-    if (o->m)
-      sgd_momentum(params, o->m, grads, o->n, (float)lr, wd, (float)d->momentum, d->nesterov);
-    else
-      sgd_plain(params, grads, o->n, (float)lr, wd);
-    break;
-  case RLC_OPTIM_ADAM: {
+  if (d->type == RLC_OPTIM_ADAM) {
     double bc1 = 1.0 - pow(d->beta1, t), bc2 = 1.0 - pow(d->beta2, t);
-    adam(params, o->m, o->v, grads, o->n, (float)(lr / bc1), (float)(1.0 / sqrt(bc2)),
-         (float)d->beta1, (float)d->beta2, (float)d->eps, wd);
-    break;
-  }
-  case RLC_OPTIM_NADAM: {
+    j.a = (float)(lr / bc1), j.b = (float)(1.0 / sqrt(bc2));
+  } else if (d->type == RLC_OPTIM_NADAM) {
     OptimImpl *impl = (OptimImpl *)o;
     if (impl->mu_t != o->t - 1) {  // t was set from outside: rebuild the product
       impl->mu_product = 1.0;
@@ -292,18 +326,12 @@ void rlc_optim_step(rlcOptim *o, float *params, const float *grads, double lr) {
     impl->mu_product *= mu;
     impl->mu_t = o->t;
     double prod = impl->mu_product, bc2 = 1.0 - pow(d->beta2, t);
-    nadam(params, o->m, o->v, grads, o->n, (float)(lr * (1.0 - mu) / (1.0 - prod)),
-          (float)(lr * mu_next / (1.0 - prod * mu_next)), (float)(1.0 / sqrt(bc2)),
-          (float)d->beta1, (float)d->beta2, (float)d->eps, wd);
-    break;
+    j.a = (float)(lr * (1.0 - mu) / (1.0 - prod));
+    j.b = (float)(lr * mu_next / (1.0 - prod * mu_next));
+    j.c = (float)(1.0 / sqrt(bc2));
   }
-  case RLC_OPTIM_RMSPROP: {
-    float eps = (float)d->eps;
-    rmsprop(params, o->v, o->g, o->m, grads, o->n, (float)lr, (float)d->rho,
-            d->eps_outside ? 0.0f : eps, d->eps_outside ? eps : 0.0f, (float)d->momentum, wd);
-    break;
-  }
-  }
+  int parts = o->n >= 128 ? nn_parts(8.0 * (double)o->n) : 1;  // ~8 operations per element
+  nn_run(step_part, &j, parts);
 }
 
 //------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ static const rlcSetting run_settings[] = {
     RLC_SET_INT64(S, reset_seed, "reset_seed", "-1", -1, 0x1p62, "reseed copy i with reset_seed+i at every reset, so episodes start alike (-1: no)"),
     RLC_SET_INT(S, num_envs, "num_envs", "1", 1, 65536, "env copies stepped together"),
     RLC_SET_INT(S, num_threads, "num_threads", "1", 1, 256, "threads stepping the env copies (results do not depend on it)"),
+    RLC_SET_INT(S, nn_threads, "nn_threads", "1", 1, 64,
+                "threads splitting the networks' products and optimizer steps, the caller included (results do not depend on it)"),
     RLC_SET_INT(S, max_episode_steps, "max_episode_steps", "-1", -1, 1 << 30, "time limit (-1: the env's registered one, 0: none)"),
     RLC_SET_INT(S, eval_interval, "eval_interval", "10000", 0, 1 << 30, "evaluate the greedy policy every N env steps (0: only at the end)"),
     RLC_SET_INT(S, eval_episodes, "eval_episodes", "10", 1, 100000, "episodes per evaluation"),

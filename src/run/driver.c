@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rlc/nn.h"
 #include "run/run_internal.h"
 
 #define RECENT 100
@@ -58,6 +59,7 @@ struct rlcRun {
   rlcVecEnv *venv;
   rlcEnv *eval_env;
   rlcAgent *agent;
+  rlcPool *pool;                      // nn_threads > 1: the threads training splits the networks' work over
   uint8_t *obs_prev, *actions, *next_obs;
   RunCounters c;
   FILE *metrics, *episodes, *tb;
@@ -133,6 +135,8 @@ static rlcStatus read_settings(rlcRun *r) {
   // After the agent: "this algorithm cannot work with this env" says more.
   if (r->set.steps == 0 && r->set.episodes == 0)
     return rlc_error(RLC_ERR_ARG, "no training budget: give --steps N or --episodes N (or steps=/episodes= in a preset)");
+
+  if (r->set.nn_threads > 1 && (s = rlc_pool_create(r->set.nn_threads, &r->pool))) return s;
 
   r->obs_prev = rlc_malloc((size_t)r->set.num_envs * r->venv->obs_bytes);
   r->next_obs = rlc_malloc((size_t)r->set.num_envs * r->venv->obs_bytes);
@@ -256,6 +260,7 @@ void rlc_run_destroy(rlcRun *r) {
   if (r->episodes) fclose(r->episodes);
   if (r->tb) fclose(r->tb);
   rlc_agent_destroy(r->agent);
+  rlc_pool_destroy(r->pool);
   rlc_vec_env_destroy(r->venv);
   rlc_env_destroy(r->eval_env);
   rlc_free(r->obs_prev);
@@ -915,7 +920,17 @@ static rlcStatus timed_checkpoint(rlcRun *r, double now) {
   return s ? s : checkpoint(r);
 }
 
+static rlcStatus train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgressFn progress, void *user);
+
+// Training (acting, updates, evaluations) runs with the run's pool current.
 rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgressFn progress, void *user) {
+  rlcPool *prev = rlc_pool_use(r ? r->pool : NULL);
+  rlcStatus s = train(r, steps, episodes, progress, user);
+  rlc_pool_use(prev);
+  return s;
+}
+
+static rlcStatus train(rlcRun *r, int64_t steps, int64_t episodes, rlcRunProgressFn progress, void *user) {
   rlcStatus s = rlc_run_set_budget(r, steps, episodes);
   if (!s && r->rewind_logs) s = logs_rewind(r);
   if (s) return s;
