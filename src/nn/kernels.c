@@ -508,7 +508,7 @@ static void dense_forward_batch_major(float *out, const float *inp, const float 
     float *restrict o = out + (size_t)b * OC;
     for (int j = 0; j < OC; j++) o[j] = bias ? bias[j] : 0.0f;
   }
-  gemm_acc(out, (size_t)OC, inp, (size_t)C, 1, weight, 1, (size_t)C, B, C, OC, OC);
+  gemm_acc_par(out, (size_t)OC, inp, (size_t)C, 1, weight, 1, (size_t)C, B, C, OC, OC);
 }
 
 // Output layers of at most 4 units (a critic's value, an actor's action):
