@@ -11,8 +11,16 @@
 #            iterations of 16 episodes): the mean return of every 20th
 #            iteration, wall and CPU time, and the 100-episode greedy mean.
 # Usage: sh bench/bench_lander.sh [default|reinforce] [SEEDS] [rlc train options...]
+#   ENV=LunarLanderContinuous-v3 trains on another id; FIRST=K starts at seed
+#   K (seeds K..K+SEEDS-1) and CORE=C pins to core C, so that two halves of a
+#   study can run at once on two cores. Example, the continuous lander with
+#   SAC (docs/OFFPOLICY.md):
+#   ENV=LunarLanderContinuous-v3 sh bench/bench_lander.sh default 5 --preset sac-lander
 # The machine may be shared: compare CPU times, wall times only run to run.
 B=${BUILD:-build}
+ENV=${ENV:-LunarLander-v3}
+FIRST=${FIRST:-0}
+CORE=${CORE:-0}
 MODE=${1:-default}
 N=${2:-5}
 [ $# -gt 0 ] && shift
@@ -20,7 +28,7 @@ N=${2:-5}
 T=$(mktemp -d /tmp/rlc-bench-lander-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 PIN=""
-command -v taskset >/dev/null && PIN="taskset -c 0"
+command -v taskset >/dev/null && PIN="taskset -c $CORE"
 
 # run NAME ARGS...: trains into $T/NAME; prints "wall cpu" of the process.
 run() {
@@ -39,9 +47,9 @@ evaluate() {
 case "$MODE" in
 default)
   : >"$T/rows"
-  s=0
-  while [ $s -lt "$N" ]; do
-    tm=$(run "s$s" --env LunarLander-v3 --seed $s "$@")
+  s=$FIRST
+  while [ $s -lt $((FIRST + N)) ]; do
+    tm=$(run "s$s" --env "$ENV" --seed $s "$@")
     res=$(tail -n 1 "$T/s$s.json" | python3 -c 'import json,sys
 r = json.loads(sys.stdin.read())
 print(r.get("solved_at_steps"), r.get("solved_at_s"), r.get("steps"))' 2>/dev/null)
