@@ -7,7 +7,7 @@
 #   3. PPO on Pendulum-v1, RLtools' settings (preset rltools-ppo), 5 seeds
 #   4. MountainCarContinuous-v0 with rlc's default (td3), 5 seeds
 #   5. one update at batch 256 with 256-256 nets, per algorithm, against the
-#      core's peak FLOP/s (rlc bench-nn's figure)
+#      core's FMA peak measured by bench/fma_peak.c
 #   6. the time split of a whole run (act, env, update; thread CPU time)
 # Wall time is end to end (`rlc train` as a process); CPU is user + sys.
 # Greedy returns: mean of 100 evaluation episodes after training ("10 ep":
@@ -56,9 +56,9 @@ race mcc-td3 td3 MountainCarContinuous-v0 "eval_interval=5000,eval_episodes=10" 
 awk '$4 >= 90 {n++} END {printf "mcc-td3      solved (>= 90) in %d of %d seeds\n", n, NR}' "$T/mcc-td3"
 
 echo "== one update at batch 256, 256-256 nets (thread CPU time)"
-peak=$(build/rlc bench-nn --arch 4-256-256-1 --batch 256 --json | tail -n 1 |
-       sed 's/.*"gflops": \([0-9.e+-]*\).*"peak_fraction": \([0-9.e+-]*\).*/\1 \2/' | awk '{printf "%.1f", $1 / $2}')
-echo "core peak (rlc bench-nn: 32 FLOPs per cycle at the nominal clock): $peak GFLOP/s"
+cc -O2 -o "$T/fma_peak" bench/fma_peak.c || exit 1
+peak=$("$T/fma_peak")
+echo "core peak measured by bench/fma_peak.c (12 independent 8-wide FMA chains, best of 40): $peak GFLOP/s"
 for a in ddpg td3 sac; do
   line=$(build/bench/bench_offpolicy $a Pendulum-v1 - \
     "hidden=256-256,batch_size=256,learning_starts=256,steps=1256,train_unit=step,gradient_steps=1,buffer_size=100000" 0 1)
