@@ -11,14 +11,14 @@
 #            iterations of 16 episodes): the mean return of every 20th
 #            iteration, wall and CPU time, and the 100-episode greedy mean.
 # Usage: sh bench/bench_lander.sh [default|reinforce] [SEEDS] [rlc train options...]
-#   ENV=LunarLanderContinuous-v3 trains on another id; FIRST=K starts at seed
+#   ENV_ID=LunarLanderContinuous-v3 trains on another id; FIRST=K starts at seed
 #   K (seeds K..K+SEEDS-1) and CORE=C pins to core C, so that two halves of a
 #   study can run at once on two cores. Example, the continuous lander with
 #   SAC (docs/OFFPOLICY.md):
-#   ENV=LunarLanderContinuous-v3 sh bench/bench_lander.sh default 5 --preset sac-lander
+#   ENV_ID=LunarLanderContinuous-v3 sh bench/bench_lander.sh default 5 --preset sac-lander
 # The machine may be shared: compare CPU times, wall times only run to run.
 B=${BUILD:-build}
-ENV=${ENV:-LunarLander-v3}
+ENV_ID=${ENV_ID:-LunarLander-v3}  # (not ENV: POSIX shells read a startup file from $ENV)
 FIRST=${FIRST:-0}
 CORE=${CORE:-0}
 MODE=${1:-default}
@@ -49,7 +49,7 @@ default)
   : >"$T/rows"
   s=$FIRST
   while [ $s -lt $((FIRST + N)) ]; do
-    tm=$(run "s$s" --env "$ENV" --seed $s "$@")
+    tm=$(run "s$s" --env "$ENV_ID" --seed $s "$@")
     res=$(tail -n 1 "$T/s$s.json" | python3 -c 'import json,sys
 r = json.loads(sys.stdin.read())
 print(r.get("solved_at_steps"), r.get("solved_at_s"), r.get("steps"))' 2>/dev/null)

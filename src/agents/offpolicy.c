@@ -851,10 +851,11 @@ static const rlcPreset pr_td3[] = {
 };
 
 // rl-zoo's SAC for LunarLanderContinuous (hyperparams/sac.yml): 400-300,
-// lr lin_7.3e-4, replay 1M, batch 256, tau 0.01, 10,000 random steps.
-#define ZOO_SAC_LANDER                                                                            \
-  "env=LunarLanderContinuous-v3,steps=500000,hidden=400-300,lr=7.3e-4,lr_schedule=linear,buffer_size=1000000," \
-  "batch_size=256,tau=0.01,gamma=0.99,learning_starts=10000,train_freq=1,train_unit=step,gradient_steps=1,"   \
+// lr lin_7.3e-4, replay 1M, batch 256, tau 0.01, 10,000 random steps;
+// without its network and length, which sac-lander changes.
+#define ZOO_SAC_LANDER_BASE                                                                       \
+  "env=LunarLanderContinuous-v3,lr=7.3e-4,lr_schedule=linear,buffer_size=1000000,"                 \
+  "batch_size=256,tau=0.01,gamma=0.99,learning_starts=10000,train_freq=1,train_unit=step,gradient_steps=1," \
   "ent_coef=auto"
 
 static const rlcPreset pr_sac[] = {
@@ -866,14 +867,14 @@ static const rlcPreset pr_sac[] = {
      "rl-zoo's tuned SAC for Pendulum-v1 (20k steps, 256-256, lr 1e-3)"},
     {"rltools-sac", "Pendulum-v1", RLTOOLS_BASE ",steps=10000,ent_coef=auto",
      "RLtools' SAC Pendulum benchmark: 10k steps, 64-64, batch 100"},
-    {"zoo-sac-lander", "LunarLanderContinuous-v3", ZOO_SAC_LANDER,
+    {"zoo-sac-lander", "LunarLanderContinuous-v3", ZOO_SAC_LANDER_BASE ",steps=500000,hidden=400-300",
      "rl-zoo's tuned SAC for LunarLanderContinuous-v3 (500k steps, 400-300, lr linear from 7.3e-4)"},
     // rl-zoo's settings with 64-64 networks (an update costs 0.65 ms of CPU
     // instead of 13.5), at most 300k steps (the linear lr runs over them), a
     // 10-episode screen every 20k steps and 100 greedy episodes when it passes;
     // stops at 200 (bench/bench_lander.sh, docs/OFFPOLICY.md).
     {"sac-lander", "LunarLanderContinuous-v3",
-     ZOO_SAC_LANDER ",hidden=64-64,steps=300000,eval_interval=20000,eval_episodes=100,eval_screen=10,"
+     ZOO_SAC_LANDER_BASE ",hidden=64-64,steps=300000,eval_interval=20000,eval_episodes=100,eval_screen=10,"
      "stop_at_threshold=true",
      "rl-zoo's SAC for LunarLanderContinuous-v3 with 64-64 networks: at most 300k steps, stops at 200"},
 };
