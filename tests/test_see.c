@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "out/out_internal.h"
 #include "run/run_internal.h"
 #include "test.h"
 
@@ -181,6 +182,37 @@ TEST(video_roundtrip) {
   fputs("not a video", f);
   fclose(f);
   CHECK(rlc_video_read_info(empty, &frames, &w, &h, &fps) != RLC_OK);
+}
+
+// RGB -> YUV 4:2:0: the vector code gives the reference loops' bytes at every
+// width (whole blocks of 16, the rest, odd widths) and on the same row twice
+// (an odd height's last row); known colours land on BT.601's values.
+TEST(video_yuv_vector_equals_plain) {
+  enum { MAXW = 83 };
+  uint8_t a[3 * MAXW], b[3 * MAXW], y[2][2][MAXW + 1], u[2][MAXW], v[2][MAXW];
+  uint8_t sum[VIDEO_SCRATCH(MAXW)] __attribute__((aligned(16)));
+  uint64_t st = 12345;
+  for (int w = 1; w <= MAXW; w++)
+    for (int same = 0; same < 2; same++) {
+      for (int i = 0; i < 3 * w; i++) {
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        a[i] = (uint8_t)(st >> 56), b[i] = (uint8_t)(st >> 48);
+        if (i % 7 == 0) a[i] = 255, b[i] = 0;  // extremes too
+      }
+      const uint8_t *rb = same ? a : b;
+      memset(y, 0, sizeof y), memset(u, 0, sizeof u), memset(v, 0, sizeof v);
+      for (int k = 0; k < 2; k++) video_rows_to_yuv(a, rb, w, y[k][0], y[k][1], u[k], v[k], sum, k == 0);
+      CHECK_MSG(!memcmp(y[0], y[1], sizeof y[0]) && !memcmp(u[0], u[1], sizeof u[0]) && !memcmp(v[0], v[1], sizeof v[0]),
+                "width %d, same row %d: vector and plain differ", w, same);
+    }
+  // Red, white and black, 32 pixels (two vector blocks).
+  const uint8_t colour[3][3] = {{255, 0, 0}, {255, 255, 255}, {0, 0, 0}}, want[3][3] = {{81, 90, 240}, {235, 128, 128}, {16, 128, 128}};
+  for (int c = 0; c < 3; c++) {
+    for (int i = 0; i < 32; i++) memcpy(a + 3 * i, colour[c], 3);
+    video_rows_to_yuv(a, a, 32, y[0][0], y[0][1], u[0], v[0], sum, false);
+    CHECK_MSG(y[0][0][31] == want[c][0] && u[0][15] == want[c][1] && v[0][15] == want[c][2], "colour %d: %d %d %d", c,
+              y[0][0][31], u[0][15], v[0][15]);
+  }
 }
 
 static bool same_file(const char *a, const char *b, long *na, long *nb) {

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rlc/out.h"
+#include "out/out_internal.h"
 
 struct rlcVideo {
   char path[2048], tmp[2100];
@@ -24,7 +24,7 @@ struct rlcVideo {
   AVStream *st;
   AVFrame *frame;
   AVPacket *pkt;
-  uint16_t *sum;             // scratch: a row pair's column sums
+  uint8_t *scratch;          // VIDEO_SCRATCH(w) bytes for video_rows_to_yuv
   int64_t frames;
   rlcStatus status;          // the first error; later calls return it
 };
@@ -43,7 +43,7 @@ static void video_free(rlcVideo *v) {
   }
   av_frame_free(&v->frame);
   av_packet_free(&v->pkt);
-  rlc_free(v->sum);
+  rlc_free(v->scratch);
   rlc_free(v);
 }
 
@@ -105,8 +105,8 @@ rlcStatus rlc_video_create(const char *path, int w, int h, int fps, rlcVideo **o
   if (!s) {
     v->frame = av_frame_alloc();
     v->pkt = av_packet_alloc();
-    v->sum = rlc_malloc((size_t)v->ew * 3 * sizeof *v->sum);
-    if (!v->frame || !v->pkt || !v->sum) s = RLC_ERR_NOMEM;
+    v->scratch = rlc_malloc(VIDEO_SCRATCH(v->w));
+    if (!v->frame || !v->pkt || !v->scratch) s = RLC_ERR_NOMEM;
   }
   if (!s) {
     v->frame->format = AV_PIX_FMT_YUV420P;
@@ -144,9 +144,11 @@ static rlcStatus encode(rlcVideo *v, AVFrame *frame) {
 // BT.601 limited range (what swscale makes of RGB for H.264 by default), in
 // 14-bit fixed point; chroma from each 2x2 block's mean. Here rather than
 // through swscale, whose RGB24 input path took half of a frame's encoding.
-static inline uint8_t luma(const uint8_t *p) {
-  return (uint8_t)((4207 * p[0] + 8260 * p[1] + 1604 * p[2] + (16 << 14) + (1 << 13)) >> 14);
+static inline uint8_t luma3(int r, int g, int b) {
+  return (uint8_t)((4207 * r + 8260 * g + 1604 * b + (16 << 14) + (1 << 13)) >> 14);
 }
+
+static inline uint8_t luma(const uint8_t *p) { return luma3(p[0], p[1], p[2]); }
 
 // R, G, B: sums over 2x2 pixels.
 static inline uint8_t chroma_u(int R, int G, int B) {
@@ -159,11 +161,11 @@ static inline uint8_t chroma_v(int R, int G, int B) {
 
 // Two rows of RGB (a, b: the same row at an odd height's end) into two rows
 // of Y and one of U and V; an odd width repeats its last pixel.
-// sum: scratch for 3 (w + 1) column sums. (Loops kept simple enough for the
-// compiler to vectorize.)
-static void rgb_rows_to_yuv(const uint8_t *restrict a, const uint8_t *restrict b, int w, uint8_t *restrict ya,
-                            uint8_t *restrict yb, uint8_t *restrict u, uint8_t *restrict v,
-                            uint16_t *restrict sum) {
+// sum: scratch for 3 (w + 1) column sums. The reference: plain loops.
+static void rows_to_yuv_plain(const uint8_t *restrict a, const uint8_t *restrict b, int w, uint8_t *restrict ya,
+                              uint8_t *restrict yb, uint8_t *restrict u, uint8_t *restrict v,
+                              uint16_t *restrict sum) {
+  if (w <= 0) return;
   for (int x = 0; x < w; x++) {
     ya[x] = luma(a + 3 * x);
     yb[x] = luma(b + 3 * x);
@@ -181,6 +183,68 @@ static void rgb_rows_to_yuv(const uint8_t *restrict a, const uint8_t *restrict b
   }
 }
 
+// The same arithmetic over planes: the RGB triples are split into R, G and B
+// rows 16 pixels at a time by explicit byte shuffles (a loop with stride-3
+// loads compiles to slow gathers of bytes), then plain loops over the planes,
+// which the compiler vectorizes.
+typedef uint8_t u8x16 __attribute__((vector_size(16)));
+typedef uint16_t u16x8 __attribute__((vector_size(16)));
+
+#define TAKE11 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+#define TAKE10 0, 1, 2, 3, 4, 5, 6, 7, 8, 9
+// 48 bytes of RGB into 16 each of R, G and B: each plane gathered from the
+// first two 16-byte blocks, then completed from the third.
+static inline void planes16(const uint8_t *p, u8x16 *r, u8x16 *g, u8x16 *b) {
+  u8x16 c0, c1, c2;
+  memcpy(&c0, p, 16), memcpy(&c1, p + 16, 16), memcpy(&c2, p + 32, 16);
+  u8x16 r01 = __builtin_shufflevector(c0, c1, 0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 0, 0, 0, 0, 0);
+  u8x16 g01 = __builtin_shufflevector(c0, c1, 1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 31, 0, 0, 0, 0, 0);
+  u8x16 b01 = __builtin_shufflevector(c0, c1, 2, 5, 8, 11, 14, 17, 20, 23, 26, 29, 0, 0, 0, 0, 0, 0);
+  *r = __builtin_shufflevector(r01, c2, TAKE11, 17, 20, 23, 26, 29);
+  *g = __builtin_shufflevector(g01, c2, TAKE11, 18, 21, 24, 27, 30);
+  *b = __builtin_shufflevector(b01, c2, TAKE10, 16, 19, 22, 25, 28, 31);
+}
+
+// The sums over the 2x2 blocks of 16 columns of two rows.
+static inline void sums8(const u8x16 *a, const u8x16 *b, uint16_t *out) {
+  u16x8 s = __builtin_convertvector(__builtin_shufflevector(*a, *a, 0, 2, 4, 6, 8, 10, 12, 14), u16x8) +
+            __builtin_convertvector(__builtin_shufflevector(*a, *a, 1, 3, 5, 7, 9, 11, 13, 15), u16x8) +
+            __builtin_convertvector(__builtin_shufflevector(*b, *b, 0, 2, 4, 6, 8, 10, 12, 14), u16x8) +
+            __builtin_convertvector(__builtin_shufflevector(*b, *b, 1, 3, 5, 7, 9, 11, 13, 15), u16x8);
+  memcpy(out, &s, 16);
+}
+
+// n: a multiple of 16; pl: scratch for 9 n bytes.
+static void rows_to_yuv_planes(const uint8_t *restrict a, const uint8_t *restrict b, int n, uint8_t *restrict ya,
+                               uint8_t *restrict yb, uint8_t *restrict u, uint8_t *restrict v, uint8_t *restrict pl) {
+  uint8_t *ra = pl, *ga = pl + n, *ba = pl + 2 * n, *rb = pl + 3 * n, *gb = pl + 4 * n, *bb = pl + 5 * n;
+  uint16_t *sr = (uint16_t *)(void *)(pl + 6 * n), *sg = sr + n / 2, *sb = sg + n / 2;
+  for (int x = 0; x < n; x += 16) {
+    u8x16 Ra, Ga, Ba, Rb, Gb, Bb;
+    planes16(a + 3 * x, &Ra, &Ga, &Ba);
+    planes16(b + 3 * x, &Rb, &Gb, &Bb);
+    memcpy(ra + x, &Ra, 16), memcpy(ga + x, &Ga, 16), memcpy(ba + x, &Ba, 16);
+    memcpy(rb + x, &Rb, 16), memcpy(gb + x, &Gb, 16), memcpy(bb + x, &Bb, 16);
+    sums8(&Ra, &Rb, sr + x / 2), sums8(&Ga, &Gb, sg + x / 2), sums8(&Ba, &Bb, sb + x / 2);
+  }
+  for (int x = 0; x < n; x++) {
+    ya[x] = luma3(ra[x], ga[x], ba[x]);
+    yb[x] = luma3(rb[x], gb[x], bb[x]);
+  }
+  for (int x = 0; x < n / 2; x++) {
+    u[x] = chroma_u(sr[x], sg[x], sb[x]);
+    v[x] = chroma_v(sr[x], sg[x], sb[x]);
+  }
+}
+
+void video_rows_to_yuv(const uint8_t *a, const uint8_t *b, int w, uint8_t *ya, uint8_t *yb, uint8_t *u, uint8_t *v,
+                       uint8_t *scratch, bool plain) {
+  uint16_t *sum = (uint16_t *)(void *)scratch;
+  int x = plain ? 0 : w / 16 * 16;
+  if (x) rows_to_yuv_planes(a, b, x, ya, yb, u, v, scratch);
+  rows_to_yuv_plain(a + 3 * x, b + 3 * x, w - x, ya + x, yb + x, u + x / 2, v + x / 2, sum);
+}
+
 rlcStatus rlc_video_add_frame(rlcVideo *v, const uint8_t *rgb) {
   if (v->status) return v->status;
   int err = av_frame_make_writable(v->frame);
@@ -190,8 +254,8 @@ rlcStatus rlc_video_add_frame(rlcVideo *v, const uint8_t *rgb) {
   size_t row = (size_t)v->w * 3;
   for (int y = 0; y < v->eh; y += 2) {
     const uint8_t *a = rgb + (size_t)y * row, *b = y + 1 < v->h ? a + row : a;
-    rgb_rows_to_yuv(a, b, v->w, d[0] + (size_t)y * ls[0], d[0] + (size_t)(y + 1) * ls[0], d[1] + (size_t)(y / 2) * ls[1],
-                    d[2] + (size_t)(y / 2) * ls[2], v->sum);
+    video_rows_to_yuv(a, b, v->w, d[0] + (size_t)y * ls[0], d[0] + (size_t)(y + 1) * ls[0],
+                      d[1] + (size_t)(y / 2) * ls[1], d[2] + (size_t)(y / 2) * ls[2], v->scratch, false);
   }
   v->frame->pts = v->frames++;
   return v->status = encode(v, v->frame);

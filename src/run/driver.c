@@ -673,7 +673,11 @@ rlcStatus rlc_evaluate(rlcAgent *agent, const char *env_id, const char *env_opti
   rlcStatus s = rlc_env_create(env_id, env_options, &env);
   if (s) return s;
   RunRecording *rec = NULL;
-  if (record_path) s = run_record_open(record_path, env->spec, &rec);
+  if (record_path) {
+    size_t n = strlen(record_path);
+    bool mp4 = n > 4 && !strcasecmp(record_path + n - 4, ".mp4");
+    s = run_record_open(mp4 ? NULL : record_path, mp4 ? record_path : NULL, env->spec, &rec);
+  }
   if (!s) s = evaluate(agent, env, episodes, seed, mean, std, mean_length, rec, record_episodes);
   s = run_record_close(rec, s);
   rlc_env_destroy(env);
@@ -791,7 +795,7 @@ static rlcStatus eval_video_open(rlcRun *r, RunRecording **rec) {
   if (mkdir(p, 0777) && errno != EEXIST) return rlc_error(RLC_ERR_IO, "cannot create '%s': %s", p, strerror(errno));
   snprintf(name, sizeof name, "videos/eval-%09lld.mp4", (long long)r->c.steps);
   path_in(r, name, p, sizeof p);
-  return run_record_open(p, r->eval_env->spec, rec);
+  return run_record_open(NULL, p, r->eval_env->spec, rec);
 }
 
 // An evaluation: eval_episodes greedy episodes; with eval_screen and a
@@ -871,19 +875,17 @@ static rlcStatus finish_files(rlcRun *r) {
   const char *dirs[1] = {r->dir};
   s = rlc_run_plot(dirs, 1, p);
   if (s) rlc_log(RLC_LOG_WARN, "curve.png not written: %s", rlc_last_error());
-  // The trained agent as agent.gif and, with video=true, agent.mp4.
-  const char *names[2] = {r->set.gif ? "agent.gif" : NULL, r->set.video ? "agent.mp4" : NULL};
-  s = RLC_OK;
-  for (int i = 0; i < 2 && !s; i++) {
-    if (!names[i] || !r->eval_env->spec->render_width) continue;
-    path_in(r, names[i], p, sizeof p);
-    double m, sd, len;
-    RunRecording *rec;
-    s = run_record_open(p, r->eval_env->spec, &rec);
-    if (!s) s = evaluate(r->agent, r->eval_env, r->set.gif_episodes, eval_seed(r), &m, &sd, &len, rec, r->set.gif_episodes);
-    s = run_record_close(rec, s);
-  }
-  return s;
+  // The trained agent as agent.gif and, with video=true, agent.mp4: the same
+  // episodes, played once.
+  if (!(r->set.gif || r->set.video) || !r->eval_env->spec->render_width) return RLC_OK;
+  char gif[2200], mp4[2200];
+  path_in(r, "agent.gif", gif, sizeof gif);
+  path_in(r, "agent.mp4", mp4, sizeof mp4);
+  double m, sd, len;
+  RunRecording *rec;
+  s = run_record_open(r->set.gif ? gif : NULL, r->set.video ? mp4 : NULL, r->eval_env->spec, &rec);
+  if (!s) s = evaluate(r->agent, r->eval_env, r->set.gif_episodes, eval_seed(r), &m, &sd, &len, rec, r->set.gif_episodes);
+  return run_record_close(rec, s);
 }
 
 rlcStatus rlc_run_set_budget(rlcRun *r, int64_t steps, int64_t episodes) {

@@ -1,4 +1,4 @@
-// record.c: evaluation episodes into a GIF or an MP4 file. Frames render into
+// record.c: evaluation episodes into a GIF, an MP4 file or both. Frames render into
 // the recording's own buffers and are encoded on a second thread while the
 // next ones render and the agent acts, and the GIF encoder compares a frame
 // with the last one only where the canvas drew in either: the file is the
@@ -86,27 +86,30 @@ static void free_buffers(RunRecording *r) {
   for (int i = 0; i < RING; i++) rlc_free(r->buf[i]);
 }
 
-rlcStatus run_record_open(const char *path, const rlcEnvSpec *es, RunRecording **out) {
+rlcStatus run_record_open(const char *gif, const char *mp4, const rlcEnvSpec *es, RunRecording **out) {
   *out = NULL;
   if (!es->render_width || !es->cls->render) return rlc_error(RLC_ERR_UNSUPPORTED, "env '%s' cannot render", es->id);
+  if (!gif && !mp4) return rlc_error(RLC_ERR_ARG, "a recording needs a GIF or an MP4 path");
   RunRecording *r = rlc_calloc(1, sizeof *r);
   if (!r) return RLC_ERR_NOMEM;
-  size_t n = strlen(path), bytes = (size_t)es->render_width * es->render_height * 3;
+  size_t bytes = (size_t)es->render_width * es->render_height * 3;
   int fps = es->render_fps > 0 ? es->render_fps : 30;
   r->w = es->render_width, r->h = es->render_height;
   r->simple = atomic_load(&simple);
   // One core: a second thread would only take turns with this one.
   r->threaded = !r->simple && sysconf(_SC_NPROCESSORS_ONLN) > 1;
-  for (int i = 0; i < (r->threaded ? RING : 1); i++)
-    if (!(r->buf[i] = rlc_malloc(bytes))) {
-      free_buffers(r);
-      rlc_free(r);
-      return RLC_ERR_NOMEM;
-    }
-  rlcStatus s = n > 4 && !strcasecmp(path + n - 4, ".mp4")
-                    ? rlc_video_create(path, es->render_width, es->render_height, fps, &r->video)
-                    : rlc_gif_create(path, es->render_width, es->render_height, fps, &r->gif);
+  rlcStatus s = RLC_OK;
+  for (int i = 0; i < (r->threaded ? RING : 1) && !s; i++)
+    if (!(r->buf[i] = rlc_malloc(bytes))) s = RLC_ERR_NOMEM;
+  if (!s && gif) s = rlc_gif_create(gif, es->render_width, es->render_height, fps, &r->gif);
+  if (!s && mp4) s = rlc_video_create(mp4, es->render_width, es->render_height, fps, &r->video);
   if (s) {
+    if (r->gif) {  // no frames: closing removes its temp file (and sets an error of its own)
+      char msg[512];
+      snprintf(msg, sizeof msg, "%s", rlc_last_error());
+      rlc_gif_close(r->gif);
+      rlc_error(s, "%s", msg);
+    }
     free_buffers(r);
     rlc_free(r);
     return s;

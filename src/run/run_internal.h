@@ -36,11 +36,12 @@ bool run_is_seeds_dir(const char *dir);
 int run_seed_dirs(const char *dir, int *seeds);  // the seeds S of DIR/seed-S runs, sorted
 rlcStatus run_plot_seeds(const char *const *dirs, int n_dirs, const char *png_path);
 
-// Evaluation episodes into a GIF, or an MP4 for a .mp4 path (record.c). A
-// frame is rendered into run_record_buffer's buffer, then submitted; frames
-// are encoded on a second thread where the machine has more than one core.
+// Evaluation episodes into a GIF, an MP4 or both, the same frames (record.c;
+// gif or mp4 may be NULL). A frame is rendered into run_record_buffer's
+// buffer, then submitted; frames are encoded on a second thread where the
+// machine has more than one core.
 typedef struct RunRecording RunRecording;
-rlcStatus run_record_open(const char *path, const rlcEnvSpec *es, RunRecording **out);
+rlcStatus run_record_open(const char *gif, const char *mp4, const rlcEnvSpec *es, RunRecording **out);
 uint8_t *run_record_buffer(RunRecording *r);  // waits while every buffer is in flight
 rlcStatus run_record_submit(RunRecording *r);  // the encoder's first error, once known
 int run_record_frames(const RunRecording *r);
