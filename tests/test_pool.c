@@ -174,6 +174,10 @@ TEST(pool_runs_bitwise) {
   check_runs("dqn", "MinAtar/Breakout-v1",
              "hidden=c16k3-128,optimizer=rmsprop_torch,centered=true,lr=2.5e-4,rmsprop_rho=0.95,optim_eps=0.01,"
              "batch_size=32,learning_starts=200,target_update=50,steps=300,eval_interval=0,eval_episodes=1,gif=false");
+  // C51 with a target network (its forward beside the online one's on the pool).
+  check_runs("dqn", "CartPole-v1",
+             "hidden=256-256,c51=true,batch_size=64,learning_starts=200,target_update=50,steps=300,eval_interval=0,"
+             "eval_episodes=1,gif=false");
   // PPO with a conv torso: a rollout of 8 x 32 through minibatches of 64.
   check_runs("ppo", "MinAtar/Breakout-v1",
              "hidden=c16k3-64,num_envs=8,num_steps=32,num_minibatches=4,update_epochs=2,steps=256,eval_interval=0,"

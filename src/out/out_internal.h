@@ -27,4 +27,13 @@ void gif_set_giflib_lzw(bool on);
 void video_rows_to_yuv(const uint8_t *a, const uint8_t *b, int w, uint8_t *ya, uint8_t *yb, uint8_t *u, uint8_t *v,
                        uint8_t *scratch, bool plain);
 
+// A frame's conversion apart from its encoding, so that another thread can
+// convert while the encoder's thread encodes: video_frame_to_yuv (reads only
+// the video's size) fills yuv (video_yuv_bytes: Y, then U, then V, unpadded)
+// as rlc_video_add_frame would; video_add_yuv encodes it. The same file.
+#include <stddef.h>
+size_t video_yuv_bytes(const rlcVideo *v);
+void video_frame_to_yuv(const rlcVideo *v, const uint8_t *rgb, uint8_t *yuv, uint8_t *scratch);
+rlcStatus video_add_yuv(rlcVideo *v, const uint8_t *yuv);
+
 #endif

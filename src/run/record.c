@@ -27,6 +27,8 @@ struct RunRecording {
   int w, h;
   bool simple;          // frame by frame on the caller's thread, whole frames compared
   uint8_t *buf[RING];
+  uint8_t *yuv[RING];   // threaded MP4: each frame as YUV, converted on the submitting thread
+  uint8_t *scratch;     // (video_rows_to_yuv's, for that thread)
   DrawFrame ink[RING];  // where each buffer's frame differs from its background
   DrawFrame last;       // the encoder's last frame's
   uint64_t drawn;       // canvases this thread had ended when the frame's buffer was handed out
@@ -45,7 +47,8 @@ static atomic_bool simple;
 
 void run_record_set_simple(bool on) { atomic_store(&simple, on); }
 
-static rlcStatus encode(RunRecording *r, const uint8_t *rgb, const DrawFrame *ink) {
+// (yuv: the frame already converted for the MP4, or NULL.)
+static rlcStatus encode(RunRecording *r, const uint8_t *rgb, const uint8_t *yuv, const DrawFrame *ink) {
   rlcStatus s = RLC_OK;
   if (r->gif && ink->known && r->last.known && ink->bg == r->last.bg) {
     int boxes[2 * DRAW_MAX_BOXES][4];
@@ -56,7 +59,7 @@ static rlcStatus encode(RunRecording *r, const uint8_t *rgb, const DrawFrame *in
     s = rlc_gif_add_frame(r->gif, rgb);
   }
   r->last = *ink;
-  if (!s && r->video) s = rlc_video_add_frame(r->video, rgb);
+  if (!s && r->video) s = yuv ? video_add_yuv(r->video, yuv) : rlc_video_add_frame(r->video, rgb);
   return s;
 }
 
@@ -69,7 +72,7 @@ static void *encoder(void *arg) {
     int k = (int)(r->tail % RING);
     bool failed = r->status != RLC_OK;  // after an error, frames are only drained
     pthread_mutex_unlock(&r->mu);
-    rlcStatus s = failed ? RLC_OK : encode(r, r->buf[k], &r->ink[k]);
+    rlcStatus s = failed ? RLC_OK : encode(r, r->buf[k], r->yuv[k], &r->ink[k]);
     pthread_mutex_lock(&r->mu);
     if (s && !r->status) {
       r->status = s;
@@ -83,7 +86,8 @@ static void *encoder(void *arg) {
 }
 
 static void free_buffers(RunRecording *r) {
-  for (int i = 0; i < RING; i++) rlc_free(r->buf[i]);
+  for (int i = 0; i < RING; i++) rlc_free(r->buf[i]), rlc_free(r->yuv[i]);
+  rlc_free(r->scratch);
 }
 
 rlcStatus run_record_open(const char *gif, const char *mp4, const rlcEnvSpec *es, RunRecording **out) {
@@ -103,11 +107,19 @@ rlcStatus run_record_open(const char *gif, const char *mp4, const rlcEnvSpec *es
     if (!(r->buf[i] = rlc_malloc(bytes))) s = RLC_ERR_NOMEM;
   if (!s && gif) s = rlc_gif_create(gif, es->render_width, es->render_height, fps, &r->gif);
   if (!s && mp4) s = rlc_video_create(mp4, es->render_width, es->render_height, fps, &r->video);
+  // Threaded, the submitting thread converts each frame to YUV (a third of
+  // an MP4 frame's cost) while the encoder's thread encodes the one before.
+  if (!s && r->video && r->threaded) {
+    for (int i = 0; i < RING && !s; i++)
+      if (!(r->yuv[i] = rlc_malloc(video_yuv_bytes(r->video)))) s = RLC_ERR_NOMEM;
+    if (!s && !(r->scratch = rlc_malloc(VIDEO_SCRATCH(r->w)))) s = RLC_ERR_NOMEM;
+  }
   if (s) {
-    if (r->gif) {  // no frames: closing removes its temp file (and sets an error of its own)
+    if (r->gif || r->video) {  // no frames: closing removes the temp files (and sets errors of its own)
       char msg[512];
       snprintf(msg, sizeof msg, "%s", rlc_last_error());
       rlc_gif_close(r->gif);
+      rlc_video_close(r->video);
       rlc_error(s, "%s", msg);
     }
     free_buffers(r);
@@ -156,7 +168,8 @@ rlcStatus run_record_submit(RunRecording *r) {
   int k = r->threaded ? (int)(r->head % RING) : 0;
   draw_expect(NULL);  // (when no canvas drew)
   frame_ink(r, r->buf[k], &r->ink[k]);
-  if (!r->threaded) return encode(r, r->buf[0], &r->ink[0]);
+  if (!r->threaded) return encode(r, r->buf[0], NULL, &r->ink[0]);
+  if (r->yuv[k]) video_frame_to_yuv(r->video, r->buf[k], r->yuv[k], r->scratch);
   char msg[512];
   pthread_mutex_lock(&r->mu);
   r->head++;
