@@ -17,6 +17,8 @@
 # optimizer step at batch 32) as a fraction of the FMA peak measured by
 # bench/fma_peak.c (12 independent 8-wide FMA chains): on one thread from
 # its CPU time, on two from its wall time against two cores' peak.
+# Last, the one-thread update alone and on both cores at once (two processes):
+# whether the host gives two cores' worth right now.
 # Usage: sh bench/bench_minatar_speed.sh [FRAMES_AFTER_START]   (default 25000)
 cd "$(dirname "$0")/.." || exit 1
 B=${BUILD:-build}
@@ -88,3 +90,19 @@ for th in 1 2; do
     else { g = flop / ($1 * 1e-6) / 1e9;
       printf "update (bench-nn --arch minatar, batch 32, 2 threads): %.0f us wall (%.0f us CPU), %.1f GFLOP/s = %.0f%% of two cores'"'"' FMA peak (%.1f GFLOP/s)\n", $1, $3, g, 100 * g / (2 * $4), 2 * $4 } }'
 done
+
+# Whether the two cores are two cores' worth for this working set right now:
+# the one-thread update alone on core 0, then on cores 0 and 1 at once (two
+# processes, nothing shared). On a shared host the two may slow each other
+# (cache and memory bandwidth taken by other guests); then no split of one
+# update over two threads can approach twice one thread's speed.
+if [ -n "$PIN1" ]; then
+  us_of() { tail -n 1 "$1" | sed -n 's/.*"us_per_update": *\([0-9.e+-]*\).*/\1/p'; }
+  taskset -c 0 "$B/rlc" bench-nn --arch minatar --iters "$ITERS" --json > "$T/alone.json"
+  taskset -c 0 "$B/rlc" bench-nn --arch minatar --iters "$ITERS" --json > "$T/both0.json" &
+  taskset -c 1 "$B/rlc" bench-nn --arch minatar --iters "$ITERS" --json > "$T/both1.json"
+  wait
+  echo "$(us_of "$T/alone.json") $(us_of "$T/both0.json") $(us_of "$T/both1.json")" | awk '{
+    printf "one-thread updates, core 0 alone: %.0f us; cores 0 and 1 at once: %.0f and %.0f us (%+.0f%%, %+.0f%%)\n",
+      $1, $2, $3, 100 * ($2 - $1) / $1, 100 * ($3 - $1) / $1 }'
+fi
