@@ -8,9 +8,11 @@
 #        sh bench/bench_minatar.sh --curve RUN_DIR [--check N]   (a run so far)
 # Defaults: 5,000,000 frames, a row every 250,000, games Breakout-v0 and
 # SpaceInvaders-v0 (all six actions, as the paper), runs into
-# /tmp/rlc-minatar. RLC=path picks the binary (default build/rlc).
+# /tmp/rlc-minatar. RLC=path picks the binary (default build/rlc);
+# PRESET=minatar-rainbow runs Revisiting Rainbow's configuration instead.
 cd "$(dirname "$0")/.." || exit 1
 RLC=${RLC:-build/rlc}
+PRESET=${PRESET:-minatar-dqn}
 FRAMES=5000000 CHECK=250000 OUT=/tmp/rlc-minatar CURVE=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -48,11 +50,11 @@ fi
 mkdir -p "$OUT"
 for g in "$@"; do
   (/usr/bin/time -f "wall %e s, user %U s, sys %S s" -o "$OUT/$g.time" \
-     "$RLC" train --preset minatar-dqn --env "MinAtar/$g" --steps "$FRAMES" --seed 0 \
+     "$RLC" train --preset "$PRESET" --env "MinAtar/$g" --steps "$FRAMES" --seed 0 \
      --out "$OUT/$g" --force --quiet --set gif=false > "$OUT/$g.log" 2>&1) &
 done
 wait
 for g in "$@"; do
-  echo "MinAtar/$g, minatar-dqn, seed 0, $FRAMES frames: $(cat "$OUT/$g.time" | tail -n 1)"
+  echo "MinAtar/$g, $PRESET, seed 0, $FRAMES frames: $(cat "$OUT/$g.time" | tail -n 1)"
   curve "$OUT/$g"
 done

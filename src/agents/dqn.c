@@ -1004,7 +1004,6 @@ static const rlcPreset pr_rainbow[] = {
 };
 
 // Each class's create names the class in the agent's head.
-// Each class's create names the class in the agent's head.
 #define DQN_CLASS(sym, nm, doc_, defaults_, presets_)                                             \
   const rlcAgentClass sym;                                                                        \
   static rlcStatus create_##sym(const rlcAgentDef *def, rlcAgent **out) {                         \
