@@ -21,7 +21,7 @@ void gif_set_giflib_lzw(bool on);
 
 // Two rows of RGB (b: a again at an odd height's end) into two rows of Y and
 // one each of U and V (BT.601 limited range; an odd width repeats its last
-// pixel; scratch: VIDEO_SCRATCH(w) bytes, 16-byte aligned). plain: the
+// pixel; scratch: VIDEO_SCRATCH(w) bytes, 2-byte aligned). plain: the
 // reference loops only; otherwise vector code, with the same bytes.
 #define VIDEO_SCRATCH(w) (9 * ((size_t)(w) + 16))
 void video_rows_to_yuv(const uint8_t *a, const uint8_t *b, int w, uint8_t *ya, uint8_t *yb, uint8_t *u, uint8_t *v,

@@ -117,7 +117,7 @@ rlcStatus run_record_open(const char *gif, const char *mp4, const rlcEnvSpec *es
   if (s) {
     if (r->gif || r->video) {  // no frames: closing removes the temp files (and sets errors of its own)
       char msg[512];
-      snprintf(msg, sizeof msg, "%s", rlc_last_error());
+      snprintf(msg, sizeof msg, "%s", rlc_last_error());  // (rlc_malloc sets one too)
       rlc_gif_close(r->gif);
       rlc_video_close(r->video);
       rlc_error(s, "%s", msg);
