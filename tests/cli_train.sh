@@ -53,6 +53,23 @@ grep -q "^horizon=3072$" "$T/pb/config.txt" && ok "config.txt records the horizo
 if [ "$(cut -d, -f1,2,5- "$T/pa/metrics.csv")" = "$(cut -d, -f1,2,5- "$T/pb/metrics.csv")" ]; then
   ok "ppo: N (horizon 2N) resumed to 2N equals 2N"
 else ko "ppo resume with the horizon differs"; fi
+# --resume may change nn_threads alone (results do not depend on it): N on one
+# thread, resumed to 2N on two, equals 2N on one; config.txt and the next
+# resume keep the new count; any other --set is refused.
+"$RLC" train --steps 1500 --seed 3 --out "$T/ta" --quiet --set hidden=256-256,eval_interval=500,gif=false &&
+  "$RLC" train --resume "$T/ta" --steps 3000 --set nn_threads=2 --quiet &&
+  "$RLC" train --steps 3000 --seed 3 --out "$T/tb" --quiet --set hidden=256-256,eval_interval=500,gif=false
+if cmp -s "$T/ta/episodes.csv" "$T/tb/episodes.csv" &&
+  [ "$(cut -d, -f1,2,5- "$T/ta/metrics.csv")" = "$(cut -d, -f1,2,5- "$T/tb/metrics.csv")" ]; then
+  ok "resume on 2 threads (--set nn_threads=2) equals one run on 1"
+else ko "resume with nn_threads=2 differs"; fi
+grep -q "^nn_threads=2$" "$T/ta/config.txt" && "$RLC" train --resume "$T/ta" --steps 3200 --quiet &&
+  grep -q "^nn_threads=2$" "$T/ta/config.txt" && ok "config.txt and the next resume keep nn_threads=2" ||
+  ko "nn_threads not kept"
+expect_fail "resume refuses --set of a setting that changes results" "can change only nn_threads" \
+  "$RLC" train --resume "$T/ta" --steps 4000 --set lr=0.1
+expect_fail "resume refuses nn_threads out of range" "nn_threads is 1 to 64" \
+  "$RLC" train --resume "$T/ta" --steps 4000 --set nn_threads=0
 # An edited config.txt is refused on resume (the checkpoint's settings rule).
 cp -r "$T/a" "$T/edited"
 echo "eval_interval=700" >>"$T/edited/config.txt"

@@ -1,6 +1,7 @@
 // cmd_train.c: `rlc train` (a run directory from a preset and overrides, or a
 // resumed one), `rlc eval` (the saved greedy policy) and `rlc plot` (learning
 // curves of runs in one figure).
+#include <ctype.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -26,7 +27,7 @@ static const CliOpt train_opts[] = {
     {"--out", "DIR", "run directory (default runs/ALGO-ENV-seedS)"},
     {"--set", "K=V,...", "override hyperparameters by name (repeatable)"},
     {"--env-options", "K=V,...", "env options (e.g. map_name=8x8,is_slippery=false)"},
-    {"--resume", "DIR", "continue the run in DIR from its checkpoint (with --steps/--episodes: the new total)"},
+    {"--resume", "DIR", "continue the run in DIR from its checkpoint (with --steps/--episodes: the new total; --set nn_threads=N: another thread count)"},
     {"--force", NULL, "overwrite the run in --out if there is one"},
     {"--quiet", NULL, "no progress line and no summary"},
     {"--watch", NULL, "show the first env copy in a window while training (GridWorld: with the Q-values)"},
@@ -146,12 +147,25 @@ int cmd_train(int argc, char **argv) {
   rlcStatus s;
   const char *dir;
   if (cli_has(&a, "--resume")) {
-    const char *conflicting[] = {"--env", "--algo", "--preset", "--seed", "--set", "--env-options", "--out", "--force"};
+    const char *conflicting[] = {"--env", "--algo", "--preset", "--seed", "--env-options", "--out", "--force"};
     for (size_t i = 0; i < sizeof conflicting / sizeof conflicting[0]; i++)
       if (cli_has(&a, conflicting[i]))
         return cli_error("--resume continues a run with its own configuration; %s cannot change it", conflicting[i]);
+    // --set nn_threads=N alone: results do not depend on it.
+    long long nn_threads = 0;
+    for (int i = 1; i < argc; i++) {
+      const char *v = !strcmp(argv[i], "--set") && i + 1 < argc ? argv[++i] : !strncmp(argv[i], "--set=", 6) ? argv[i] + 6 : NULL;
+      if (!v) continue;
+      char *end;
+      if (strncmp(v, "nn_threads=", 11) || !isdigit((unsigned char)v[11]) ||
+          (nn_threads = strtoll(v + 11, &end, 10), *end))
+        return cli_error("--resume continues a run with its own configuration; --set can change only nn_threads "
+                         "there (results do not depend on it), not '%s'", v);
+      if (nn_threads < 1 || nn_threads > 64) return cli_error("--set %s: nn_threads is 1 to 64", v);
+    }
     dir = cli_str(&a, "--resume", "");
-    if ((s = rlc_run_resume(dir, &run)) || (s = rlc_run_set_budget(run, steps, episodes))) {
+    if ((s = rlc_run_resume(dir, &run)) || (s = rlc_run_set_budget(run, steps, episodes)) ||
+        (nn_threads && (s = rlc_run_set_nn_threads(run, (int)nn_threads)))) {
       rlc_run_destroy(run);
       return cli_fail(s);
     }

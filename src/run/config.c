@@ -172,8 +172,8 @@ rlcStatus run_config_read(rlcOpts *cfg, const char *path) {
 }
 
 // Compares two configurations setting by setting through the tables (so
-// "1e-3" equals "0.001"), skipping the training budget, which a resume may
-// change. RLC_OK when they agree; otherwise RLC_ERR_ARG naming the first
+// "1e-3" equals "0.001"), skipping the training budget and nn_threads, which a
+// resume may change. RLC_OK when they agree; otherwise RLC_ERR_ARG naming the first
 // setting that differs and both values.
 static rlcStatus compare_table(const rlcSetting *t, int n, size_t size, rlcOpts *a, rlcOpts *b,
                                const char *a_name, const char *b_name) {
@@ -182,7 +182,9 @@ static rlcStatus compare_table(const rlcSetting *t, int n, size_t size, rlcOpts 
   if (!s) s = rlc_settings_fill(sa, t, n, a);
   if (!s) s = rlc_settings_fill(sb, t, n, b);
   for (int i = 0; i < n && !s; i++) {
-    if (t[i].type == RLC_SETTING_ALIAS || !strcmp(t[i].name, "steps") || !strcmp(t[i].name, "episodes")) continue;
+    if (t[i].type == RLC_SETTING_ALIAS || !strcmp(t[i].name, "steps") || !strcmp(t[i].name, "episodes") ||
+        !strcmp(t[i].name, "nn_threads"))
+      continue;
     char va[RLC_SETTING_STR_MAX + 32], vb[RLC_SETTING_STR_MAX + 32];
     rlc_setting_format(&t[i], sa, va, sizeof va);
     rlc_setting_format(&t[i], sb, vb, sizeof vb);

@@ -913,6 +913,27 @@ rlcStatus rlc_run_set_budget(rlcRun *r, int64_t steps, int64_t episodes) {
   return RLC_OK;
 }
 
+rlcStatus rlc_run_set_nn_threads(rlcRun *r, int threads) {
+  if (threads < 1 || threads > 64) return rlc_error(RLC_ERR_ARG, "nn_threads=%d is out of range (1 to 64)", threads);
+  if (threads == r->set.nn_threads) return RLC_OK;
+  rlcPool *pool = NULL;
+  rlcStatus s = threads > 1 ? rlc_pool_create(threads, &pool) : RLC_OK;
+  if (s) return s;
+  char v[16];
+  snprintf(v, sizeof v, "%d", threads);
+  if ((s = rlc_opts_set(&r->cfg, "nn_threads", v))) {
+    rlc_pool_destroy(pool);
+    return s;
+  }
+  rlc_pool_destroy(r->pool);
+  r->pool = pool;
+  r->set.nn_threads = threads;
+  if (!r->has_dir) return RLC_OK;
+  char p[2200];
+  path_in(r, "config.txt", p, sizeof p);
+  return run_config_write(&r->cfg, p);
+}
+
 // Checkpoints due by wall time (checkpoint_seconds): a killed run loses at
 // most that much. A checkpoint changes nothing the run computes.
 static rlcStatus timed_checkpoint(rlcRun *r, double now) {
