@@ -105,7 +105,7 @@ RLC_API rlcStatus rlc_run_train(rlcRun *r, int64_t steps, int64_t episodes, rlcR
 // A budget below what the run has done is RLC_ERR_ARG, and changes nothing.
 // Schedules keep the run's horizon, fixed when it was created.
 RLC_API rlcStatus rlc_run_set_budget(rlcRun *r, int64_t steps, int64_t episodes);
-// Sets nn_threads (1 to 64), in config.txt too: a resumed run may use another
+// Sets nn_threads (its setting's range), in config.txt too: a resumed run may use another
 // machine's cores, since results do not depend on it. The checkpoints record
 // it from the next one on (a resume of an earlier one keeps the old value).
 RLC_API rlcStatus rlc_run_set_nn_threads(rlcRun *r, int threads);

@@ -1,7 +1,6 @@
 // cmd_train.c: `rlc train` (a run directory from a preset and overrides, or a
 // resumed one), `rlc eval` (the saved greedy policy) and `rlc plot` (learning
 // curves of runs in one figure).
-#include <ctype.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -151,21 +150,33 @@ int cmd_train(int argc, char **argv) {
     for (size_t i = 0; i < sizeof conflicting / sizeof conflicting[0]; i++)
       if (cli_has(&a, conflicting[i]))
         return cli_error("--resume continues a run with its own configuration; %s cannot change it", conflicting[i]);
-    // --set nn_threads=N alone: results do not depend on it.
-    long long nn_threads = 0;
-    for (int i = 1; i < argc; i++) {
+    // --set nn_threads=N alone (results do not depend on it), parsed and
+    // checked as every setting is, before any file changes.
+    int nn_threads = 0;
+    s = RLC_OK;
+    rlcOpts *sets = calloc(1, sizeof *sets);
+    if (!sets) return cli_error("out of memory");
+    int nst;
+    const rlcSetting *table = rlc_run_settings(&nst), *st = rlc_setting_find(table, nst, "nn_threads");
+    for (int i = 1; i < argc && !s; i++) {
       const char *v = !strcmp(argv[i], "--set") && i + 1 < argc ? argv[++i] : !strncmp(argv[i], "--set=", 6) ? argv[i] + 6 : NULL;
-      if (!v) continue;
-      char *end;
-      if (strncmp(v, "nn_threads=", 11) || !isdigit((unsigned char)v[11]) ||
-          (nn_threads = strtoll(v + 11, &end, 10), *end))
-        return cli_error("--resume continues a run with its own configuration; --set can change only nn_threads "
-                         "there (results do not depend on it), not '%s'", v);
-      if (nn_threads < 1 || nn_threads > 64) return cli_error("--set %s: nn_threads is 1 to 64", v);
+      if (v) s = rlc_opts_parse(sets, v);
     }
+    for (int i = 0; i < sets->n && !s; i++) {
+      if (strcmp(sets->key[i], "nn_threads")) {
+        int e = cli_error("--resume continues a run with its own configuration; --set can change only nn_threads "
+                           "there (results do not depend on it), not %s", sets->key[i]);
+        free(sets);
+        return e;
+      }
+      rlcRunSettings rs;
+      if (!(s = rlc_setting_store(st, sets->val[i], &rs))) nn_threads = rs.nn_threads;
+    }
+    free(sets);
+    if (s) return cli_fail(s);
     dir = cli_str(&a, "--resume", "");
     if ((s = rlc_run_resume(dir, &run)) || (s = rlc_run_set_budget(run, steps, episodes)) ||
-        (nn_threads && (s = rlc_run_set_nn_threads(run, (int)nn_threads)))) {
+        (nn_threads && (s = rlc_run_set_nn_threads(run, nn_threads)))) {
       rlc_run_destroy(run);
       return cli_fail(s);
     }

@@ -914,13 +914,14 @@ rlcStatus rlc_run_set_budget(rlcRun *r, int64_t steps, int64_t episodes) {
 }
 
 rlcStatus rlc_run_set_nn_threads(rlcRun *r, int threads) {
-  if (threads < 1 || threads > 64) return rlc_error(RLC_ERR_ARG, "nn_threads=%d is out of range (1 to 64)", threads);
-  if (threads == r->set.nn_threads) return RLC_OK;
-  rlcPool *pool = NULL;
-  rlcStatus s = threads > 1 ? rlc_pool_create(threads, &pool) : RLC_OK;
-  if (s) return s;
+  int n;
   char v[16];
   snprintf(v, sizeof v, "%d", threads);
+  const rlcSetting *t = rlc_run_settings(&n);
+  rlcStatus s = rlc_setting_check(rlc_setting_find(t, n, "nn_threads"), v);
+  if (s || threads == r->set.nn_threads) return s;
+  rlcPool *pool = NULL;
+  if (threads > 1 && (s = rlc_pool_create(threads, &pool))) return s;
   if ((s = rlc_opts_set(&r->cfg, "nn_threads", v))) {
     rlc_pool_destroy(pool);
     return s;
